@@ -1,0 +1,195 @@
+/* cli/run.c - `caresim run`: wires the scenario (models/) to the driver and writer (sim/). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../models/care_model.h"
+#include "../models/care_output.h"
+#include "../models/care_scenario.h"
+#include "../models/care_summary.h"
+#include "../sim/driver.h"
+#include "cli.h"
+
+static const char usage[] =
+    "usage: caresim run FILE [options]\n"
+    "\n"
+    "Simulates every replicate of the scenario in FILE and writes one HDF5 file (netCDF-4\n"
+    "compatible: open it with caresim.open_run, xarray, h5py or h5dump). The file is written as\n"
+    "OUTPUT.part and renamed to OUTPUT when complete.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output PATH     output file (default: out/NAME.h5, NAME = the scenario's name)\n"
+    "  -t, --threads N       worker threads (default: all cores; results never depend on N)\n"
+    "  -r, --replicates N    override the scenario's replicates\n"
+    "  -s, --seed N          override the scenario's seed\n"
+    "  -f, --force           overwrite OUTPUT if it exists (default: refuse, to keep earlier results)\n"
+    "  -q, --quiet           no progress and no summary\n"
+    "      --progress MODE   bar, json or none (default: bar on a terminal, json lines otherwise)\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Progress goes to stderr; the summary (output path, children in care, entries and exits per\n"
+    "period, averaged over replicates) to stdout. SIGINT/SIGTERM stop the run cleanly, keeping\n"
+    "finished replicates in OUTPUT.part.\n";
+
+static volatile sig_atomic_t interrupted = 0;
+static void on_signal(int sig) { (void)sig; interrupted = 1; }
+
+typedef struct run_opts {
+    const char *scenario, *output;
+    int threads, force, quiet;
+    long long replicates, seed;
+    sim_progress_mode progress;
+} run_opts;
+
+static int want_value(int argc, char **argv, int i)
+{
+    if (i + 1 >= argc) {
+        fprintf(stderr, "caresim run: option %s needs a value\n", argv[i]);
+        return 0;
+    }
+    return 1;
+}
+
+static int parse(int argc, char **argv, run_opts *o)
+{
+    *o = (run_opts){.replicates = -1, .seed = -1, .progress = SIM_PROGRESS_AUTO};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        unsigned long long v;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); return 1; }
+        else if (!strcmp(a, "-f") || !strcmp(a, "--force")) o->force = 1;
+        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
+        else if (!strcmp(a, "-o") || !strcmp(a, "--output")) { if (!want_value(argc, argv, i)) return 2; o->output = argv[++i]; }
+        else if (!strcmp(a, "-t") || !strcmp(a, "--threads") || !strcmp(a, "-r") || !strcmp(a, "--replicates") ||
+                 !strcmp(a, "-s") || !strcmp(a, "--seed")) {
+            if (!want_value(argc, argv, i)) return 2;
+            int is_seed = a[1] == 's' || !strcmp(a, "--seed"), is_thr = a[1] == 't' || !strcmp(a, "--threads");
+            unsigned long long max = is_seed ? (1ULL << 62) : is_thr ? 4096 : 10000000;
+            if (cli_parse_u64(argv[++i], max, &v) != 0 || (!is_seed && v == 0)) {
+                fprintf(stderr, "caresim run: %s: expected a whole number%s up to %llu, got '%s'\n", a,
+                        is_seed ? "" : " >= 1", max, argv[i]);
+                return 2;
+            }
+            if (is_seed) o->seed = (long long)v; else if (is_thr) o->threads = (int)v; else o->replicates = (long long)v;
+        } else if (!strcmp(a, "--progress")) {
+            if (!want_value(argc, argv, i)) return 2;
+            const char *m = argv[++i];
+            if (!strcmp(m, "bar")) o->progress = SIM_PROGRESS_BAR;
+            else if (!strcmp(m, "json")) o->progress = SIM_PROGRESS_JSON;
+            else if (!strcmp(m, "none")) o->progress = SIM_PROGRESS_QUIET;
+            else { fprintf(stderr, "caresim run: --progress: expected bar, json or none, got '%s'\n", m); return 2; }
+        } else if (a[0] == '-') { fprintf(stderr, "caresim run: unknown option '%s' (see caresim run --help)\n", a); return 2; }
+        else if (!o->scenario) o->scenario = a;
+        else { fprintf(stderr, "caresim run: one scenario file at a time (got '%s' and '%s')\n", o->scenario, a); return 2; }
+    }
+    if (!o->scenario) { fputs(usage, stderr); return 2; }
+    if (o->quiet) o->progress = SIM_PROGRESS_QUIET;
+    return 0;
+}
+
+static void on_task(void *user, size_t s, size_t r, const void *const *bufs)
+{
+    (void)r;
+    care_summary_add(user, s, bufs);
+}
+
+static void print_summary(const care_config *c, const care_summary *sm, const char *path,
+                          const sim_driver_stats *st)
+{
+    double n = (double)sm->n_rep[0];
+    printf("output: %s\n", path);
+    printf("scenario '%s': %u replicates, %d areas, seed %llu; %llu events in %.2f s (%.2fM events/s, %d threads)\n",
+           c->name, c->replicates, c->n_areas, (unsigned long long)c->seed, (unsigned long long)st->events,
+           st->seconds, st->seconds > 0 ? (double)st->events / st->seconds / 1e6 : 0.0, st->threads_used);
+    printf("\n%-12s %14s %16s %16s\n", "date", "in care", "entries", "exits");
+    printf("%-12s %14s %16s %16s\n", "", "(mean)", "(period, mean)", "(period, mean)");
+    double starts = 0, exits = 0;
+    for (size_t t = 0; t < sm->T; t++) {
+        char d[11];
+        care_date_format(c->start_date + (int64_t)c->obs[t], d);
+        starts += sm->starts[t];
+        exits += sm->exits[t];
+        if (t == 0) printf("%-12s %14.0f %16s %16s\n", d, sm->lac[t] / n, "", "");
+        else printf("%-12s %14.0f %16.0f %16.0f\n", d, sm->lac[t] / n, sm->starts[t] / n, sm->exits[t] / n);
+    }
+    double years = c->horizon / CARE_YEAR_DAYS;
+    printf("\nchildren in care: %.0f at the start, %.0f at the end; per year: %.0f entries, %.0f exits\n",
+           sm->lac[0] / n, sm->lac[sm->T - 1] / n, starts / n / years, exits / n / years);
+}
+
+static int default_output(const care_config *c, char *buf, size_t n)
+{
+    if (mkdir("out", 0777) != 0 && errno != EEXIST)
+        return -1;
+    snprintf(buf, n, "out/%s.h5", c->name);
+    return 0;
+}
+
+static int simulate(const run_opts *o, care_config *c, const char *path, const char *command_line, sim_err *err)
+{
+    char created[32];
+    time_t now = time(NULL);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    const care_config *cfgs[1] = {c};
+    care_output lay;
+    care_summary sm;
+    sim_out *out = NULL;
+    int rc = care_output_init(&lay, cfgs, 1, command_line, CARESIM_VERSION, created, err);
+    if (rc != SIM_OK) return rc;
+    if ((rc = care_summary_init(&sm, 1, c, err)) != SIM_OK) { care_output_free(&lay); return rc; }
+    rc = sim_out_open(&out, path, &lay.layout, err);
+    if (rc == SIM_OK) {
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+        sim_driver_opts d = {.threads = o->threads, .n_scenarios = 1, .n_replicates = c->replicates,
+                             .cfgs = (const void *const *)cfgs, .horizons = &c->horizon, .seed = c->seed,
+                             .progress = o->progress, .cancel = &interrupted, .on_task = on_task, .user = &sm};
+        sim_driver_stats st;
+        rc = sim_driver_run(&care_model_ops, &d, &lay.layout, out, &st, err);
+        if (rc == SIM_ECANCEL) {
+            fprintf(stderr, "caresim: interrupted; %zu of %u replicates are complete in %s\n", st.tasks_done,
+                    c->replicates, sim_out_part_path(out));
+            sim_out_close_partial(out);
+        } else if (rc != SIM_OK) {
+            sim_out_abort(out);
+        } else {
+            rc = sim_out_close(out, err);
+            if (rc == SIM_OK && !o->quiet) print_summary(c, &sm, path, &st);
+        }
+    }
+    care_summary_free(&sm);
+    care_output_free(&lay);
+    return rc;
+}
+
+int cli_run(int argc, char **argv, const char *command_line)
+{
+    run_opts o;
+    int prc = parse(argc, argv, &o);
+    if (prc) return prc == 1 ? 0 : 2;
+    sim_err err = {0};
+    care_config *c = NULL;
+    if (care_scenario_load(&c, o.scenario, &err) == SIM_OK) {
+        if (o.replicates > 0) c->replicates = (uint32_t)o.replicates;
+        if (o.seed >= 0) c->seed = (uint64_t)o.seed;
+        care_scenario_resolve(c, &err);
+    }
+    char path[4096];
+    if (err.code == SIM_OK && !o.output && default_output(c, path, sizeof path) != 0)
+        sim_err_set(&err, SIM_EIO, "out: cannot create the output directory: %s", strerror(errno));
+    if (err.code == SIM_OK && o.output)
+        snprintf(path, sizeof path, "%s", o.output);
+    if (err.code == SIM_OK && !o.force && access(path, F_OK) == 0)
+        sim_err_set(&err, SIM_EINVAL, "%s: output exists; use --force to overwrite or -o to choose another file", path);
+    if (err.code == SIM_OK)
+        simulate(&o, c, path, command_line, &err);
+    if (err.code != SIM_OK)
+        fprintf(stderr, "%s\n", err.msg);   /* messages begin with the file they are about */
+    care_config_free(c);
+    return cli_exit_status(&err);
+}

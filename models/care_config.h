@@ -1,0 +1,97 @@
+/* models/care_config.h - a validated scenario: everything one task of the care model reads.
+ * Built by care_scenario_load (YAML + CSV tables), read-only afterwards, shared by every task.
+ * Units: times in days since the scenario's start date; hazards per day (tables may be written
+ * per year; they are converted once on load). Ownership: care_config_free releases everything. */
+#ifndef CARE_CONFIG_H
+#define CARE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "care_date.h"
+
+/* DfE age bands. Ages in days: a year is 365.25 days, the same everywhere in the model. */
+enum { CARE_AGE_UNDER_1, CARE_AGE_1_4, CARE_AGE_5_9, CARE_AGE_10_15, CARE_AGE_16_17, CARE_NAGE };
+#define CARE_YEAR_DAYS 365.25
+#define CARE_AGE_OUT_DAYS (18 * CARE_YEAR_DAYS)
+extern const char *const care_age_names[CARE_NAGE];
+extern const double care_age_lo_years[CARE_NAGE + 1];   /* 0, 1, 5, 10, 16, 18 */
+
+enum { CARE_PL_FOSTER, CARE_PL_KINSHIP, CARE_PL_RESIDENTIAL, CARE_PL_WITH_PARENTS,
+       CARE_PL_INDEPENDENT, CARE_NPLACE };
+extern const char *const care_placement_names[CARE_NPLACE];
+
+enum { CARE_ST_LAC, CARE_ST_HOME, CARE_NSTATE };
+extern const char *const care_state_names[CARE_NSTATE];
+
+/* Hazards out of (or within) care, columns of the lac_hazards table, in this order. */
+enum { CARE_LX_HOME, CARE_LX_ADOPTED, CARE_LX_SGO_CAO, CARE_LX_INDEPENDENT, CARE_LX_OTHER,
+       CARE_LX_MOVE, CARE_NLX };
+extern const char *const care_lac_hazard_names[CARE_NLX];
+/* Hazards out of home after reunification. */
+enum { CARE_HX_REENTRY, CARE_HX_CLOSED, CARE_NHX };
+extern const char *const care_home_hazard_names[CARE_NHX];
+
+/* Transitions counted in the flow output. */
+enum { CARE_TR_ENTRY, CARE_TR_REENTRY, CARE_TR_HOME, CARE_TR_ADOPTED, CARE_TR_SGO_CAO,
+       CARE_TR_INDEPENDENT, CARE_TR_OTHER, CARE_TR_AGED_OUT, CARE_TR_MOVE, CARE_TR_CLOSED,
+       CARE_NTR };
+extern const char *const care_transition_names[CARE_NTR];
+
+#define CARE_MAXTB 16        /* time-in-state bands per hazard table */
+#define CARE_MAXK 8          /* competing transitions per table */
+
+typedef struct care_hazard_table {
+    int n_tb;                            /* time-in-state bands */
+    double tb_from[CARE_MAXTB + 1];      /* band starts in days; tb_from[n_tb] = +inf */
+    int n_k;                             /* competing transitions */
+    double rate[CARE_NAGE][CARE_MAXTB][CARE_MAXK];   /* per day */
+} care_hazard_table;
+
+typedef struct care_area {
+    char *code, *name, *region, *ofsted;
+    double pop[CARE_NAGE];               /* children of each age band */
+    double entry_mult, exit_mult;
+    double cla[3];                       /* children in care 31 March 2015-2017, NaN if absent */
+} care_area;
+
+typedef struct care_stock_row {          /* initial stock: count children in care */
+    int area, age, tb;
+    uint32_t count;
+} care_stock_row;
+
+typedef struct care_config {
+    char *path;                  /* scenario file as given */
+    char *name;
+    int64_t start_date;          /* day number (care_date) */
+    care_span horizon_span, observe_span, burn_in_span, follow_up_span;
+    int follow_up_none;          /* 1: no re-entry window, home lasts until a hazard fires */
+    double horizon;              /* days */
+    double burn_in;              /* days simulated before the start date */
+    double follow_up;            /* days (INFINITY if none) */
+    uint32_t replicates;
+    uint64_t seed;
+    int n_obs;
+    double *obs;                 /* observation times, days; obs[0] = 0, obs[n_obs-1] = horizon */
+
+    char *areas_path, *entry_rates_path, *entry_trend_path, *lac_hazards_path,
+         *home_hazards_path, *placement_shares_path, *placement_costs_path, *initial_stock_path;
+    int n_areas;
+    care_area *areas;
+    double entry_rate[CARE_NAGE];        /* per child per day */
+    double male_share[CARE_NAGE];
+    int n_trend;
+    double *trend_from;                  /* days; trend_from[0] <= -burn_in */
+    double *trend_mult;
+    care_hazard_table lac, home;
+    double placement_share[CARE_NAGE][CARE_NPLACE];
+    double cost_per_day[CARE_NPLACE];    /* pounds */
+    size_t n_stock;
+    care_stock_row *stock;
+    int deflate;                         /* output compression level 0-9 */
+    char *resolved_yaml;                 /* the scenario as resolved (validate, output attribute) */
+} care_config;
+
+void care_config_free(care_config *c);   /* accepts NULL; frees c itself */
+
+#endif

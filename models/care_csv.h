@@ -1,0 +1,37 @@
+/* models/care_csv.h - a small reader for the model's CSV tables (RFC 4180: quoted fields may
+ * hold commas, quotes doubled inside quotes). The whole file is read into memory; rows keep
+ * their line numbers so errors can say "file:line: column: message".
+ * Ownership: care_csv_read allocates; care_csv_free releases the table and every field. */
+#ifndef CARE_CSV_H
+#define CARE_CSV_H
+
+#include <stddef.h>
+
+#include "../sim/err.h"
+
+typedef struct care_csv_row {
+    int line;          /* 1-based line where the row starts */
+    char **fields;     /* ncols fields (the header decides ncols) */
+} care_csv_row;
+
+typedef struct care_csv {
+    char *path;
+    int ncols;
+    char **header;
+    size_t nrows;
+    care_csv_row *rows;
+} care_csv;
+
+/* key names the scenario key that referred to the file, for the error message. */
+int care_csv_read(care_csv *t, const char *path, const char *key, sim_err *err);
+void care_csv_free(care_csv *t);
+int care_csv_col(const care_csv *t, const char *name);          /* index or -1 */
+/* Checks that every header name is in allowed (NULL-terminated) or begins with an allowed
+ * prefix ending in '*'; names the first stranger. */
+int care_csv_check_header(const care_csv *t, const char *const *allowed, sim_err *err);
+/* Index of a required column, or an error naming the file and the column. */
+int care_csv_need(const care_csv *t, const char *name, int *col, sim_err *err);
+/* Parses a non-negative finite number in row r, column c. */
+int care_csv_nonneg(const care_csv *t, size_t r, int c, double *out, sim_err *err);
+
+#endif

@@ -1,0 +1,73 @@
+/* models/care_hazard.c - see care_hazard.h. */
+#include "care_hazard.h"
+
+#include <math.h>
+#include <gsl/gsl_randist.h>
+
+int care_age_band_at(double age_days)
+{
+    double years = age_days / CARE_YEAR_DAYS;
+    int b = 0;
+    while (b + 1 < CARE_NAGE && years >= care_age_lo_years[b + 1])
+        b++;
+    return b;
+}
+
+static int time_band(const care_hazard_table *h, double d)
+{
+    int i = 0;
+    while (i + 1 < h->n_tb && d >= h->tb_from[i + 1])
+        i++;
+    return i;
+}
+
+static double piece_total(const care_hazard_table *h, const double *mult, int age, int tb)
+{
+    double s = 0.0;
+    for (int k = 0; k < h->n_k; k++)
+        s += h->rate[age][tb][k] * mult[k];
+    return s;
+}
+
+double care_hazard_invert(const care_hazard_table *h, const double *mult, double now, double birth,
+                          double since, double limit, double e, int *age, int *tb)
+{
+    double t = now;
+    int b = care_age_band_at(now - birth), i = time_band(h, now - since);
+    while (t < limit) {
+        double age_end = b + 1 < CARE_NAGE ? birth + care_age_lo_years[b + 1] * CARE_YEAR_DAYS : INFINITY;
+        double tb_end = since + h->tb_from[i + 1];
+        double end = fmin(fmin(age_end, tb_end), limit);
+        double rate = piece_total(h, mult, b, i);
+        if (rate > 0.0 && rate * (end - t) >= e) {
+            *age = b;
+            *tb = i;
+            return t + e / rate;
+        }
+        e -= rate * (end - t);
+        t = end;
+        if (end == age_end) b++;
+        if (end == tb_end) i++;
+    }
+    return INFINITY;
+}
+
+double care_hazard_draw(const care_hazard_table *h, const double *mult, double now, double birth,
+                        double since, double limit, gsl_rng *g, int *kind)
+{
+    int b, i;
+    double t = care_hazard_invert(h, mult, now, birth, since, limit, gsl_ran_exponential(g, 1.0), &b, &i);
+    if (isinf(t))
+        return t;
+    double u = gsl_rng_uniform(g) * piece_total(h, mult, b, i), acc = 0.0;
+    int k = 0;
+    for (; k < h->n_k - 1; k++) {
+        acc += h->rate[b][i][k] * mult[k];
+        if (u < acc)
+            break;
+    }
+    while (h->rate[b][i][k] * mult[k] == 0.0 && k > 0)   /* rounding at the top: last non-zero */
+        k--;
+    *kind = k;
+    return t;
+}

@@ -1,0 +1,16 @@
+/* models/care_model.h - the care-system model as a sim_model_ops table (design.md section 2).
+ * One task = one replicate of one scenario: children enter care (Poisson per area x age band,
+ * times the calendar trend), change placement, leave by competing hazards or at their 18th
+ * birthday, may go home and re-enter within the follow-up window. Counts are kept per
+ * observation period and written to the buffers described by care_output.h.
+ * Random streams (sim/rng.h): per area arrivals use stream (ARRIVAL, area); each child draws
+ * from its own stream (CHILD, area, serial), so a change to one child's path leaves every other
+ * child's draws untouched. No threads, files or HDF5 here. */
+#ifndef CARE_MODEL_H
+#define CARE_MODEL_H
+
+#include "../sim/engine.h"
+
+extern const sim_model_ops care_model_ops;   /* cfg: const care_config * */
+
+#endif

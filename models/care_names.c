@@ -1,0 +1,45 @@
+/* models/care_names.c - labels of the model's categories (the output's coordinate labels) and
+ * care_config_free. */
+#include <stdlib.h>
+
+#include "care_config.h"
+
+const char *const care_age_names[CARE_NAGE] = {"under_1", "1_4", "5_9", "10_15", "16_17"};
+const double care_age_lo_years[CARE_NAGE + 1] = {0, 1, 5, 10, 16, 18};
+const char *const care_placement_names[CARE_NPLACE] = {"foster", "kinship", "residential",
+                                                       "placed_with_parents", "independent"};
+const char *const care_state_names[CARE_NSTATE] = {"lac", "home"};
+const char *const care_lac_hazard_names[CARE_NLX] = {"home", "adopted", "sgo_cao", "independent_living",
+                                                     "other", "placement_move"};
+const char *const care_home_hazard_names[CARE_NHX] = {"reentry", "closed"};
+const char *const care_transition_names[CARE_NTR] = {"entry", "reentry", "home", "adopted", "sgo_cao",
+    "independent_living", "other", "aged_out", "placement_move", "closed"};
+
+void care_config_free(care_config *c)
+{
+    if (!c)
+        return;
+    for (int a = 0; c->areas && a < c->n_areas; a++) {
+        free(c->areas[a].code);
+        free(c->areas[a].name);
+        free(c->areas[a].region);
+        free(c->areas[a].ofsted);
+    }
+    free(c->areas);
+    free(c->path);
+    free(c->name);
+    free(c->obs);
+    free(c->areas_path);
+    free(c->entry_rates_path);
+    free(c->entry_trend_path);
+    free(c->lac_hazards_path);
+    free(c->home_hazards_path);
+    free(c->placement_shares_path);
+    free(c->placement_costs_path);
+    free(c->initial_stock_path);
+    free(c->trend_from);
+    free(c->trend_mult);
+    free(c->stock);
+    free(c->resolved_yaml);
+    free(c);
+}

@@ -1,0 +1,70 @@
+/* models/care_stock.c - the initial-stock table: children in care at the start date by area,
+ * age band and time-in-care band (bands of the lac_hazards table). Declared in care_tables.h. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "care_csv.h"
+#include "care_tables.h"
+
+static int area_index(const care_config *c, const char *code)
+{
+    for (int a = 0; a < c->n_areas; a++)
+        if (strcmp(c->areas[a].code, code) == 0)
+            return a;
+    return -1;
+}
+
+static int band_of(const care_hazard_table *h, double from)
+{
+    for (int i = 0; i < h->n_tb; i++)
+        if (h->tb_from[i] == from)
+            return i;
+    return -1;
+}
+
+static int parse_row(care_config *c, const care_csv *t, size_t r, const int *col, care_stock_row *out, sim_err *err)
+{
+    char **f = t->rows[r].fields;
+    int line = t->rows[r].line, rc;
+    double from, count;
+    out->area = area_index(c, f[col[0]]);
+    if (out->area < 0)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: area: '%s' is not in the areas table", t->path, line, f[col[0]]);
+    out->age = care_age_band_index(f[col[1]]);
+    if (out->age < 0)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: age_band: unknown age band '%s'", t->path, line, f[col[1]]);
+    if ((rc = care_csv_nonneg(t, r, col[2], &from, err)) != SIM_OK) return rc;
+    out->tb = band_of(&c->lac, from);
+    if (out->tb < 0)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: from_days: %g is not a band start of the lac_hazards table", t->path, line, from);
+    if (from >= care_age_lo_years[out->age + 1] * CARE_YEAR_DAYS)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: from_days: a child aged %s cannot have been in care %g days",
+                           t->path, line, care_age_names[out->age], from);
+    if ((rc = care_csv_nonneg(t, r, col[3], &count, err)) != SIM_OK) return rc;
+    if (count != floor(count) || count > 1e8)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: count: must be a whole number, got %g", t->path, line, count);
+    out->count = (uint32_t)count;
+    return SIM_OK;
+}
+
+int care_tables_initial_stock(care_config *c, const char *path, const char *key, sim_err *err)
+{
+    static const char *const allowed[] = {"area", "age_band", "from_days", "count", "source", "note", NULL};
+    static const char *const need[] = {"area", "age_band", "from_days", "count"};
+    care_csv t;
+    int col[4], rc = care_csv_read(&t, path, key, err);
+    if (rc != SIM_OK)
+        return rc;
+    rc = care_csv_check_header(&t, allowed, err);
+    for (int k = 0; k < 4 && rc == SIM_OK; k++)
+        rc = care_csv_need(&t, need[k], &col[k], err);
+    if (rc == SIM_OK && t.nrows && !(c->stock = calloc(t.nrows, sizeof *c->stock)))
+        rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", path);
+    for (size_t r = 0; r < t.nrows && rc == SIM_OK; r++) {
+        rc = parse_row(c, &t, r, col, &c->stock[r], err);
+        c->n_stock = r + 1;
+    }
+    care_csv_free(&t);
+    return rc;
+}

@@ -1,0 +1,108 @@
+/* sim/driver.c - see driver.h. */
+#include "driver.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sim_driver_max_threads(void) { return omp_get_max_threads(); }
+
+typedef struct task_slot {
+    int rc;
+    sim_err err;
+} task_slot;
+
+static void free_bufs(void **bufs, int n)
+{
+    for (int v = 0; v < n; v++)
+        free(bufs[v]);
+    free(bufs);
+}
+
+static void **alloc_bufs(const sim_out_layout *lay, size_t *sizes)
+{
+    void **bufs = calloc((size_t)(lay->nvars ? lay->nvars : 1), sizeof *bufs);
+    for (int v = 0; bufs && v < lay->nvars; v++) {
+        sizes[v] = sim_out_task_elems(lay, v) * sim_type_size(lay->vars[v].type);
+        bufs[v] = malloc(sizes[v] ? sizes[v] : 1);
+        if (!bufs[v]) {
+            free_bufs(bufs, v);
+            return NULL;
+        }
+    }
+    return bufs;
+}
+
+int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim_out_layout *lay,
+                   sim_out *out, sim_driver_stats *st, sim_err *err)
+{
+    size_t n_tasks = o->n_scenarios * o->n_replicates;
+    task_slot *slots = calloc(n_tasks ? n_tasks : 1, sizeof *slots);
+    size_t *sizes = calloc((size_t)(lay->nvars ? lay->nvars : 1), sizeof *sizes);
+    if (!slots || !sizes) {
+        free(slots);
+        free(sizes);
+        return sim_err_set(err, SIM_ENOMEM, "driver: out of memory for %zu tasks", n_tasks);
+    }
+    size_t to_run = n_tasks;
+    for (size_t i = 0; o->skip && i < n_tasks; i++)
+        to_run -= o->skip[i] != 0;
+    sim_progress prog;
+    sim_progress_init(&prog, o->progress, to_run, stderr);
+    int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
+    volatile int failed = 0;
+    *st = (sim_driver_stats){.threads_used = threads};
+
+    #pragma omp parallel num_threads(threads)
+    {
+        void **bufs = alloc_bufs(lay, sizes);
+        #pragma omp for schedule(dynamic, 1)
+        for (size_t i = 0; i < n_tasks; i++) {
+            task_slot *t = &slots[i];
+            size_t s = i / o->n_replicates, r = i % o->n_replicates;
+            if ((o->skip && o->skip[i]) || failed || (o->cancel && *o->cancel))
+                continue;   /* no early exit from an OpenMP loop: skip the rest */
+            if (!bufs) {
+                t->rc = sim_err_set(&t->err, SIM_ENOMEM, "driver: out of memory for result buffers");
+                failed = 1;
+                continue;
+            }
+            for (int v = 0; v < lay->nvars; v++)
+                memset(bufs[v], 0, sizes[v]);
+            uint64_t events = 0;
+            t->rc = sim_engine_run(ops, o->cfgs[s], o->seed, (uint32_t)s, (uint32_t)r,
+                                   o->horizons[s], o->cancel, bufs, &events, &t->err);
+            #pragma omp critical(sim_driver_out)
+            {
+                if (t->rc == SIM_OK && out)
+                    t->rc = sim_out_write_task(out, s, r, (const void *const *)bufs, &t->err);
+                if (t->rc == SIM_OK) {
+                    if (o->on_task)
+                        o->on_task(o->user, s, r, (const void *const *)bufs);
+                    st->events += events;
+                    st->tasks_done++;
+                    sim_progress_task(&prog, events);
+                } else {
+                    failed = 1;
+                }
+            }
+        }
+        if (bufs)
+            free_bufs(bufs, lay->nvars);
+    }
+    sim_progress_finish(&prog);
+    st->seconds = sim_progress_elapsed(&prog);
+    st->write_seconds = out ? sim_out_seconds(out) : 0.0;
+
+    int rc = SIM_OK;   /* the lowest-index failure, so the message is the same at any thread count */
+    for (size_t i = 0; i < n_tasks && rc == SIM_OK; i++)
+        if (slots[i].rc != SIM_OK) {
+            rc = slots[i].rc;
+            sim_err_set(err, rc, "%s", slots[i].err.msg);
+        }
+    if (rc == SIM_OK && o->cancel && *o->cancel)
+        rc = sim_err_set(err, SIM_ECANCEL, "interrupted: %zu of %zu tasks finished", st->tasks_done, to_run);
+    free(slots);
+    free(sizes);
+    return rc;
+}

@@ -1,0 +1,41 @@
+/* sim/engine.c - see engine.h. */
+#include "engine.h"
+
+#include "rng.h"
+
+int sim_engine_run(const sim_model_ops *ops, const void *cfg, uint64_t seed, uint32_t scenario,
+                   uint32_t replicate, double horizon, volatile sig_atomic_t *cancel,
+                   void *const *bufs, uint64_t *events, sim_err *err)
+{
+    sim_ctx ctx = {.seed = seed, .scenario = scenario, .replicate = replicate,
+                   .horizon = horizon, .cancel = cancel};
+    void *state = NULL;
+    int rc = sim_queue_init(&ctx.queue, 1024, err);
+    if (rc != SIM_OK)
+        return rc;
+    ctx.rng = sim_rng_alloc();
+    if (!ctx.rng) {
+        rc = sim_err_set(err, SIM_ENOMEM, "random generator: out of memory");
+        goto done;
+    }
+    rc = ops->create(&state, cfg, &ctx, err);
+    sim_event ev;
+    while (rc == SIM_OK && sim_queue_pop(&ctx.queue, &ev)) {
+        if (ev.time > horizon)
+            break;
+        rc = ops->handle(state, &ev, &ctx, err);
+        ctx.events++;
+        if ((ctx.events & 4095) == 0 && cancel && *cancel)
+            rc = sim_err_set(err, SIM_ECANCEL, "interrupted");
+    }
+    if (rc == SIM_OK)
+        rc = ops->finish(state, &ctx, bufs, err);
+done:
+    if (events)
+        *events = ctx.events;
+    if (ops->destroy)
+        ops->destroy(state);
+    gsl_rng_free(ctx.rng);
+    sim_queue_fini(&ctx.queue);
+    return rc;
+}

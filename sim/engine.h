@@ -1,0 +1,50 @@
+/* sim/engine.h - runs one task: the event loop of one (scenario, replicate).
+ * The model reaches the engine through a callback table (sim_model_ops), so sim/ never includes
+ * models/. The engine owns the task's queue and random generator (in sim_ctx); the model owns
+ * its state, created in ops->create and released in ops->destroy.
+ * Events later than ctx->horizon are never handled: a model may push them (they are dropped). */
+#ifndef SIM_ENGINE_H
+#define SIM_ENGINE_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "err.h"
+#include "queue.h"
+
+typedef struct sim_ctx {
+    sim_queue queue;
+    gsl_rng *rng;           /* re-keyed by the model for each stream it draws from */
+    uint64_t seed;
+    uint32_t scenario;      /* index in the run; streams must not depend on it */
+    uint32_t replicate;
+    double horizon;         /* days: events after it are not handled */
+    uint64_t events;        /* events handled so far */
+    volatile sig_atomic_t *cancel;   /* set by a signal handler; checked every few thousand events */
+} sim_ctx;
+
+typedef struct sim_model_ops {
+    /* Builds the model state for task (ctx->scenario, ctx->replicate) and schedules its first
+     * events. cfg is the scenario's read-only configuration. */
+    int (*create)(void **state, const void *cfg, sim_ctx *ctx, sim_err *err);
+    int (*handle)(void *state, const sim_event *ev, sim_ctx *ctx, sim_err *err);
+    /* Fills the task's output buffers (one per output variable, zeroed by the caller). */
+    int (*finish)(void *state, sim_ctx *ctx, void *const *bufs, sim_err *err);
+    void (*destroy)(void *state);   /* accepts NULL */
+} sim_model_ops;
+
+/* Schedules an event for the model; the time must not be earlier than the current event's. */
+static inline int sim_schedule(sim_ctx *ctx, double time, uint32_t kind, uint32_t id, sim_err *err)
+{
+    if (time > ctx->horizon)
+        return SIM_OK;
+    return sim_queue_push(&ctx->queue, time, kind, id, err);
+}
+
+/* Runs one task to its horizon and fills bufs. Returns SIM_OK, an error, or SIM_ECANCEL. */
+int sim_engine_run(const sim_model_ops *ops, const void *cfg, uint64_t seed, uint32_t scenario,
+                   uint32_t replicate, double horizon, volatile sig_atomic_t *cancel,
+                   void *const *bufs, uint64_t *events, sim_err *err);
+
+#endif

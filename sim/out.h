@@ -1,0 +1,75 @@
+/* sim/out.h - the output sink: a generic writer of named arrays to one HDF5 file laid out for
+ * netCDF-4 readers (design.md section 5). It knows no model names: the model describes its
+ * dimensions, coordinates and variables in a sim_out_layout, and hands one buffer per variable
+ * per task. The first two dimensions of every variable are the task axes (scenario, replicate);
+ * each task is one chunk, written whole, then its done(scenario, replicate) flag, then a flush,
+ * so an interrupted file says exactly which tasks are complete.
+ * The file is written to PATH.part and renamed to PATH only by sim_out_close after success.
+ * Ownership: the layout (and every string it points to) is the caller's and must outlive the
+ * sim_out; the sim_out owns its HDF5 handles. Only sim/out_h5.c includes <hdf5.h>.
+ * Not thread-safe: one thread calls the writer at a time (the driver serialises it). */
+#ifndef SIM_OUT_H
+#define SIM_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+typedef enum sim_type { SIM_U8, SIM_U32, SIM_I32, SIM_F64 } sim_type;
+
+typedef struct sim_dim {
+    const char *name;
+    size_t size;
+    const char *const *labels;   /* string coordinate (UTF-8), or NULL */
+    const double *values;        /* float64 coordinate, or NULL: then int32 0..size-1 */
+    const char *units;           /* attribute of a numeric coordinate, or NULL */
+    const char *calendar;        /* CF calendar for a time coordinate, or NULL */
+} sim_dim;
+
+typedef struct sim_aux {         /* a string variable along one dimension (e.g. area names) */
+    const char *name;
+    int dim;
+    const char *const *labels;
+} sim_aux;
+
+#define SIM_OUT_MAXDIMS 8
+typedef struct sim_var {
+    const char *name;
+    sim_type type;
+    int ndims;                   /* including the two task axes */
+    int dims[SIM_OUT_MAXDIMS];   /* indices into layout.dims; dims[0], dims[1] = task axes */
+    const char *units;
+    const char *long_name;
+} sim_var;
+
+typedef struct sim_attr { const char *name; const char *value; } sim_attr;
+
+typedef struct sim_out_layout {
+    const sim_dim *dims;  int ndims;   /* dims[0] = scenario, dims[1] = replicate */
+    const sim_aux *aux;   int naux;
+    const sim_var *vars;  int nvars;
+    const sim_attr *attrs; int nattrs; /* root attributes (strings) */
+    int deflate_level;                 /* 0 = none; shuffle is on whenever deflate is */
+} sim_out_layout;
+
+/* Elements in one task's buffer of variable v (product of its non-task dimensions). */
+size_t sim_out_task_elems(const sim_out_layout *lay, int v);
+size_t sim_type_size(sim_type t);
+
+typedef struct sim_out sim_out;
+
+int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim_err *err);
+/* bufs[v] holds variable v's data for task (s, r), C order over its non-task dimensions. */
+int sim_out_write_task(sim_out *out, size_t s, size_t r, const void *const *bufs, sim_err *err);
+/* Closes and renames PATH.part to PATH. On error the .part file is removed. */
+int sim_out_close(sim_out *out, sim_err *err);
+/* Closes and keeps PATH.part (an interrupted run: what is done stays readable). */
+void sim_out_close_partial(sim_out *out);
+/* Closes and removes PATH.part (a failed run: no corrupt output is left). Accepts NULL. */
+void sim_out_abort(sim_out *out);
+/* Bytes written so far (file size on close); seconds spent inside the writer. */
+double sim_out_seconds(const sim_out *out);
+const char *sim_out_part_path(const sim_out *out);
+
+#endif

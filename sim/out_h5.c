@@ -1,0 +1,357 @@
+/* sim/out_h5.c - the only file that includes <hdf5.h>. See out.h for the contract.
+ * Named dimensions for xarray/h5netcdf: each coordinate is a 1-D dataset made a dimension scale
+ * (H5DSset_scale) and attached to every axis that uses it (H5DSattach_scale). Every axis of
+ * every dataset needs a scale, or h5netcdf refuses the file. */
+#include "out.h"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct sim_out {
+    const sim_out_layout *lay;
+    hid_t file;
+    hid_t *dsets;        /* one per variable */
+    hid_t done;
+    char *path, *part;
+    double seconds;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+size_t sim_type_size(sim_type t)
+{
+    switch (t) {
+    case SIM_U8: return 1;
+    case SIM_U32: case SIM_I32: return 4;
+    case SIM_F64: return 8;
+    }
+    return 0;
+}
+
+static hid_t h5type(sim_type t)
+{
+    switch (t) {
+    case SIM_U8: return H5T_NATIVE_UINT8;
+    case SIM_U32: return H5T_NATIVE_UINT32;
+    case SIM_I32: return H5T_NATIVE_INT32;
+    case SIM_F64: return H5T_NATIVE_DOUBLE;
+    }
+    return H5T_NATIVE_UINT8;
+}
+
+size_t sim_out_task_elems(const sim_out_layout *lay, int v)
+{
+    size_t n = 1;
+    for (int k = 2; k < lay->vars[v].ndims; k++)
+        n *= lay->dims[lay->vars[v].dims[k]].size;
+    return n;
+}
+
+static hid_t vlen_str_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    return t;
+}
+
+static int put_str_attr(hid_t obj, const char *name, const char *value)
+{
+    hid_t t = vlen_str_type(), sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, t, &value);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(t);
+    return rc < 0 ? -1 : 0;
+}
+
+static hid_t write_strings(hid_t file, const char *name, const char *const *labels, size_t n)
+{
+    hsize_t dim = n;
+    hid_t t = vlen_str_type(), sp = H5Screate_simple(1, &dim, NULL);
+    hid_t d = H5Dcreate2(file, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (d >= 0 && n > 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, labels) < 0) {
+        H5Dclose(d);
+        d = -1;
+    }
+    H5Sclose(sp);
+    H5Tclose(t);
+    return d;
+}
+
+static hid_t write_coord(hid_t file, const sim_dim *dim)
+{
+    if (dim->labels)
+        return write_strings(file, dim->name, dim->labels, dim->size);
+    hsize_t n = dim->size;
+    hid_t sp = H5Screate_simple(1, &n, NULL), d;
+    if (dim->values) {
+        d = H5Dcreate2(file, dim->name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, dim->values) < 0) {
+            H5Dclose(d);
+            d = -1;
+        }
+    } else {
+        int32_t *idx = malloc((n ? n : 1) * sizeof *idx);
+        for (size_t i = 0; idx && i < n; i++)
+            idx[i] = (int32_t)i;
+        d = idx ? H5Dcreate2(file, dim->name, H5T_STD_I32LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+        if (d >= 0 && H5Dwrite(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, idx) < 0) {
+            H5Dclose(d);
+            d = -1;
+        }
+        free(idx);
+    }
+    H5Sclose(sp);
+    if (d >= 0 && ((dim->units && put_str_attr(d, "units", dim->units) < 0) ||
+                   (dim->calendar && put_str_attr(d, "calendar", dim->calendar) < 0))) {
+        H5Dclose(d);
+        d = -1;
+    }
+    return d;
+}
+
+static hid_t create_var(hid_t file, const sim_out_layout *lay, const char *name, sim_type type,
+                        int ndims, const int *dims)
+{
+    hsize_t shape[SIM_OUT_MAXDIMS], chunk[SIM_OUT_MAXDIMS];
+    int any_zero = 0;
+    for (int k = 0; k < ndims; k++) {
+        shape[k] = lay->dims[dims[k]].size;
+        chunk[k] = k < 2 ? 1 : shape[k];
+        any_zero |= shape[k] == 0;
+    }
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (!any_zero) {
+        H5Pset_chunk(dcpl, ndims, chunk);
+        if (lay->deflate_level > 0 && type != SIM_U8) {
+            H5Pset_shuffle(dcpl);
+            H5Pset_deflate(dcpl, (unsigned)lay->deflate_level);
+        }
+    }
+    hid_t sp = H5Screate_simple(ndims, shape, NULL);
+    hid_t ftype = type == SIM_U8 ? H5T_STD_U8LE : type == SIM_U32 ? H5T_STD_U32LE
+                : type == SIM_I32 ? H5T_STD_I32LE : H5T_IEEE_F64LE;
+    hid_t d = H5Dcreate2(file, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Sclose(sp);
+    H5Pclose(dcpl);
+    return d;
+}
+
+static int attach_all(hid_t d, const hid_t *scales, int ndims, const int *dims)
+{
+    for (int k = 0; k < ndims; k++)
+        if (H5DSattach_scale(d, scales[dims[k]], (unsigned)k) < 0)
+            return -1;
+    return 0;
+}
+
+static int build_file(sim_out *o, sim_err *err)
+{
+    const sim_out_layout *lay = o->lay;
+    hid_t scales[32];
+    int nsc = 0, rc = SIM_OK;
+    if (lay->ndims > 32)
+        return sim_err_set(err, SIM_EINVAL, "output: too many dimensions (%d)", lay->ndims);
+    for (; nsc < lay->ndims; nsc++) {
+        scales[nsc] = write_coord(o->file, &lay->dims[nsc]);
+        if (scales[nsc] < 0 || H5DSset_scale(scales[nsc], lay->dims[nsc].name) < 0) {
+            rc = sim_err_set(err, SIM_EIO, "%s: cannot write coordinate '%s'", o->part, lay->dims[nsc].name);
+            if (scales[nsc] >= 0) nsc++;
+            goto cleanup;
+        }
+    }
+    for (int a = 0; a < lay->naux; a++) {
+        hid_t d = write_strings(o->file, lay->aux[a].name, lay->aux[a].labels, lay->dims[lay->aux[a].dim].size);
+        int bad = d < 0 || attach_all(d, scales, 1, &lay->aux[a].dim) < 0;
+        if (d >= 0) H5Dclose(d);
+        if (bad) {
+            rc = sim_err_set(err, SIM_EIO, "%s: cannot write variable '%s'", o->part, lay->aux[a].name);
+            goto cleanup;
+        }
+    }
+    for (int v = 0; v < lay->nvars; v++) {
+        const sim_var *var = &lay->vars[v];
+        o->dsets[v] = create_var(o->file, lay, var->name, var->type, var->ndims, var->dims);
+        if (o->dsets[v] < 0 || attach_all(o->dsets[v], scales, var->ndims, var->dims) < 0 ||
+            (var->units && put_str_attr(o->dsets[v], "units", var->units) < 0) ||
+            (var->long_name && put_str_attr(o->dsets[v], "long_name", var->long_name) < 0)) {
+            rc = sim_err_set(err, SIM_EIO, "%s: cannot create variable '%s'", o->part, var->name);
+            goto cleanup;
+        }
+    }
+    static const int task_dims[2] = {0, 1};
+    o->done = create_var(o->file, lay, "done", SIM_U8, 2, task_dims);
+    if (o->done < 0 || attach_all(o->done, scales, 2, task_dims) < 0 ||
+        put_str_attr(o->done, "units", "1") < 0 ||
+        put_str_attr(o->done, "long_name", "1 when the task's data are completely written") < 0) {
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot create variable 'done'", o->part);
+        goto cleanup;
+    }
+    for (int a = 0; a < lay->nattrs; a++)
+        if (put_str_attr(o->file, lay->attrs[a].name, lay->attrs[a].value) < 0) {
+            rc = sim_err_set(err, SIM_EIO, "%s: cannot write attribute '%s'", o->part, lay->attrs[a].name);
+            goto cleanup;
+        }
+    if (H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot flush (disk full?)", o->part);
+cleanup:
+    for (int k = 0; k < nsc; k++)
+        H5Dclose(scales[k]);
+    return rc;
+}
+
+static void close_handles(sim_out *o)
+{
+    if (o->dsets)
+        for (int v = 0; v < o->lay->nvars; v++)
+            if (o->dsets[v] >= 0) H5Dclose(o->dsets[v]);
+    if (o->done >= 0) H5Dclose(o->done);
+    if (o->file >= 0) H5Fclose(o->file);
+    o->file = o->done = -1;
+    free(o->dsets);
+    o->dsets = NULL;
+}
+
+static void destroy(sim_out *o)
+{
+    close_handles(o);
+    free(o->path);
+    free(o->part);
+    free(o);
+}
+
+int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim_err *err)
+{
+    *out = NULL;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* failures become sim_err messages instead */
+    sim_out *o = calloc(1, sizeof *o);
+    if (!o)
+        return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
+    o->lay = lay;
+    o->file = o->done = -1;
+    o->path = strdup(path);
+    o->part = malloc(strlen(path) + 6);
+    o->dsets = malloc((size_t)(lay->nvars ? lay->nvars : 1) * sizeof *o->dsets);
+    if (!o->path || !o->part || !o->dsets) {
+        destroy(o);
+        return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
+    }
+    for (int v = 0; v < lay->nvars; v++)
+        o->dsets[v] = -1;
+    sprintf(o->part, "%s.part", path);
+    double t0 = now_s();
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    o->file = H5Fcreate(o->part, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    H5Pclose(fcpl);
+    if (o->file < 0) {
+        destroy(o);
+        return sim_err_set(err, SIM_EIO, "%s.part: cannot create output file (missing directory or no permission?)", path);
+    }
+    int rc = build_file(o, err);
+    o->seconds += now_s() - t0;
+    if (rc != SIM_OK) {
+        sim_out_abort(o);
+        return rc;
+    }
+    *out = o;
+    return SIM_OK;
+}
+
+static int write_slab(hid_t d, sim_type type, int ndims, const hsize_t *shape, size_t s, size_t r,
+                      const void *buf)
+{
+    hsize_t start[SIM_OUT_MAXDIMS] = {0}, count[SIM_OUT_MAXDIMS];
+    start[0] = s;
+    start[1] = r;
+    count[0] = count[1] = 1;
+    for (int k = 2; k < ndims; k++)
+        count[k] = shape[k];
+    hid_t fs = H5Dget_space(d);
+    hid_t ms = H5Screate_simple(ndims, count, NULL);
+    herr_t rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    if (rc >= 0)
+        rc = H5Dwrite(d, h5type(type), ms, fs, H5P_DEFAULT, buf);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    return rc < 0 ? -1 : 0;
+}
+
+int sim_out_write_task(sim_out *o, size_t s, size_t r, const void *const *bufs, sim_err *err)
+{
+    const sim_out_layout *lay = o->lay;
+    double t0 = now_s();
+    int rc = SIM_OK;
+    for (int v = 0; v < lay->nvars && rc == SIM_OK; v++) {
+        const sim_var *var = &lay->vars[v];
+        hsize_t shape[SIM_OUT_MAXDIMS];
+        for (int k = 0; k < var->ndims; k++)
+            shape[k] = lay->dims[var->dims[k]].size;
+        if (write_slab(o->dsets[v], var->type, var->ndims, shape, s, r, bufs[v]) < 0)
+            rc = sim_err_set(err, SIM_EIO, "%s: cannot write '%s' for scenario %zu replicate %zu (disk full?)",
+                             o->part, var->name, s, r);
+    }
+    uint8_t one = 1;   /* done last: a task is complete only when all its data are on disk */
+    hsize_t shape2[2] = {lay->dims[0].size, lay->dims[1].size};
+    if (rc == SIM_OK && write_slab(o->done, SIM_U8, 2, shape2, s, r, &one) < 0)
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot write 'done' (disk full?)", o->part);
+    if (rc == SIM_OK && H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot flush (disk full?)", o->part);
+    o->seconds += now_s() - t0;
+    return rc;
+}
+
+int sim_out_close(sim_out *o, sim_err *err)
+{
+    double t0 = now_s();
+    int rc = SIM_OK;
+    for (int v = 0; o->dsets && v < o->lay->nvars; v++) {
+        if (o->dsets[v] >= 0 && H5Dclose(o->dsets[v]) < 0)
+            rc = SIM_EIO;
+        o->dsets[v] = -1;
+    }
+    if (o->done >= 0 && H5Dclose(o->done) < 0)
+        rc = SIM_EIO;
+    o->done = -1;
+    if (o->file >= 0 && H5Fclose(o->file) < 0)
+        rc = SIM_EIO;
+    o->file = -1;
+    o->seconds += now_s() - t0;
+    if (rc != SIM_OK) {
+        sim_err_set(err, SIM_EIO, "%s: cannot close output file (disk full?)", o->part);
+        remove(o->part);
+    } else if (rename(o->part, o->path) != 0) {
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot rename to %s", o->part, o->path);
+    }
+    destroy(o);
+    return rc;
+}
+
+void sim_out_close_partial(sim_out *o)
+{
+    if (o)
+        destroy(o);
+}
+
+void sim_out_abort(sim_out *o)
+{
+    if (!o)
+        return;
+    close_handles(o);
+    remove(o->part);
+    destroy(o);
+}
+
+double sim_out_seconds(const sim_out *o) { return o->seconds; }
+const char *sim_out_part_path(const sim_out *o) { return o->part; }
