@@ -10,7 +10,7 @@ enum { D_SCEN, D_REP, D_TIME, D_AREA, D_STATE, D_AGE, D_PLACE, D_TRANS, D_ITEM }
 
 static sim_var var(const char *name, sim_type t, int n, const int *dims, const char *units, const char *long_name)
 {
-    sim_var v = {name, t, n, {0}, units, long_name};
+    sim_var v = {name, t, n, {0}, units, long_name, "area_name region"};
     memcpy(v.dims, dims, (size_t)n * sizeof *dims);
     return v;
 }
@@ -65,7 +65,7 @@ int care_output_init(care_output *o, const care_config *const *cfgs, int n_scen,
     o->vars[CARE_VAR_STOCK] = var("stock", SIM_U32, 6, d_stock, "children", "children in each state at the observation time");
     o->vars[CARE_VAR_PLACEMENTS] = var("placements", SIM_U32, 6, d_place, "children", "looked-after children by placement at the observation time");
     o->vars[CARE_VAR_FLOW] = var("flow", SIM_U32, 6, d_flow, "events", "transitions in the period ending at the observation time");
-    o->vars[CARE_VAR_DAYS] = var("days_in_care", SIM_F64, 5, d_days, "days", "child-days in care in the period ending at the observation time");
+    o->vars[CARE_VAR_DAYS] = var("days_in_care", SIM_F64, 5, d_days, "child-days", "child-days in care in the period ending at the observation time");
     o->vars[CARE_VAR_COST] = var("cost", SIM_F64, 5, d_cost, "GBP", "placement cost in the period ending at the observation time");
 
     o->attrs[0] = (sim_attr){"caresim_version", version};

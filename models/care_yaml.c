@@ -19,7 +19,7 @@ int care_yaml_open(care_yaml_doc *d, const char *path, sim_err *err)
     int ok = yaml_parser_load(&p, &d->doc);
     int rc = SIM_OK;
     if (!ok) {
-        rc = sim_err_set(err, SIM_EINVAL, "%s:%zu: malformed YAML: %s%s%s", path,
+        rc = sim_err_set(err, SIM_EINVAL, "%s:%zu: syntax: %s%s%s (malformed YAML)", path,
                          (p.problem_mark.line + 1), p.problem ? p.problem : "syntax error",
                          p.context ? " " : "", p.context ? p.context : "");
     } else {

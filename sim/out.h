@@ -41,6 +41,7 @@ typedef struct sim_var {
     int dims[SIM_OUT_MAXDIMS];   /* indices into layout.dims; dims[0], dims[1] = task axes */
     const char *units;
     const char *long_name;
+    const char *coordinates;     /* CF attribute naming auxiliary coordinates (e.g. "area_name region"), or NULL */
 } sim_var;
 
 typedef struct sim_attr { const char *name; const char *value; } sim_attr;

@@ -185,7 +185,8 @@ static int build_file(sim_out *o, sim_err *err)
         o->dsets[v] = create_var(o->file, lay, var->name, var->type, var->ndims, var->dims);
         if (o->dsets[v] < 0 || attach_all(o->dsets[v], scales, var->ndims, var->dims) < 0 ||
             (var->units && put_str_attr(o->dsets[v], "units", var->units) < 0) ||
-            (var->long_name && put_str_attr(o->dsets[v], "long_name", var->long_name) < 0)) {
+            (var->long_name && put_str_attr(o->dsets[v], "long_name", var->long_name) < 0) ||
+            (var->coordinates && put_str_attr(o->dsets[v], "coordinates", var->coordinates) < 0)) {
             rc = sim_err_set(err, SIM_EIO, "%s: cannot create variable '%s'", o->part, var->name);
             goto cleanup;
         }
@@ -234,6 +235,9 @@ static void destroy(sim_out *o)
 int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim_err *err)
 {
     *out = NULL;
+    /* A file whose close failed (disk full) makes HDF5's own exit-time cleanup crash in 1.10;
+     * every handle is closed by us on every path, so that cleanup has nothing left to do. */
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* failures become sim_err messages instead */
     sim_out *o = calloc(1, sizeof *o);
     if (!o)
@@ -293,6 +297,7 @@ int sim_out_write_task(sim_out *o, size_t s, size_t r, const void *const *bufs, 
     const sim_out_layout *lay = o->lay;
     double t0 = now_s();
     int rc = SIM_OK;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* per thread in a thread-safe HDF5: the caller may be a worker */
     for (int v = 0; v < lay->nvars && rc == SIM_OK; v++) {
         const sim_var *var = &lay->vars[v];
         hsize_t shape[SIM_OUT_MAXDIMS];
@@ -315,6 +320,7 @@ int sim_out_write_task(sim_out *o, size_t s, size_t r, const void *const *bufs, 
 int sim_out_close(sim_out *o, sim_err *err)
 {
     double t0 = now_s();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     int rc = SIM_OK;
     for (int v = 0; o->dsets && v < o->lay->nvars; v++) {
         if (o->dsets[v] >= 0 && H5Dclose(o->dsets[v]) < 0)
@@ -348,6 +354,7 @@ void sim_out_abort(sim_out *o)
 {
     if (!o)
         return;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     close_handles(o);
     remove(o->part);
     destroy(o);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# What a newcomer types: help texts, validate, refusing to overwrite results, usage errors.
+# Usage: cli.sh CARESIM SCENARIO
+set -uo pipefail
+caresim=$1 scen=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+"$caresim" --help | grep -q "usage: caresim <command>" || fail "caresim --help"
+"$caresim" run --help | grep -q -- "--threads" || fail "caresim run --help"
+"$caresim" validate --help | grep -q "resolved" || fail "caresim validate --help"
+"$caresim" --version | grep -Eq '^caresim [0-9]+\.[0-9]+' || fail "--version"
+"$caresim" validate "$scen" | grep -q '^replicates: 6$' || fail "validate prints the resolved scenario"
+"$caresim" 2>/dev/null; [ $? = 2 ] || fail "no command: exit 2"
+"$caresim" frobnicate 2>/dev/null; [ $? = 2 ] || fail "unknown command: exit 2"
+"$caresim" run "$scen" --threads zero 2>/dev/null; [ $? = 2 ] || fail "bad --threads: exit 2"
+"$caresim" run "$scen" --bogus 2>/dev/null; [ $? = 2 ] || fail "unknown option: exit 2"
+"$caresim" run "$scen" -o "$tmp/a.h5" -q -r 2 || fail "run"
+[ -s "$tmp/a.h5" ] && [ ! -e "$tmp/a.h5.part" ] || fail "output renamed from .part"
+before=$(md5sum < "$tmp/a.h5")
+"$caresim" run "$scen" -o "$tmp/a.h5" -q -r 2 2> "$tmp/err"; [ $? = 2 ] || fail "existing output: exit 2"
+grep -q -- "--force" "$tmp/err" || fail "existing output: message mentions --force"
+[ "$(md5sum < "$tmp/a.h5")" = "$before" ] || fail "existing output was changed"
+"$caresim" run "$scen" -o "$tmp/a.h5" -q -r 2 --force || fail "--force"
+"$caresim" run "$scen" -o "$tmp/b.h5" -r 2 --progress json 2> "$tmp/prog" > "$tmp/out" || fail "json progress run"
+grep -q '"tasks_done":2' "$tmp/prog" || fail "json progress lines"
+grep -q "children in care" "$tmp/out" || fail "summary on stdout"
+echo "cli: ok"

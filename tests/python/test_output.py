@@ -1,0 +1,76 @@
+"""The HDF5 file caresim writes opens with h5py and with xarray (h5netcdf engine), with the
+named dimensions, labelled coordinates, CF time and units of design.md section 5, and its
+numbers are consistent with each other."""
+import os
+import subprocess
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+import xarray as xr
+
+ROOT = Path(__file__).resolve().parents[2]
+CARESIM = os.environ.get("CARESIM_BIN", str(ROOT / "build" / "caresim"))
+SCENARIO = ROOT / "tests" / "data" / "small" / "scenario.yaml"
+
+
+@pytest.fixture(scope="module")
+def run_file(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "small.h5"
+    subprocess.run([CARESIM, "run", str(SCENARIO), "-o", str(out), "-q", "--threads", "2"], check=True)
+    return out
+
+
+def test_h5py_layout(run_file):
+    with h5py.File(run_file, "r") as f:
+        assert f["stock"].shape == (1, 6, 7, 3, 2, 5)
+        assert f["stock"].dtype == np.uint32
+        assert f["days_in_care"].dtype == np.float64
+        assert list(f["done"][...].ravel()) == [1] * 6
+        assert f.attrs["seed"] == "7"
+        assert "name: \"small\"" in f.attrs["scenario_yaml"]
+        assert f["time"].attrs["units"] == "days since 2017-03-31"
+        for name in ("stock", "placements", "flow", "days_in_care", "cost", "done"):
+            assert "units" in f[name].attrs, name
+
+
+def test_xarray_dimensions(run_file):
+    ds = xr.open_dataset(run_file, engine="h5netcdf")
+    assert ds["stock"].dims == ("scenario", "replicate", "time", "area", "state", "age_band")
+    assert ds["placements"].dims == ("scenario", "replicate", "time", "area", "placement", "age_band")
+    assert ds["flow"].dims == ("scenario", "replicate", "time", "area", "transition", "age_band")
+    assert ds["days_in_care"].dims == ("scenario", "replicate", "time", "area", "age_band")
+    assert ds["cost"].dims == ("scenario", "replicate", "time", "area", "item")
+    assert ds["done"].dims == ("scenario", "replicate")
+    assert list(ds.scenario.values) == ["small"]
+    assert list(ds.state.values) == ["lac", "home"]
+    assert list(ds.age_band.values) == ["under_1", "1_4", "5_9", "10_15", "16_17"]
+    assert "entry" in list(ds.transition.values) and "aged_out" in list(ds.transition.values)
+    assert set(ds.area.values) == {"E09000007", "E08000025", "E06000001"}
+    assert ds.area_name.sel(area="E08000025").item() == "Birmingham"
+    assert np.issubdtype(ds.time.dtype, np.datetime64)
+    assert str(ds.time.values[0])[:10] == "2017-03-31"
+    assert str(ds.time.values[-1])[:10] == "2020-03-31"
+    assert str(ds.time.values[1])[:10] == "2017-09-30"
+    assert ds["days_in_care"].attrs["units"] == "child-days"
+    ds.close()
+
+
+def test_numbers_consistent(run_file):
+    ds = xr.open_dataset(run_file, engine="h5netcdf")
+    lac = ds.stock.sel(state="lac").sum("age_band")
+    placed = ds.placements.sum(["placement", "age_band"])
+    assert (lac.values == placed.values).all()
+    # after a 5-year burn-in the three areas hold children in care
+    assert (lac.isel(time=0).sum("area").values > 100).all()
+    # days in care over a period lie between the stocks at its ends times its length, roughly:
+    # never more than (max stock + entries) x days in the period
+    days = ds.days_in_care.sum(["area", "age_band"]).isel(scenario=0, time=slice(1, None))
+    span = np.diff(ds.time.values).astype("timedelta64[D]").astype(float)
+    upper = (lac.sum("area").isel(scenario=0).values.max() +
+             ds.flow.sel(transition=["entry", "reentry"]).sum().item()) * span.max()
+    assert (days.values > 0).all() and (days.values < upper).all()
+    # nothing counted before the start date
+    assert ds.flow.isel(time=0).sum().item() == 0
+    ds.close()
