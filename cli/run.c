@@ -189,7 +189,7 @@ int cli_run(int argc, char **argv, const char *command_line)
         sim_err_set(&err, SIM_EINVAL, "%s: output exists; use --force to overwrite or -o to choose another file", path);
     if (err.code == SIM_OK)
         simulate(&o, c, path, command_line, &err);
-    if (err.code != SIM_OK)
+    if (err.code != SIM_OK && err.code != SIM_ECANCEL)   /* an interruption was reported above */
         fprintf(stderr, "%s\n", err.msg);   /* messages begin with the file they are about */
     care_config_free(c);
     return cli_exit_status(&err);

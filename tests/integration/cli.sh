@@ -25,4 +25,14 @@ grep -q -- "--force" "$tmp/err" || fail "existing output: message mentions --for
 "$caresim" run "$scen" -o "$tmp/b.h5" -r 2 --progress json 2> "$tmp/prog" > "$tmp/out" || fail "json progress run"
 grep -q '"tasks_done":2' "$tmp/prog" || fail "json progress lines"
 grep -q "children in care" "$tmp/out" || fail "summary on stdout"
+# SIGINT: finished replicates stay readable in OUTPUT.part, exit 130, no final file
+"$caresim" run "$scen" -o "$tmp/i.h5" -q -r 100000 2> "$tmp/int" &
+pid=$!
+for _ in $(seq 100); do [ -e "$tmp/i.h5.part" ] && break; sleep 0.05; done
+sleep 0.3
+kill -INT $pid
+wait $pid; st=$?
+[ $st = 130 ] || fail "SIGINT: exit $st, expected 130"
+[ ! -e "$tmp/i.h5" ] && [ -s "$tmp/i.h5.part" ] || fail "SIGINT: .part kept, no final file"
+grep -q "interrupted; [0-9]* of 100000 replicates are complete" "$tmp/int" || fail "SIGINT message"
 echo "cli: ok"
