@@ -103,10 +103,11 @@ static void print_summary(const care_config *c, const care_summary *sm, const ch
 {
     double n = (double)sm->n_rep[0];
     printf("output: %s\n", path);
-    printf("scenario '%s': %u replicates, %d areas, seed %llu; %llu events in %.2f s (%.2fM events/s, %d thread%s)\n",
+    printf("scenario '%s': %u replicates, %d areas, seed %llu; %llu events in %.2f s (%.2fM events/s, %d thread%s; "
+           "%.3f s writing output)\n",
            c->name, c->replicates, c->n_areas, (unsigned long long)c->seed, (unsigned long long)st->events,
            st->seconds, st->seconds > 0 ? (double)st->events / st->seconds / 1e6 : 0.0, st->threads_used,
-           st->threads_used == 1 ? "" : "s");
+           st->threads_used == 1 ? "" : "s", st->write_seconds);
     printf("\n%-12s %14s %16s %16s\n", "date", "in care", "entries", "exits");
     printf("%-12s %14s %16s %16s\n", "", "(mean)", "(period, mean)", "(period, mean)");
     double starts = 0, exits = 0;

@@ -89,6 +89,7 @@ typedef struct care_config {
     size_t n_stock;
     care_stock_row *stock;
     int deflate;                         /* output compression level 0-9 */
+    int episodes;                        /* 1: write the episode log (output.episodes) */
     char *resolved_yaml;                 /* the scenario as resolved (validate, output attribute) */
 } care_config;
 

@@ -8,6 +8,7 @@
 
 #include "../sim/rng.h"
 #include "care_config.h"
+#include "care_episodes.h"
 #include "care_hazard.h"
 
 enum { EV_ARRIVAL, EV_CHILD, EV_OBS };
@@ -20,6 +21,7 @@ typedef struct care_child {
     double pl_since;     /* day the current placement began */
     uint64_t rng_pos;    /* position in the child's own stream */
     uint32_t serial;
+    uint32_t ep;         /* open row of the episode log, if the log is on */
     uint16_t area;
     uint8_t state;       /* CARE_ST_*, or FREE */
     uint8_t placement;
@@ -46,6 +48,8 @@ typedef struct care_model {
     size_t A, T;
     uint32_t *stock, *placements, *flow;   /* [T][A][state|placement|transition][age] */
     double *days, *cost;                   /* [T][A][age], [T][A][placement] */
+    care_episodes log;                     /* only when cfg->episodes */
+    int log_failed;
 } care_model;
 
 static const double one[CARE_MAXK] = {1, 1, 1, 1, 1, 1, 1, 1};
@@ -177,12 +181,30 @@ static int schedule_home(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id
     return sim_schedule(ctx, t, EV_CHILD, id, err);
 }
 
-static void enter_care(care_model *m, sim_ctx *ctx, care_child *k, double t)
+/* ---- the episode log ---- */
+static void log_open(care_model *m, care_child *k, double t, int reason)
+{
+    if (!m->cfg->episodes) return;
+    care_episode ep = {.child = (int64_t)k->area << 32 | k->serial, .birth = k->birth, .start = t,
+                       .area = k->area, .placement = k->placement, .reason_started = reason,
+                       .period = k->episodes, .male = k->sex};
+    k->ep = care_episodes_open(&m->log, &ep);
+    m->log_failed |= k->ep == (uint32_t)-1;
+}
+
+static void log_close(care_model *m, const care_child *k, double t, int tr)
+{
+    if (m->cfg->episodes && k->ep != (uint32_t)-1)
+        care_episodes_close(&m->log, k->ep, t, tr);
+}
+
+static void enter_care(care_model *m, sim_ctx *ctx, care_child *k, double t, int reason)
 {
     k->state = CARE_ST_LAC;
     k->since = k->pl_since = t;
     k->episodes++;
     k->placement = (uint8_t)pick_placement(m, ctx, care_age_band_at(t - k->birth), -1);
+    log_open(m, k, t, reason);
 }
 
 /* ---- handlers ---- */
@@ -227,7 +249,7 @@ static int on_arrival(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_err
     double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
     k->birth = t - gsl_ran_flat(ctx->rng, lo, hi);
     k->sex = gsl_rng_uniform(ctx->rng) < m->cfg->male_share[b];
-    enter_care(m, ctx, k, t);
+    enter_care(m, ctx, k, t, CARE_START_ENTRY);
     count_flow(m, t, k, CARE_TR_ENTRY);
     int rc = schedule_lac(m, ctx, k, id, t, err);
     child_save(k, ctx);
@@ -243,18 +265,21 @@ static int on_child(care_model *m, sim_ctx *ctx, uint32_t id, double t, sim_err 
     switch (tr) {
     case CARE_TR_MOVE:
         account(m, k, k->pl_since, t);
+        log_close(m, k, t, tr);
         k->placement = (uint8_t)pick_placement(m, ctx, care_age_band_at(t - k->birth), k->placement);
         k->pl_since = t;
+        log_open(m, k, t, CARE_START_MOVE);
         rc = schedule_lac(m, ctx, k, id, t, err);
         break;
     case CARE_TR_HOME:
         account(m, k, k->pl_since, t);
+        log_close(m, k, t, tr);
         k->state = CARE_ST_HOME;
         k->since = t;
         rc = schedule_home(m, ctx, k, id, t, err);
         break;
     case CARE_TR_REENTRY:
-        enter_care(m, ctx, k, t);
+        enter_care(m, ctx, k, t, CARE_START_REENTRY);
         rc = schedule_lac(m, ctx, k, id, t, err);
         break;
     case CARE_TR_CLOSED:
@@ -262,6 +287,7 @@ static int on_child(care_model *m, sim_ctx *ctx, uint32_t id, double t, sim_err 
         return SIM_OK;
     default:   /* adopted, sgo_cao, independent_living, other, aged_out: the child leaves */
         account(m, k, k->pl_since, t);
+        log_close(m, k, t, tr);
         free_child(m, id);
         return SIM_OK;
     }
@@ -352,7 +378,7 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             double tic = gsl_ran_flat(ctx->rng, tb0, fmin(tb1, age));
             k->birth = -age;
             k->sex = gsl_rng_uniform(ctx->rng) < c->male_share[row->age];
-            enter_care(m, ctx, k, -tic);
+            enter_care(m, ctx, k, -tic, CARE_START_INITIAL);
             k->pl_since = 0.0;   /* cost and days are counted from the start date */
             int rc = schedule_lac(m, ctx, k, id, 0.0, err);
             child_save(k, ctx);
@@ -362,10 +388,11 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
     return SIM_OK;
 }
 
-static int finish(void *state, sim_ctx *ctx, void *const *bufs, sim_err *err)
+static int finish(void *state, sim_ctx *ctx, void *const *bufs, sim_table *table, sim_err *err)
 {
     care_model *m = state;
-    (void)err;
+    if (m->log_failed || (m->cfg->episodes && care_episodes_table(&m->log, table) != 0))
+        return sim_err_set(err, SIM_ENOMEM, "episode log: out of memory after %zu episodes", m->log.n);
     for (uint32_t id = 0; id < m->n_kids; id++)
         if (m->kids[id].state == CARE_ST_LAC)
             account(m, &m->kids[id], m->kids[id].pl_since, ctx->horizon);
@@ -382,6 +409,7 @@ static void destroy(void *state)
 {
     care_model *m = state;
     if (!m) return;
+    care_episodes_free(&m->log);
     free(m->kids);
     free(m->free_ids);
     free(m->areas);

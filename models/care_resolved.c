@@ -48,7 +48,7 @@ int care_scenario_resolve(care_config *c, sim_err *err)
     if (c->placement_costs_path) quoted(f, "  ", "placement_costs", c->placement_costs_path);
     if (c->initial_stock_path) quoted(f, "", "initial_stock", c->initial_stock_path);
     else fputs("initial_stock: none\n", f);
-    fprintf(f, "output:\n  deflate: %d\n", c->deflate);
+    fprintf(f, "output:\n  deflate: %d\n  episodes: %s\n", c->deflate, c->episodes ? "true" : "false");
     fprintf(f, "# %d areas, %d observation times, horizon %.0f days\n", c->n_areas, c->n_obs, c->horizon);
     if (fclose(f) != 0 || !text) {
         free(text);

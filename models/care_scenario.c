@@ -108,10 +108,12 @@ static int load_scalars(care_config *c, care_yaml_doc *d, care_yaml_key *k, sim_
     c->follow_up = none ? INFINITY : (double)care_span_add(0, c->follow_up_span, 1);
     c->deflate = 1;
     if (rc == SIM_OK && k[K_OUTPUT].value) {
-        care_yaml_key ok[] = {{"deflate", 0, NULL, 0}, {NULL, 0, NULL, 0}};
+        care_yaml_key ok[] = {{"deflate", 0, NULL, 0}, {"episodes", 0, NULL, 0}, {NULL, 0, NULL, 0}};
         rc = care_yaml_map(d, k[K_OUTPUT].value, "output", ok, err);
         if (rc == SIM_OK && ok[0].value && (rc = care_yaml_uint(d, ok[0].value, "output.deflate", 0, 9, &v, err)) == SIM_OK)
             c->deflate = (int)v;
+        if (rc == SIM_OK && ok[1].value)
+            rc = care_yaml_bool(d, ok[1].value, "output.episodes", &c->episodes, err);
     }
     if (rc == SIM_OK && !c->name)
         rc = sim_err_set(err, SIM_ENOMEM, "out of memory");

@@ -120,6 +120,18 @@ int care_yaml_uint(care_yaml_doc *d, yaml_node_t *n, const char *key, uint64_t l
     return SIM_OK;
 }
 
+int care_yaml_bool(care_yaml_doc *d, yaml_node_t *n, const char *key, int *out, sim_err *err)
+{
+    int rc = need_scalar(d, n, key, "true or false", err);
+    if (rc != SIM_OK)
+        return rc;
+    if (!strcmp(scalar(n), "true")) *out = 1;
+    else if (!strcmp(scalar(n), "false")) *out = 0;
+    else rc = sim_err_set(err, SIM_EINVAL, "%s:%d: %s: expected true or false, got '%s'", d->path,
+                          care_yaml_line(n), key, scalar(n));
+    return rc;
+}
+
 int care_yaml_date(care_yaml_doc *d, yaml_node_t *n, const char *key, int64_t *out, sim_err *err)
 {
     int rc = need_scalar(d, n, key, "a date (YYYY-MM-DD)", err);

@@ -35,6 +35,7 @@ int care_yaml_map(care_yaml_doc *d, yaml_node_t *map, const char *prefix, care_y
 /* Typed scalar readers; key is the dotted key for messages. */
 int care_yaml_str(care_yaml_doc *d, yaml_node_t *n, const char *key, const char **out, sim_err *err);
 int care_yaml_uint(care_yaml_doc *d, yaml_node_t *n, const char *key, uint64_t lo, uint64_t hi, uint64_t *out, sim_err *err);
+int care_yaml_bool(care_yaml_doc *d, yaml_node_t *n, const char *key, int *out, sim_err *err);
 int care_yaml_date(care_yaml_doc *d, yaml_node_t *n, const char *key, int64_t *out, sim_err *err);
 int care_yaml_span(care_yaml_doc *d, yaml_node_t *n, const char *key, int allow_none, care_span *out,
                    int *is_none, sim_err *err);

@@ -70,10 +70,13 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
             for (int v = 0; v < lay->nvars; v++)
                 memset(bufs[v], 0, sizes[v]);
             uint64_t events = 0;
+            sim_table table = {0};
             t->rc = sim_engine_run(ops, o->cfgs[s], o->seed, (uint32_t)s, (uint32_t)r,
-                                   o->horizons[s], o->cancel, bufs, &events, &t->err);
+                                   o->horizons[s], o->cancel, bufs, &table, &events, &t->err);
             #pragma omp critical(sim_driver_out)
             {
+                if (t->rc == SIM_OK && out)   /* the table first: write_task marks the task done */
+                    t->rc = sim_out_write_table(out, s, r, &table, &t->err);
                 if (t->rc == SIM_OK && out)
                     t->rc = sim_out_write_task(out, s, r, (const void *const *)bufs, &t->err);
                 if (t->rc == SIM_OK) {
@@ -86,6 +89,7 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
                     failed = 1;
                 }
             }
+            sim_table_free(&table);
         }
         if (bufs)
             free_bufs(bufs, lay->nvars);

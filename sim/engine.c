@@ -5,8 +5,9 @@
 
 int sim_engine_run(const sim_model_ops *ops, const void *cfg, uint64_t seed, uint32_t scenario,
                    uint32_t replicate, double horizon, volatile sig_atomic_t *cancel,
-                   void *const *bufs, uint64_t *events, sim_err *err)
+                   void *const *bufs, sim_table *table, uint64_t *events, sim_err *err)
 {
+    sim_table unused = {0};
     sim_ctx ctx = {.seed = seed, .scenario = scenario, .replicate = replicate,
                    .horizon = horizon, .cancel = cancel};
     void *state = NULL;
@@ -29,7 +30,8 @@ int sim_engine_run(const sim_model_ops *ops, const void *cfg, uint64_t seed, uin
             rc = sim_err_set(err, SIM_ECANCEL, "interrupted");
     }
     if (rc == SIM_OK)
-        rc = ops->finish(state, &ctx, bufs, err);
+        rc = ops->finish(state, &ctx, bufs, table ? table : &unused, err);
+    sim_table_free(&unused);
 done:
     if (events)
         *events = ctx.events;

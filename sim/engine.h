@@ -11,6 +11,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "err.h"
+#include "out.h"
 #include "queue.h"
 
 typedef struct sim_ctx {
@@ -29,8 +30,9 @@ typedef struct sim_model_ops {
      * events. cfg is the scenario's read-only configuration. */
     int (*create)(void **state, const void *cfg, sim_ctx *ctx, sim_err *err);
     int (*handle)(void *state, const sim_event *ev, sim_ctx *ctx, sim_err *err);
-    /* Fills the task's output buffers (one per output variable, zeroed by the caller). */
-    int (*finish)(void *state, sim_ctx *ctx, void *const *bufs, sim_err *err);
+    /* Fills the task's output buffers (one per output variable, zeroed by the caller) and,
+     * optionally, a variable-length table (e.g. an event log) handed over to the caller. */
+    int (*finish)(void *state, sim_ctx *ctx, void *const *bufs, sim_table *table, sim_err *err);
     void (*destroy)(void *state);   /* accepts NULL */
 } sim_model_ops;
 
@@ -42,9 +44,11 @@ static inline int sim_schedule(sim_ctx *ctx, double time, uint32_t kind, uint32_
     return sim_queue_push(&ctx->queue, time, kind, id, err);
 }
 
-/* Runs one task to its horizon and fills bufs. Returns SIM_OK, an error, or SIM_ECANCEL. */
+/* Runs one task to its horizon and fills bufs (and *table, which the caller then owns and
+ * releases with sim_table_free; table may be NULL when no table is wanted).
+ * Returns SIM_OK, an error, or SIM_ECANCEL. */
 int sim_engine_run(const sim_model_ops *ops, const void *cfg, uint64_t seed, uint32_t scenario,
                    uint32_t replicate, double horizon, volatile sig_atomic_t *cancel,
-                   void *const *bufs, uint64_t *events, sim_err *err);
+                   void *const *bufs, sim_table *table, uint64_t *events, sim_err *err);
 
 #endif

@@ -16,7 +16,7 @@
 
 #include "err.h"
 
-typedef enum sim_type { SIM_U8, SIM_U32, SIM_I32, SIM_F64 } sim_type;
+typedef enum sim_type { SIM_U8, SIM_U32, SIM_I32, SIM_I64, SIM_F64 } sim_type;
 
 typedef struct sim_dim {
     const char *name;
@@ -58,11 +58,32 @@ typedef struct sim_out_layout {
 size_t sim_out_task_elems(const sim_out_layout *lay, int v);
 size_t sim_type_size(sim_type t);
 
+/* A variable-length table of one task (e.g. an event log): columns of nrows values each,
+ * written to GROUP/s<scenario>_r<replicate>/<column>. The columns' data are malloc'd and owned by
+ * the table (sim_table_free); names, units and labels are static strings. */
+#define SIM_TABLE_MAXCOLS 12
+typedef struct sim_column {
+    const char *name;
+    sim_type type;
+    void *data;
+    const char *units;           /* or NULL */
+    const char *labels;          /* comma-separated names of integer codes 0, 1, ..., or NULL */
+} sim_column;
+typedef struct sim_table {
+    const char *group;           /* NULL: no table */
+    size_t nrows;
+    int ncols;
+    sim_column cols[SIM_TABLE_MAXCOLS];
+} sim_table;
+void sim_table_free(sim_table *t);
+
 typedef struct sim_out sim_out;
 
 int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim_err *err);
 /* bufs[v] holds variable v's data for task (s, r), C order over its non-task dimensions. */
 int sim_out_write_task(sim_out *out, size_t s, size_t r, const void *const *bufs, sim_err *err);
+/* Writes task (s, r)'s table; call before sim_out_write_task, which marks the task done. */
+int sim_out_write_table(sim_out *out, size_t s, size_t r, const sim_table *t, sim_err *err);
 /* Closes and renames PATH.part to PATH. On error the .part file is removed. */
 int sim_out_close(sim_out *out, sim_err *err);
 /* Closes and keeps PATH.part (an interrupted run: what is done stays readable). */

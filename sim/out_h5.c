@@ -32,7 +32,7 @@ size_t sim_type_size(sim_type t)
     switch (t) {
     case SIM_U8: return 1;
     case SIM_U32: case SIM_I32: return 4;
-    case SIM_F64: return 8;
+    case SIM_I64: case SIM_F64: return 8;
     }
     return 0;
 }
@@ -43,6 +43,7 @@ static hid_t h5type(sim_type t)
     case SIM_U8: return H5T_NATIVE_UINT8;
     case SIM_U32: return H5T_NATIVE_UINT32;
     case SIM_I32: return H5T_NATIVE_INT32;
+    case SIM_I64: return H5T_NATIVE_INT64;
     case SIM_F64: return H5T_NATIVE_DOUBLE;
     }
     return H5T_NATIVE_UINT8;
@@ -141,7 +142,7 @@ static hid_t create_var(hid_t file, const sim_out_layout *lay, const char *name,
     }
     hid_t sp = H5Screate_simple(ndims, shape, NULL);
     hid_t ftype = type == SIM_U8 ? H5T_STD_U8LE : type == SIM_U32 ? H5T_STD_U32LE
-                : type == SIM_I32 ? H5T_STD_I32LE : H5T_IEEE_F64LE;
+                : type == SIM_I32 ? H5T_STD_I32LE : type == SIM_I64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
     hid_t d = H5Dcreate2(file, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     H5Sclose(sp);
     H5Pclose(dcpl);
@@ -313,6 +314,70 @@ int sim_out_write_task(sim_out *o, size_t s, size_t r, const void *const *bufs, 
         rc = sim_err_set(err, SIM_EIO, "%s: cannot write 'done' (disk full?)", o->part);
     if (rc == SIM_OK && H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
         rc = sim_err_set(err, SIM_EIO, "%s: cannot flush (disk full?)", o->part);
+    o->seconds += now_s() - t0;
+    return rc;
+}
+
+static hid_t file_type(sim_type t)
+{
+    switch (t) {
+    case SIM_U8: return H5T_STD_U8LE;
+    case SIM_U32: return H5T_STD_U32LE;
+    case SIM_I32: return H5T_STD_I32LE;
+    case SIM_I64: return H5T_STD_I64LE;
+    case SIM_F64: return H5T_IEEE_F64LE;
+    }
+    return H5T_STD_U8LE;
+}
+
+static hid_t open_or_create_group(hid_t parent, const char *name)
+{
+    htri_t ex = H5Lexists(parent, name, H5P_DEFAULT);
+    if (ex > 0)
+        return H5Gopen2(parent, name, H5P_DEFAULT);
+    return ex < 0 ? -1 : H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+}
+
+static int write_column(hid_t g, const sim_column *c, size_t nrows, int deflate)
+{
+    hsize_t n = nrows, chunk = nrows < 65536 ? (nrows ? nrows : 1) : 65536;
+    hid_t sp = H5Screate_simple(1, &n, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (nrows > 0) {
+        H5Pset_chunk(dcpl, 1, &chunk);
+        if (deflate > 0) { H5Pset_shuffle(dcpl); H5Pset_deflate(dcpl, (unsigned)deflate); }
+    }
+    hid_t d = H5Dcreate2(g, c->name, file_type(c->type), sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    int rc = d < 0 ? -1 : 0;
+    if (rc == 0 && nrows > 0 && H5Dwrite(d, h5type(c->type), H5S_ALL, H5S_ALL, H5P_DEFAULT, c->data) < 0) rc = -1;
+    if (rc == 0 && c->units && put_str_attr(d, "units", c->units) < 0) rc = -1;
+    if (rc == 0 && c->labels && put_str_attr(d, "labels", c->labels) < 0) rc = -1;
+    if (d >= 0) H5Dclose(d);
+    H5Pclose(dcpl);
+    H5Sclose(sp);
+    return rc;
+}
+
+int sim_out_write_table(sim_out *o, size_t s, size_t r, const sim_table *t, sim_err *err)
+{
+    if (!t->group)
+        return SIM_OK;
+    double t0 = now_s();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    char name[64];
+    snprintf(name, sizeof name, "s%zu_r%zu", s, r);
+    hid_t g = open_or_create_group(o->file, t->group), sub = -1;
+    int rc = SIM_OK;
+    if (g >= 0 && H5Lexists(g, name, H5P_DEFAULT) > 0)
+        H5Ldelete(g, name, H5P_DEFAULT);   /* a re-run task replaces its table */
+    if (g >= 0)
+        sub = H5Gcreate2(g, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (sub < 0)
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot create group %s/%s (disk full?)", o->part, t->group, name);
+    for (int c = 0; c < t->ncols && rc == SIM_OK; c++)
+        if (write_column(sub, &t->cols[c], t->nrows, o->lay->deflate_level) < 0)
+            rc = sim_err_set(err, SIM_EIO, "%s: cannot write %s/%s/%s (disk full?)", o->part, t->group, name, t->cols[c].name);
+    if (sub >= 0) H5Gclose(sub);
+    if (g >= 0) H5Gclose(g);
     o->seconds += now_s() - t0;
     return rc;
 }

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
     for (uint32_t r = 0; r < R; r++) {
         for (int v = 0; v < CARE_NVAR; v++)
             memset(bufs[v], 0, sim_out_task_elems(&lay.layout, v) * sim_type_size(lay.vars[v].type));
-        CHECK_EQ_INT(sim_engine_run(&care_model_ops, c, 12345, 0, r, c->horizon, NULL, bufs, NULL, &err), SIM_OK);
+        CHECK_EQ_INT(sim_engine_run(&care_model_ops, c, 12345, 0, r, c->horizon, NULL, bufs, NULL, NULL, &err), SIM_OK);
         const uint32_t *stock = bufs[CARE_VAR_STOCK], *flow = bufs[CARE_VAR_FLOW];
         for (size_t t = 1; t < T; t++)
             for (size_t a = 0; a < A; a++) {
