@@ -74,3 +74,31 @@ def test_numbers_consistent(run_file):
     # nothing counted before the start date
     assert ds.flow.isel(time=0).sum().item() == 0
     ds.close()
+
+
+def test_episode_log_matches_counts(tmp_path):
+    """With output.episodes on, the log agrees with the counted outputs: episodes still open at
+    the horizon are the children in care then; entries after the start date are the episodes
+    started by entry then; every closed episode ends no earlier than it starts."""
+    text = SCENARIO.read_text().replace("initial_stock: none", "initial_stock: none\noutput: {episodes: true}")
+    text = text.replace("areas: areas.csv", f"areas: {SCENARIO.parent / 'areas.csv'}")
+    text = text.replace("../../../models", str(ROOT / "models"))
+    scen = tmp_path / "episodes.yaml"
+    scen.write_text(text)
+    out = tmp_path / "ep.h5"
+    subprocess.run([CARESIM, "run", str(scen), "-o", str(out), "-q", "-r", "3"], check=True)
+    ds = xr.open_dataset(out, engine="h5netcdf")   # the episodes group does not disturb xarray
+    with h5py.File(out, "r") as f:
+        assert sorted(f["episodes"].keys()) == ["s0_r0", "s0_r1", "s0_r2"]
+        for r in range(3):
+            g = f[f"episodes/s0_r{r}"]
+            start, end = g["start"][...], g["end"][...]
+            started = g["reason_started"][...]
+            labels = g["reason_started"].attrs["labels"].split(",")
+            open_ = np.isnan(end)
+            lac_end = ds.stock.isel(scenario=0, replicate=r, time=-1).sel(state="lac").sum().item()
+            assert open_.sum() == lac_end
+            entries = ds.flow.isel(scenario=0, replicate=r).sel(transition="entry").sum().item()
+            assert ((started == labels.index("entry")) & (start > 0)).sum() == entries
+            assert (end[~open_] >= start[~open_]).all()
+    ds.close()
