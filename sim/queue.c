@@ -1,4 +1,4 @@
-/* sim/queue.c - 4-ary heap: shallower than a binary heap, and a node's four children share a
+/* sim/queue.c - 4-ary heap: shallower than a binary heap, and a node's four successors share a
  * cache line or two, which matters more than the extra comparisons on pop. */
 #include "queue.h"
 

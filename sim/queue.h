@@ -17,7 +17,7 @@ typedef struct sim_event {
     double time;      /* days since the scenario's start date */
     uint64_t seq;     /* push order: the tie-breaker */
     uint32_t kind;    /* model-defined event kind */
-    uint32_t id;      /* model-defined subject (child slot, area, observation index) */
+    uint32_t id;      /* model-defined subject (an entity slot, a source, an observation index) */
 } sim_event;
 
 typedef struct sim_queue {

@@ -5,7 +5,7 @@
  * other streams were used. Replicate r therefore sees the same world in every scenario (common
  * random numbers), and a single replicate can be re-run alone.
  * A stream has no stored state beyond its position (the number of 64-bit words drawn), so a
- * model can keep one position per child and re-key one shared gsl_rng when that child acts.
+ * model can keep one position per entity and re-key one shared gsl_rng when that entity acts.
  * Ownership: sim_rng_alloc returns a gsl_rng the caller frees with gsl_rng_free.
  * The generator type is named here, never taken from GSL_RNG_TYPE in the environment. */
 #ifndef SIM_RNG_H
