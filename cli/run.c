@@ -16,14 +16,16 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: caresim run FILE [options]\n"
+    "usage: caresim run FILE [FILE...] [options]\n"
     "\n"
-    "Simulates every replicate of the scenario in FILE and writes one HDF5 file (netCDF-4\n"
+    "Simulates every replicate of the scenario in each FILE and writes one HDF5 file (netCDF-4\n"
     "compatible: open it with caresim.open_run, xarray, h5py or h5dump). The file is written as\n"
-    "OUTPUT.part and renamed to OUTPUT when complete.\n"
+    "OUTPUT.part and renamed to OUTPUT when complete. Several scenarios in one run (a baseline and\n"
+    "its variants) share the seed and replicates, so replicate r of each sees the same world\n"
+    "(common random numbers) and their differences are paired.\n"
     "\n"
     "options:\n"
-    "  -o, --output PATH     output file (default: out/NAME.h5, NAME = the scenario's name)\n"
+    "  -o, --output PATH     output file (default: out/NAME.h5, NAME = the first scenario's name)\n"
     "  -t, --threads N       worker threads (default: all cores; results never depend on N)\n"
     "  -r, --replicates N    override the scenario's replicates\n"
     "  -s, --seed N          override the scenario's seed\n"
@@ -39,8 +41,10 @@ static const char usage[] =
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
 
+#define MAX_SCENARIOS 256
 typedef struct run_opts {
-    const char *scenario, *output;
+    const char *scenarios[MAX_SCENARIOS], *output;
+    int n_scen;
     int threads, force, quiet;
     long long replicates, seed;
     sim_progress_mode progress;
@@ -84,10 +88,10 @@ static int parse(int argc, char **argv, run_opts *o)
             else if (!strcmp(m, "none")) o->progress = SIM_PROGRESS_QUIET;
             else { fprintf(stderr, "caresim run: --progress: expected bar, json or none, got '%s'\n", m); return 2; }
         } else if (a[0] == '-') { fprintf(stderr, "caresim run: unknown option '%s' (see caresim run --help)\n", a); return 2; }
-        else if (!o->scenario) o->scenario = a;
-        else { fprintf(stderr, "caresim run: one scenario file at a time (got '%s' and '%s')\n", o->scenario, a); return 2; }
+        else if (o->n_scen < MAX_SCENARIOS) o->scenarios[o->n_scen++] = a;
+        else { fprintf(stderr, "caresim run: at most %d scenario files in one run\n", MAX_SCENARIOS); return 2; }
     }
-    if (!o->scenario) { fputs(usage, stderr); return 2; }
+    if (!o->n_scen) { fputs(usage, stderr); return 2; }
     if (o->quiet) o->progress = SIM_PROGRESS_QUIET;
     return 0;
 }
@@ -98,30 +102,38 @@ static void on_task(void *user, size_t s, size_t r, const void *const *bufs)
     care_summary_add(user, s, bufs);
 }
 
-static void print_summary(const care_config *c, const care_summary *sm, const char *path,
-                          const sim_driver_stats *st)
+static void print_scenario(const care_config *c, const care_summary *sm, size_t s)
 {
-    double n = (double)sm->n_rep[0];
-    printf("output: %s\n", path);
-    printf("scenario '%s': %u replicates, %d areas, seed %llu; %llu events in %.2f s (%.2fM events/s, %d thread%s; "
-           "%.3f s writing output)\n",
-           c->name, c->replicates, c->n_areas, (unsigned long long)c->seed, (unsigned long long)st->events,
-           st->seconds, st->seconds > 0 ? (double)st->events / st->seconds / 1e6 : 0.0, st->threads_used,
-           st->threads_used == 1 ? "" : "s", st->write_seconds);
-    printf("\n%-12s %14s %16s %16s\n", "date", "in care", "entries", "exits");
+    double n = (double)sm->n_rep[s];
+    const double *lac = sm->lac + s * sm->T, *st = sm->starts + s * sm->T, *ex = sm->exits + s * sm->T;
+    printf("\nscenario '%s'\n%-12s %14s %16s %16s\n", c->name, "date", "in care", "entries", "exits");
     printf("%-12s %14s %16s %16s\n", "", "(mean)", "(period, mean)", "(period, mean)");
     double starts = 0, exits = 0;
     for (size_t t = 0; t < sm->T; t++) {
         char d[11];
         care_date_format(c->start_date + (int64_t)c->obs[t], d);
-        starts += sm->starts[t];
-        exits += sm->exits[t];
-        if (t == 0) printf("%-12s %14.0f %16s %16s\n", d, sm->lac[t] / n, "", "");
-        else printf("%-12s %14.0f %16.0f %16.0f\n", d, sm->lac[t] / n, sm->starts[t] / n, sm->exits[t] / n);
+        starts += st[t];
+        exits += ex[t];
+        if (t == 0) printf("%-12s %14.0f\n", d, lac[t] / n);
+        else printf("%-12s %14.0f %16.0f %16.0f\n", d, lac[t] / n, st[t] / n, ex[t] / n);
     }
     double years = c->horizon / CARE_YEAR_DAYS;
-    printf("\nchildren in care: %.0f at the start, %.0f at the end; per year: %.0f entries, %.0f exits\n",
-           sm->lac[0] / n, sm->lac[sm->T - 1] / n, starts / n / years, exits / n / years);
+    printf("children in care: %.0f at the start, %.0f at the end; per year: %.0f entries, %.0f exits\n",
+           lac[0] / n, lac[sm->T - 1] / n, starts / n / years, exits / n / years);
+}
+
+static void print_summary(care_config *const *cfgs, size_t n_scen, const care_summary *sm, const char *path,
+                          const sim_driver_stats *st)
+{
+    const care_config *c = cfgs[0];
+    printf("output: %s\n", path);
+    printf("%zu scenario%s x %u replicates, %d areas, seed %llu; %llu events in %.2f s (%.2fM events/s, "
+           "%d thread%s; %.3f s writing output)\n", n_scen, n_scen == 1 ? "" : "s", c->replicates, c->n_areas,
+           (unsigned long long)c->seed, (unsigned long long)st->events, st->seconds,
+           st->seconds > 0 ? (double)st->events / st->seconds / 1e6 : 0.0, st->threads_used,
+           st->threads_used == 1 ? "" : "s", st->write_seconds);
+    for (size_t s = 0; s < n_scen; s++)
+        print_scenario(cfgs[s], sm, s);
 }
 
 static int default_output(const care_config *c, char *buf, size_t n)
@@ -132,41 +144,69 @@ static int default_output(const care_config *c, char *buf, size_t n)
     return 0;
 }
 
-static int simulate(const run_opts *o, care_config *c, const char *path, const char *command_line, sim_err *err)
+static int simulate(const run_opts *o, care_config **cfgs, const char *path, const char *command_line, sim_err *err)
 {
+    care_config *c = cfgs[0];
+    size_t n_scen = (size_t)o->n_scen;
+    double horizons[MAX_SCENARIOS];
+    for (size_t s = 0; s < n_scen; s++)
+        horizons[s] = cfgs[s]->horizon;
     char created[32];
     time_t now = time(NULL);
     strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    const care_config *cfgs[1] = {c};
     care_output lay;
     care_summary sm;
     sim_out *out = NULL;
-    int rc = care_output_init(&lay, cfgs, 1, command_line, CARESIM_VERSION, created, err);
+    int rc = care_output_init(&lay, (const care_config *const *)cfgs, (int)n_scen, command_line, CARESIM_VERSION,
+                              created, err);
     if (rc != SIM_OK) return rc;
-    if ((rc = care_summary_init(&sm, 1, c, err)) != SIM_OK) { care_output_free(&lay); return rc; }
+    if ((rc = care_summary_init(&sm, n_scen, c, err)) != SIM_OK) { care_output_free(&lay); return rc; }
     rc = sim_out_open(&out, path, &lay.layout, err);
     if (rc == SIM_OK) {
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
-        sim_driver_opts d = {.threads = o->threads, .n_scenarios = 1, .n_replicates = c->replicates,
-                             .cfgs = (const void *const *)cfgs, .horizons = &c->horizon, .seed = c->seed,
+        sim_driver_opts d = {.threads = o->threads, .n_scenarios = n_scen, .n_replicates = c->replicates,
+                             .cfgs = (const void *const *)cfgs, .horizons = horizons, .seed = c->seed,
                              .progress = o->progress, .cancel = &interrupted, .on_task = on_task, .user = &sm};
         sim_driver_stats st;
         rc = sim_driver_run(&care_model_ops, &d, &lay.layout, out, &st, err);
         if (rc == SIM_ECANCEL) {
-            fprintf(stderr, "caresim: interrupted; %zu of %u replicates are complete in %s\n", st.tasks_done,
-                    c->replicates, sim_out_part_path(out));
+            fprintf(stderr, "caresim: interrupted; %zu of %zu tasks (scenario x replicate) are complete in %s\n",
+                    st.tasks_done, n_scen * c->replicates, sim_out_part_path(out));
             sim_out_close_partial(out);
         } else if (rc != SIM_OK) {
             sim_out_abort(out);
         } else {
             rc = sim_out_close(out, err);
-            if (rc == SIM_OK && !o->quiet) print_summary(c, &sm, path, &st);
+            if (rc == SIM_OK && !o->quiet) print_summary(cfgs, n_scen, &sm, path, &st);
         }
     }
     care_summary_free(&sm);
     care_output_free(&lay);
     return rc;
+}
+
+/* Loads every scenario, applies the command line's overrides, and checks that they can share
+ * one run: unique names, and the same seed and replicates unless the command line sets them. */
+static int load_all(const run_opts *o, care_config **cfgs, sim_err *err)
+{
+    for (int s = 0; s < o->n_scen; s++) {
+        int rc = care_scenario_load(&cfgs[s], o->scenarios[s], err);
+        if (rc != SIM_OK) return rc;
+        care_config *c = cfgs[s];
+        if (o->replicates > 0) c->replicates = (uint32_t)o->replicates;
+        if (o->seed >= 0) c->seed = (uint64_t)o->seed;
+        for (int q = 0; q < s; q++) {
+            if (!strcmp(cfgs[q]->name, c->name))
+                return sim_err_set(err, SIM_EINVAL, "%s: name: '%s' is also the name of %s; scenarios of one run need "
+                                   "different names", c->path, c->name, cfgs[q]->path);
+            if (cfgs[q]->seed != c->seed || cfgs[q]->replicates != c->replicates)
+                return sim_err_set(err, SIM_EINVAL, "%s: seed/replicates: differ from %s; scenarios of one run share "
+                                   "them (set --seed and --replicates to run them together)", c->path, cfgs[q]->path);
+        }
+        if ((rc = care_scenario_resolve(c, err)) != SIM_OK) return rc;
+    }
+    return SIM_OK;
 }
 
 int cli_run(int argc, char **argv, const char *command_line)
@@ -175,23 +215,20 @@ int cli_run(int argc, char **argv, const char *command_line)
     int prc = parse(argc, argv, &o);
     if (prc) return prc == 1 ? 0 : 2;
     sim_err err = {0};
-    care_config *c = NULL;
-    if (care_scenario_load(&c, o.scenario, &err) == SIM_OK) {
-        if (o.replicates > 0) c->replicates = (uint32_t)o.replicates;
-        if (o.seed >= 0) c->seed = (uint64_t)o.seed;
-        care_scenario_resolve(c, &err);
-    }
+    care_config *cfgs[MAX_SCENARIOS] = {0};
+    load_all(&o, cfgs, &err);
     char path[4096];
-    if (err.code == SIM_OK && !o.output && default_output(c, path, sizeof path) != 0)
+    if (err.code == SIM_OK && !o.output && default_output(cfgs[0], path, sizeof path) != 0)
         sim_err_set(&err, SIM_EIO, "out: cannot create the output directory: %s", strerror(errno));
     if (err.code == SIM_OK && o.output)
         snprintf(path, sizeof path, "%s", o.output);
     if (err.code == SIM_OK && !o.force && access(path, F_OK) == 0)
         sim_err_set(&err, SIM_EINVAL, "%s: output exists; use --force to overwrite or -o to choose another file", path);
     if (err.code == SIM_OK)
-        simulate(&o, c, path, command_line, &err);
+        simulate(&o, cfgs, path, command_line, &err);
     if (err.code != SIM_OK && err.code != SIM_ECANCEL)   /* an interruption was reported above */
-        fprintf(stderr, "%s\n", err.msg);   /* messages begin with the file they are about */
-    care_config_free(c);
+        fprintf(stderr, "%s\n", err.msg);
+    for (int s = 0; s < o.n_scen; s++)
+        care_config_free(cfgs[s]);
     return cli_exit_status(&err);
 }

@@ -90,6 +90,8 @@ typedef struct care_config {
     care_stock_row *stock;
     int deflate;                         /* output compression level 0-9 */
     int episodes;                        /* 1: write the episode log (output.episodes) */
+    double adjust_entry;                 /* scenario-level multipliers (adjust:), applied on load */
+    double adjust_lac[CARE_NLX], adjust_home[CARE_NHX];
     char *resolved_yaml;                 /* the scenario as resolved (validate, output attribute) */
 } care_config;
 

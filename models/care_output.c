@@ -20,11 +20,26 @@ int care_output_init(care_output *o, const care_config *const *cfgs, int n_scen,
 {
     memset(o, 0, sizeof *o);
     const care_config *c = cfgs[0];
-    for (int s = 1; s < n_scen; s++)
-        if (cfgs[s]->n_obs != c->n_obs || cfgs[s]->n_areas != c->n_areas || cfgs[s]->start_date != c->start_date ||
-            cfgs[s]->replicates != c->replicates)
+    for (int s = 1; s < n_scen; s++) {
+        const care_config *o = cfgs[s];
+        int same = o->n_obs == c->n_obs && o->n_areas == c->n_areas && o->start_date == c->start_date &&
+                   o->replicates == c->replicates;
+        for (int t = 0; same && t < c->n_obs; t++) same = o->obs[t] == c->obs[t];
+        for (int a = 0; same && a < c->n_areas; a++) same = !strcmp(o->areas[a].code, c->areas[a].code);
+        if (!same)
             return sim_err_set(err, SIM_EINVAL, "%s: scenarios of one run must share start date, horizon, "
-                               "observation times, replicates and areas", cfgs[s]->path);
+                               "observation times, replicates and areas (as %s)", o->path, c->path);
+    }
+    size_t len = 1;
+    for (int s = 0; s < n_scen; s++)
+        len += strlen(cfgs[s]->resolved_yaml ? cfgs[s]->resolved_yaml : "") + 8;
+    if (!(o->yaml = malloc(len)))
+        return sim_err_set(err, SIM_ENOMEM, "out of memory");
+    o->yaml[0] = '\0';
+    for (int s = 0; s < n_scen; s++) {
+        if (n_scen > 1) strcat(o->yaml, "---\n");
+        strcat(o->yaml, cfgs[s]->resolved_yaml ? cfgs[s]->resolved_yaml : "");
+    }
     size_t A = (size_t)c->n_areas;
     o->scenario_names = malloc((size_t)n_scen * sizeof *o->scenario_names);
     o->codes = malloc(A * sizeof *o->codes);
@@ -72,7 +87,7 @@ int care_output_init(care_output *o, const care_config *const *cfgs, int n_scen,
     o->attrs[1] = (sim_attr){"created", created};
     o->attrs[2] = (sim_attr){"command_line", command_line};
     o->attrs[3] = (sim_attr){"seed", o->seed};
-    o->attrs[4] = (sim_attr){"scenario_yaml", c->resolved_yaml ? c->resolved_yaml : ""};
+    o->attrs[4] = (sim_attr){"scenario_yaml", o->yaml};
     o->attrs[5] = (sim_attr){"start_date", o->start};
     o->attrs[6] = (sim_attr){"Conventions", "CF-1.8"};
     o->layout = (sim_out_layout){o->dims, 9, o->aux, 2, o->vars, CARE_NVAR, o->attrs, 7, c->deflate};
@@ -82,6 +97,7 @@ int care_output_init(care_output *o, const care_config *const *cfgs, int n_scen,
 void care_output_free(care_output *o)
 {
     free(o->scenario_names);
+    free(o->yaml);
     free(o->codes);
     free(o->names);
     free(o->regions);

@@ -18,6 +18,7 @@ typedef struct care_output {
     sim_var vars[CARE_NVAR];
     sim_attr attrs[7];
     const char **scenario_names, **codes, **names, **regions;
+    char *yaml;                  /* resolved scenarios, as one YAML stream of documents */
     char time_units[48], seed[24], start[11];
 } care_output;
 

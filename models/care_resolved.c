@@ -49,6 +49,13 @@ int care_scenario_resolve(care_config *c, sim_err *err)
     if (c->initial_stock_path) quoted(f, "", "initial_stock", c->initial_stock_path);
     else fputs("initial_stock: none\n", f);
     fprintf(f, "output:\n  deflate: %d\n  episodes: %s\n", c->deflate, c->episodes ? "true" : "false");
+    fprintf(f, "adjust:\n  entry_rates: %g\n  lac_hazards: {", c->adjust_entry);
+    for (int i = 0; i < CARE_NLX; i++)
+        fprintf(f, "%s%s: %g", i ? ", " : "", care_lac_hazard_names[i], c->adjust_lac[i]);
+    fputs("}\n  home_hazards: {", f);
+    for (int i = 0; i < CARE_NHX; i++)
+        fprintf(f, "%s%s: %g", i ? ", " : "", care_home_hazard_names[i], c->adjust_home[i]);
+    fputs("}\n", f);
     fprintf(f, "# %d areas, %d observation times, horizon %.0f days\n", c->n_areas, c->n_obs, c->horizon);
     if (fclose(f) != 0 || !text) {
         free(text);

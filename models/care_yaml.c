@@ -2,6 +2,7 @@
 #include "care_yaml.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +54,10 @@ int care_yaml_map(care_yaml_doc *d, yaml_node_t *map, const char *prefix, care_y
 {
     if (map->type != YAML_MAPPING_NODE)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: expected a mapping of keys", d->path, care_yaml_line(map), prefix);
-    for (care_yaml_key *k = keys; k->name; k++)
+    for (care_yaml_key *k = keys; k->name; k++) {
         k->value = NULL;
+        k->doc = NULL;
+    }
     for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
         yaml_node_t *kn = yaml_document_get_node(&d->doc, pr->key);
         yaml_node_t *vn = yaml_document_get_node(&d->doc, pr->value);
@@ -77,12 +80,29 @@ int care_yaml_map(care_yaml_doc *d, yaml_node_t *map, const char *prefix, care_y
                                care_yaml_line(kn), prefix, *prefix ? "." : "", k->name, k->line);
         k->value = vn;
         k->line = care_yaml_line(kn);
+        k->doc = d;
     }
-    for (care_yaml_key *k = keys; k->name; k++)
+    return care_yaml_check_required(d, map, prefix, keys, err);
+}
+
+int care_yaml_check_required(care_yaml_doc *d, const yaml_node_t *where, const char *prefix,
+                             const care_yaml_key *keys, sim_err *err)
+{
+    for (const care_yaml_key *k = keys; k->name; k++)
         if (k->required && !k->value)
             return sim_err_set(err, SIM_EINVAL, "%s:%d: %s%s%s: required key is missing", d->path,
-                               care_yaml_line(map), prefix, *prefix ? "." : "", k->name);
+                               care_yaml_line(where), prefix, *prefix ? "." : "", k->name);
     return SIM_OK;
+}
+
+void care_yaml_merge(care_yaml_key *into, const care_yaml_key *from)
+{
+    for (; into->name; into++, from++)
+        if (!into->value && from->value) {
+            into->value = from->value;
+            into->line = from->line;
+            into->doc = from->doc;
+        }
 }
 
 static int need_scalar(care_yaml_doc *d, yaml_node_t *n, const char *key, const char *what, sim_err *err)
@@ -130,6 +150,22 @@ int care_yaml_bool(care_yaml_doc *d, yaml_node_t *n, const char *key, int *out, 
     else rc = sim_err_set(err, SIM_EINVAL, "%s:%d: %s: expected true or false, got '%s'", d->path,
                           care_yaml_line(n), key, scalar(n));
     return rc;
+}
+
+int care_yaml_nonneg(care_yaml_doc *d, yaml_node_t *n, const char *key, double *out, sim_err *err)
+{
+    int rc = need_scalar(d, n, key, "a number", err);
+    if (rc != SIM_OK)
+        return rc;
+    char *end;
+    errno = 0;
+    double v = strtod(scalar(n), &end);
+    if (*end != '\0' || errno == ERANGE || !isfinite(v))
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: expected a number, got '%s'", d->path, care_yaml_line(n), key, scalar(n));
+    if (v < 0)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: must be >= 0, got %g", d->path, care_yaml_line(n), key, v);
+    *out = v;
+    return SIM_OK;
 }
 
 int care_yaml_date(care_yaml_doc *d, yaml_node_t *n, const char *key, int64_t *out, sim_err *err)

@@ -22,6 +22,7 @@ typedef struct care_yaml_key {     /* one expected key of a mapping */
     int required;
     yaml_node_t *value;            /* filled by care_yaml_map */
     int line;                      /* line of the key, filled by care_yaml_map */
+    care_yaml_doc *doc;            /* the document the value came from (files can extend others) */
 } care_yaml_key;
 
 int care_yaml_open(care_yaml_doc *d, const char *path, sim_err *err);
@@ -32,10 +33,19 @@ int care_yaml_line(const yaml_node_t *n);
  * path of the mapping ("" at the root) used in messages. */
 int care_yaml_map(care_yaml_doc *d, yaml_node_t *map, const char *prefix, care_yaml_key *keys, sim_err *err);
 
+/* Fills the keys of `into` that have no value yet from `from` (same key list): a file that
+ * extends another overrides it key by key. */
+void care_yaml_merge(care_yaml_key *into, const care_yaml_key *from);
+/* The first required key without a value, as an error naming file:line of `where`. */
+int care_yaml_check_required(care_yaml_doc *d, const yaml_node_t *where, const char *prefix,
+                             const care_yaml_key *keys, sim_err *err);
+
 /* Typed scalar readers; key is the dotted key for messages. */
 int care_yaml_str(care_yaml_doc *d, yaml_node_t *n, const char *key, const char **out, sim_err *err);
 int care_yaml_uint(care_yaml_doc *d, yaml_node_t *n, const char *key, uint64_t lo, uint64_t hi, uint64_t *out, sim_err *err);
 int care_yaml_bool(care_yaml_doc *d, yaml_node_t *n, const char *key, int *out, sim_err *err);
+/* A finite number >= 0. */
+int care_yaml_nonneg(care_yaml_doc *d, yaml_node_t *n, const char *key, double *out, sim_err *err);
 int care_yaml_date(care_yaml_doc *d, yaml_node_t *n, const char *key, int64_t *out, sim_err *err);
 int care_yaml_span(care_yaml_doc *d, yaml_node_t *n, const char *key, int allow_none, care_span *out,
                    int *is_none, sim_err *err);

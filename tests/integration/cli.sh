@@ -34,5 +34,5 @@ kill -INT $pid
 wait $pid; st=$?
 [ $st = 130 ] || fail "SIGINT: exit $st, expected 130"
 [ ! -e "$tmp/i.h5" ] && [ -s "$tmp/i.h5.part" ] || fail "SIGINT: .part kept, no final file"
-grep -q "interrupted; [0-9]* of 100000 replicates are complete" "$tmp/int" || fail "SIGINT message"
+grep -q "interrupted; [0-9]* of 100000 tasks (scenario x replicate) are complete" "$tmp/int" || fail "SIGINT message"
 echo "cli: ok"

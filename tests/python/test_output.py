@@ -102,3 +102,22 @@ def test_episode_log_matches_counts(tmp_path):
             assert ((started == labels.index("entry")) & (start > 0)).sum() == entries
             assert (end[~open_] >= start[~open_]).all()
     ds.close()
+
+
+def test_variant_runs_beside_baseline(tmp_path, run_file):
+    """A variant (extends + adjust) in the same run: scenario is a dimension of length 2, the
+    baseline's numbers are bit-identical to the baseline run alone (streams never depend on the
+    scenario index), and the variant, with more returns home, has more `home` exits."""
+    out = tmp_path / "pair.h5"
+    subprocess.run([CARESIM, "run", str(SCENARIO), str(SCENARIO.parent / "variant.yaml"), "-o", str(out), "-q"],
+                   check=True)
+    pair = xr.open_dataset(out, engine="h5netcdf")
+    alone = xr.open_dataset(run_file, engine="h5netcdf")
+    assert list(pair.scenario.values) == ["small", "small_variant"]
+    for v in ("stock", "flow", "days_in_care", "cost"):
+        assert (pair[v].sel(scenario="small").values == alone[v].sel(scenario="small").values).all(), v
+    home = pair.flow.sel(transition="home").sum(["time", "area", "age_band"])
+    assert (home.sel(scenario="small_variant") > home.sel(scenario="small")).all()
+    assert pair.attrs["scenario_yaml"].count("---") == 2
+    pair.close()
+    alone.close()
