@@ -56,7 +56,7 @@ double care_hazard_draw(const care_hazard_table *h, const double *mult, double n
                         double since, double limit, gsl_rng *g, int *kind)
 {
     int b, i;
-    double t = care_hazard_invert(h, mult, now, birth, since, limit, gsl_ran_exponential(g, 1.0), &b, &i);
+    double t = care_hazard_invert(h, mult, now, birth, since, limit, care_unit_exponential(g), &b, &i);
     if (isinf(t))
         return t;
     double u = gsl_rng_uniform(g) * piece_total(h, mult, b, i), acc = 0.0;

@@ -7,11 +7,17 @@
 #ifndef CARE_HAZARD_H
 #define CARE_HAZARD_H
 
+#include <math.h>
 #include <gsl/gsl_rng.h>
 
 #include "care_config.h"
 
 int care_age_band_at(double age_days);
+
+/* A unit exponential variate, -log(U) with U uniform on (0, 1] (gsl_rng_uniform_pos).
+ * gsl_ran_exponential computes -log1p(-U), the same distribution, but log1p costs about twice
+ * log here and this is the model's most frequent draw (bench/README.md, profile). */
+static inline double care_unit_exponential(gsl_rng *g) { return -log(gsl_rng_uniform_pos(g)); }
 
 /* First event after `now` for a child born at `birth` (day) who entered the state at `since`,
  * with per-transition multipliers mult[k]. Returns the event time and sets *kind, or returns

@@ -222,7 +222,7 @@ static int schedule_arrival(care_model *m, sim_ctx *ctx, uint32_t a, double now,
     area_state *as = &m->areas[a];
     if (as->base_rate <= 0) return SIM_OK;
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_ARRIVAL << 56 | a, 0, as->rng_pos);
-    double e = gsl_ran_exponential(ctx->rng, 1.0), t = now;
+    double e = care_unit_exponential(ctx->rng), t = now;
     as->rng_pos = sim_rng_position(ctx->rng);
     while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps */
         double until, rate = as->base_rate * trend_at(m->cfg, t, &until);

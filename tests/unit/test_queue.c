@@ -60,8 +60,34 @@ static uint64_t interleaved(uint64_t seed, int n)
     return hash;
 }
 
+/* When the 32-bit push counter runs out, pending events are renumbered in order: equal times
+ * still pop first-in first-out across the wrap. */
+static void seq_wraps(void)
+{
+    sim_queue q;
+    sim_err err = {0};
+    sim_queue_init(&q, 8, &err);
+    q.next_seq = 0xffffffffu - 10;
+    for (uint32_t i = 0; i < 40; i++)
+        CHECK_EQ_INT(sim_queue_push(&q, (double)(i % 2), 1, i, &err), SIM_OK);
+    CHECK(q.next_seq < 100);
+    sim_event ev;
+    uint32_t last_even = 0, last_odd = 1;
+    int n = 0;
+    while (sim_queue_pop(&q, &ev)) {
+        if (ev.time == 0) { CHECK(n == 0 || ev.id > last_even); last_even = ev.id; }
+        else { CHECK(ev.id >= last_odd); last_odd = ev.id; }
+        CHECK(n < 20 ? ev.time == 0 : ev.time == 1);
+        n++;
+    }
+    CHECK_EQ_INT(n, 40);
+    CHECK_EQ_INT(sim_queue_push(&q, 1.0, 16, 0, &err), SIM_EINVAL);            /* kind out of range */
+    sim_queue_fini(&q);
+}
+
 int main(void)
 {
+    seq_wraps();
     ties_are_fifo();
     uint64_t h1 = interleaved(42, 200000), h2 = interleaved(42, 200000);
     CHECK(h1 == h2);
