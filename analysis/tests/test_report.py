@@ -1,0 +1,104 @@
+"""The HTML report (headings, embedded images, parameters, warnings), the command line, and a
+headless Chromium rendering of the report."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from caresim import cli, report
+
+ANALYSIS = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+
+
+def run_cli(*args, **kw):
+    env = dict(os.environ, PYTHONPATH=str(ANALYSIS))
+    return subprocess.run([sys.executable, "-m", "caresim", *map(str, args)], env=env,
+                          capture_output=True, text=True, timeout=120, **kw)
+
+
+@pytest.fixture(scope="module")
+def multi_report(multi, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    r = run_cli("report", multi[0], "-o", out)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_report_structure(multi_report):
+    text = multi_report.read_text()
+    assert text.startswith("<!DOCTYPE html>")
+    for heading in ("Run", "Headline", "Differences from baseline", "Charts", "Tables",
+                    "Parameters"):
+        assert re.search(rf"<h2 id='\w+'>{heading}</h2>", text), heading
+    imgs = re.findall(r"<img alt='(\w+)' src='data:image/png;base64,([A-Za-z0-9+/=]+)'", text)
+    assert [name for name, _ in imgs] == ["in_care", "flows", "days_in_care", "cost",
+                                         "placements", "areas", "regions"]
+    assert all(len(b64) > 10000 for _, b64 in imgs)
+    assert "Children in care, 2017-03-31" in text and "Exits from care per year" in text
+    assert "programme" in text and "rollout" in text
+    # no external resources: everything is inline
+    assert not re.search(r"(src|href)=['\"]https?:", text)
+    # the resolved scenario, escaped, in a <pre>
+    assert "<pre>name: baseline" in text
+    assert "&lt;b&gt;escaped&lt;/b&gt; &amp; kept" in text
+    assert "Incomplete run" not in text
+
+
+def test_report_incomplete_single(half, single, tmp_path):
+    with pytest.warns(RuntimeWarning):
+        out = report.write(half[0], tmp_path / "half.html")
+    text = out.read_text()
+    assert "Incomplete run" in text and "9 of 12 tasks" in text
+    out = report.write(single[0], tmp_path / "single.html", title="One scenario")
+    text = out.read_text()
+    assert "<h1>One scenario</h1>" in text and "Differences" not in text
+
+
+def test_cli_help_and_errors(single, tmp_path):
+    r = run_cli("--help")
+    assert r.returncode == 0
+    for sub in ("report", "info", "summary", "compare", "plots", "rates"):
+        assert sub in r.stdout
+    r = run_cli("report", tmp_path / "nope.h5")
+    assert r.returncode == 2 and "no such file" in r.stderr
+    r = run_cli("compare", single[0])
+    assert r.returncode == 2 and "one scenario" in r.stderr
+
+
+def test_cli_subcommands_in_process(multi, tmp_path, capsys):
+    assert cli.main(["info", str(multi[0])]) == 0
+    assert "tasks complete: 24 of 24" in capsys.readouterr().out
+    assert cli.main(["summary", str(multi[0])]) == 0
+    assert "Exits from care per year" in capsys.readouterr().out
+    csv = tmp_path / "flow.csv"
+    assert cli.main(["summary", str(multi[0]), "--var", "flow", "--by", "time,transition",
+                     "--where", "transition=entry,home", "--csv", str(csv)]) == 0
+    head = csv.read_text().splitlines()[0]
+    assert head.startswith("scenario,time,transition,n,mean,sd,se,q05")
+    assert cli.main(["compare", str(multi[0]), "--by", "region"]) == 0
+    assert "rollout" in capsys.readouterr().out
+    assert cli.main(["plots", str(multi[0]), "-o", str(tmp_path / "ch")]) == 0
+    assert (tmp_path / "ch" / "in_care.svg").stat().st_size > 0
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed "
+                    "(Debian package chromium); the report is not rendered")
+def test_chromium_screenshot(multi_report, tmp_path):
+    shot = tmp_path / "report.png"
+    profile = tmp_path / "profile"
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--no-first-run", f"--user-data-dir={profile}", f"--screenshot={shot}",
+           "--window-size=1280,2000", multi_report.resolve().as_uri()]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20000
+    keep = os.environ.get("CARESIM_SCREENSHOT")     # set to a path to keep the picture
+    if keep:
+        shutil.copy(shot, keep)
