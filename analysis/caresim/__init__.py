@@ -21,7 +21,7 @@ __all__ = ["open_run", "summarise", "compare", "measures", "tables", "plots", "r
 
 def __getattr__(name):
     # plots, report and rates import matplotlib or scipy: load them only when asked for
-    if name in ("plots", "report", "rates", "episodes", "style"):
+    if name in ("plots", "report", "rates", "episodes", "export", "style"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'caresim' has no attribute {name!r}")

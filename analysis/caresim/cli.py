@@ -120,6 +120,13 @@ def cmd_rates(a) -> int:
     return 0
 
 
+def cmd_export(a) -> int:
+    from . import export
+    paths = export.export_episodes(a.run, a.output)
+    print(f"wrote {len(paths)} episode table(s) to {a.output}/")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python3 -m caresim", epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -160,6 +167,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("run")
     s.add_argument("-o", "--output", default="charts", help="folder (default charts/)")
     s.set_defaults(func=cmd_plots)
+
+    s = sub.add_parser("export", help="export a run's episode log as SSDA903-style CSVs")
+    s.add_argument("what", choices=["episodes"], help="what to export (episodes)")
+    s.add_argument("run", help="run file written with output: {episodes: true}")
+    s.add_argument("-o", "--output", default="episodes", help="folder (default episodes/)")
+    s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("rates", help="occurrence/exposure exit hazards from an episodes CSV")
     s.add_argument("episodes", help="CSV with columns child_id, date_of_birth, sex, episode_start, "
