@@ -55,8 +55,8 @@ typedef struct care_area {
     double cla[3];                       /* children in care 31 March 2015-2017, NaN if absent */
 } care_area;
 
-typedef struct care_stock_row {          /* initial stock: count children in care */
-    int area, age, tb;
+typedef struct care_stock_row {          /* initial stock: count children in a state */
+    int state, area, age, tb;                /* tb: band of lac_hazards (lac) or home_hazards (home) */
     uint32_t count;
 } care_stock_row;
 

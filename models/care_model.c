@@ -357,16 +357,20 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     return rc;
 }
 
-/* Children of the initial-stock table, placed at day 0 with age and time in care drawn
- * uniformly within their bands (time in care never longer than the child's life). */
+/* Children of the initial-stock table, placed at day 0 with age and time in their state drawn
+ * uniformly within their bands (never longer than the child's life, nor, at home, than the
+ * follow-up window). */
 static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
 {
     const care_config *c = m->cfg;
     uint32_t serial = INITIAL_SERIAL;
     for (size_t r = 0; r < c->n_stock; r++) {
         const care_stock_row *row = &c->stock[r];
+        const care_hazard_table *h = row->state == CARE_ST_LAC ? &c->lac : &c->home;
         double lo = care_age_lo_years[row->age] * CARE_YEAR_DAYS, hi = care_age_lo_years[row->age + 1] * CARE_YEAR_DAYS;
-        double tb0 = c->lac.tb_from[row->tb], tb1 = c->lac.tb_from[row->tb + 1];
+        double tb0 = h->tb_from[row->tb], tb1 = h->tb_from[row->tb + 1];
+        if (row->state == CARE_ST_HOME)
+            tb1 = fmin(tb1, c->follow_up);
         for (uint32_t n = 0; n < row->count; n++) {
             uint32_t id;
             care_child *k = new_child(m, &id, err);
@@ -378,9 +382,17 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             double tic = gsl_ran_flat(ctx->rng, tb0, fmin(tb1, age));
             k->birth = -age;
             k->sex = gsl_rng_uniform(ctx->rng) < c->male_share[row->age];
-            enter_care(m, ctx, k, -tic, CARE_START_INITIAL);
-            k->pl_since = 0.0;   /* cost and days are counted from the start date */
-            int rc = schedule_lac(m, ctx, k, id, 0.0, err);
+            int rc;
+            if (row->state == CARE_ST_HOME) {
+                k->state = CARE_ST_HOME;
+                k->since = -tic;
+                k->episodes = 1;
+                rc = schedule_home(m, ctx, k, id, 0.0, err);
+            } else {
+                enter_care(m, ctx, k, -tic, CARE_START_INITIAL);
+                k->pl_since = 0.0;   /* cost and days are counted from the start date */
+                rc = schedule_lac(m, ctx, k, id, 0.0, err);
+            }
             child_save(k, ctx);
             if (rc != SIM_OK) return rc;
         }

@@ -1,5 +1,6 @@
-/* models/care_stock.c - the initial-stock table: children in care at the start date by area,
- * age band and time-in-care band (bands of the lac_hazards table). Declared in care_tables.h. */
+/* models/care_stock.c - the initial-stock table: children in care (state lac, the default) or
+ * at home after reunification (state home) at the start date, by area, age band and
+ * time-in-state band (bands of lac_hazards or home_hazards). Declared in care_tables.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,14 @@ static int parse_row(care_config *c, const care_csv *t, size_t r, const int *col
     char **f = t->rows[r].fields;
     int line = t->rows[r].line, rc;
     double from, count;
+    out->state = CARE_ST_LAC;
+    if (col[4] >= 0 && strcmp(f[col[4]], "lac") != 0) {
+        if (strcmp(f[col[4]], "home") != 0)
+            return sim_err_set(err, SIM_EINVAL, "%s:%d: state: expected lac or home, got '%s'", t->path, line, f[col[4]]);
+        out->state = CARE_ST_HOME;
+    }
+    const care_hazard_table *h = out->state == CARE_ST_LAC ? &c->lac : &c->home;
+    const char *table = out->state == CARE_ST_LAC ? "lac_hazards" : "home_hazards";
     out->area = area_index(c, f[col[0]]);
     if (out->area < 0)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: area: '%s' is not in the areas table", t->path, line, f[col[0]]);
@@ -35,12 +44,16 @@ static int parse_row(care_config *c, const care_csv *t, size_t r, const int *col
     if (out->age < 0)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: age_band: unknown age band '%s'", t->path, line, f[col[1]]);
     if ((rc = care_csv_nonneg(t, r, col[2], &from, err)) != SIM_OK) return rc;
-    out->tb = band_of(&c->lac, from);
+    out->tb = band_of(h, from);
     if (out->tb < 0)
-        return sim_err_set(err, SIM_EINVAL, "%s:%d: from_days: %g is not a band start of the lac_hazards table", t->path, line, from);
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: from_days: %g is not a band start of the %s table", t->path, line,
+                           from, table);
     if (from >= care_age_lo_years[out->age + 1] * CARE_YEAR_DAYS)
-        return sim_err_set(err, SIM_EINVAL, "%s:%d: from_days: a child aged %s cannot have been in care %g days",
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: from_days: a child aged %s cannot have been in that state %g days",
                            t->path, line, care_age_names[out->age], from);
+    if (out->state == CARE_ST_HOME && from >= c->follow_up)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: from_days: %g days at home is past the follow-up window (%g days)",
+                           t->path, line, from, c->follow_up);
     if ((rc = care_csv_nonneg(t, r, col[3], &count, err)) != SIM_OK) return rc;
     if (count != floor(count) || count > 1e8)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: count: must be a whole number, got %g", t->path, line, count);
@@ -50,15 +63,16 @@ static int parse_row(care_config *c, const care_csv *t, size_t r, const int *col
 
 int care_tables_initial_stock(care_config *c, const char *path, const char *key, sim_err *err)
 {
-    static const char *const allowed[] = {"area", "age_band", "from_days", "count", "source", "note", NULL};
+    static const char *const allowed[] = {"area", "state", "age_band", "from_days", "count", "source", "note", NULL};
     static const char *const need[] = {"area", "age_band", "from_days", "count"};
     care_csv t;
-    int col[4], rc = care_csv_read(&t, path, key, err);
+    int col[5], rc = care_csv_read(&t, path, key, err);
     if (rc != SIM_OK)
         return rc;
     rc = care_csv_check_header(&t, allowed, err);
     for (int k = 0; k < 4 && rc == SIM_OK; k++)
         rc = care_csv_need(&t, need[k], &col[k], err);
+    col[4] = care_csv_col(&t, "state");   /* optional: lac when absent */
     if (rc == SIM_OK && t.nrows && !(c->stock = calloc(t.nrows, sizeof *c->stock)))
         rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", path);
     for (size_t r = 0; r < t.nrows && rc == SIM_OK; r++) {

@@ -128,20 +128,32 @@ def main(data):
             w.writerow(x + ["assumption (models/data/make_tables.py) scaled to SFR 50/2017 ceased by reason",
                             "shape by age and duration assumed; level set so 2017 exits are about 31,250"])
 
+    # Children at home after a return home, still within the 2-year re-entry window: returns home
+    # in 2017 x expected time spent at home inside the window without re-entering (hazard
+    # REENTRY_PER_YEAR, home_hazards.csv): 9,980 x (1 - exp(-0.2 x 2)) / 0.2.
+    home_total = round(RETURNED_HOME_2017 * (1 - math.exp(-REENTRY_PER_YEAR * 2)) / REENTRY_PER_YEAR)
     with open(HERE / "initial_stock_2017.csv", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["area", "age_band", "from_days", "count", "source"])
+        w.writerow(["area", "state", "age_band", "from_days", "count", "source"])
         shares = {a: survival_mass(rows, a) for a in AGES}
-        for r in las:
+        per_area_home = largest_remainder(home_total, [int(r["cla_31_march_2017"]) / cla for r in las])
+        for r, nh in zip(las, per_area_home):
             n = int(r["cla_31_march_2017"])
             per_age = largest_remainder(n, [by_age[d] / cla for d in dfe])
             for a, na in zip(AGES, per_age):
                 for tb, c in zip(TB, largest_remainder(na, shares[a])):
                     if c:
-                        w.writerow([r["la_code"], a, tb, c, "LA CLA 31 March 2017 (SFR50/2017) x national age "
-                                    "shares; time in care: steady state of lac_hazards.csv"])
+                        w.writerow([r["la_code"], "lac", a, tb, c, "LA CLA 31 March 2017 (SFR50/2017) x national "
+                                    "age shares; time in care: steady state of lac_hazards.csv"])
+            for a, c in zip(AGES, largest_remainder(nh, [by_age[d] / cla for d in dfe])):
+                if c:
+                    w.writerow([r["la_code"], "home", a, 0, c, f"returned home in 2017 (SFR50/2017: "
+                                f"{RETURNED_HOME_2017}) x years at home within the 2-year window; shared by LA CLA "
+                                "and national age shares"])
 
 
 ENTRY_SCALE = 0.86
+RETURNED_HOME_2017 = 9980     # shared/data/ceased_by_reason.csv, 2017, reason_group returned_home
+REENTRY_PER_YEAR = 0.20       # home_hazards.csv
 if __name__ == "__main__":
     main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data"))
