@@ -18,7 +18,10 @@ enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3 };
 typedef struct care_child {
     double birth;        /* day of birth (negative: before the start date) */
     double since;        /* day the current state (period of care, or time at home) began */
-    double pl_since;     /* day the current placement began */
+    union {
+        double pl_since; /* in care: day the current placement began */
+        double close_at; /* at home: day the case closes (INFINITY if it does not close first) */
+    };
     uint64_t rng_pos;    /* position in the child's own stream */
     uint32_t serial;
     uint32_t ep;         /* open row of the episode log, if the log is on */
@@ -75,6 +78,19 @@ static size_t period_after(const care_model *m, double t)   /* first i with obs[
     return lo;
 }
 
+/* A flow at a future time t (a case closing, counted when drawn): its period is searched. */
+static size_t period_after(const care_model *m, double t);
+static void count_flow_ahead(care_model *m, double t, const care_child *k, int tr)
+{
+    const double *obs = m->cfg->obs;
+    if (t <= obs[0] || t > obs[m->T - 1])
+        return;
+    size_t p = period_after(m, t);
+    if (p > 0 && obs[p - 1] == t) p--;   /* the period (obs[p-1], obs[p]] holds t */
+    int b = care_age_band_at(t - k->birth);
+    m->flow[((p * m->A + k->area) * CARE_NTR + (size_t)tr) * CARE_NAGE + (size_t)b]++;
+}
+
 static void count_flow(care_model *m, double t, const care_child *k, int tr)
 {
     const double *obs = m->cfg->obs;
@@ -107,8 +123,28 @@ static void account(care_model *m, const care_child *k, double t0, double t1)
 }
 
 /* ---- the child pool ---- */
-static care_child *new_child(care_model *m, uint32_t *id, sim_err *err)
+static void free_child(care_model *m, uint32_t id);
+
+/* Frees the slots of children whose case closed by `now`. A closing is not queued as an event
+ * (nothing happens to the child then; it is counted when drawn), so its slot is reclaimed here:
+ * at each observation, and before the pool would otherwise grow. */
+static uint32_t reclaim(care_model *m, double now)
 {
+    uint32_t n = 0;
+    for (uint32_t id = 0; id < m->n_kids; id++) {
+        care_child *k = &m->kids[id];
+        if (k->state == CARE_ST_HOME && k->close_at <= now) {
+            free_child(m, id);
+            n++;
+        }
+    }
+    return n;
+}
+
+static care_child *new_child(care_model *m, uint32_t *id, double now, sim_err *err)
+{
+    if (!m->n_free && m->n_kids == m->cap_kids && m->cap_kids)
+        reclaim(m, now);
     if (m->n_free) {
         *id = m->free_ids[--m->n_free];
     } else {
@@ -167,17 +203,25 @@ static int schedule_lac(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id,
     return sim_schedule(ctx, t, EV_CHILD, id, err);
 }
 
+/* At home: a re-entry is an event; a closing (by hazard, at the end of the follow-up window or
+ * at 18) is only marked and counted now, which spares the queue one event per case closed. */
 static int schedule_home(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, double now, sim_err *err)
 {
     double end = fmin(k->since + m->cfg->follow_up, k->birth + CARE_AGE_OUT_DAYS), limit = fmin(end, ctx->horizon);
     int kind;
     double t = care_hazard_draw(&m->cfg->home, one, now, k->birth, k->since, limit, ctx->rng, &kind);
+    k->close_at = INFINITY;
     if (isinf(t)) {
         if (end > ctx->horizon) return SIM_OK;
         t = end;
         kind = CARE_HX_CLOSED;
     }
-    k->next = kind == CARE_HX_REENTRY ? CARE_TR_REENTRY : CARE_TR_CLOSED;
+    if (kind == CARE_HX_CLOSED) {
+        k->close_at = t;
+        count_flow_ahead(m, t, k, CARE_TR_CLOSED);
+        return SIM_OK;
+    }
+    k->next = CARE_TR_REENTRY;
     return sim_schedule(ctx, t, EV_CHILD, id, err);
 }
 
@@ -237,7 +281,7 @@ static int schedule_arrival(care_model *m, sim_ctx *ctx, uint32_t a, double now,
 static int on_arrival(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_err *err)
 {
     uint32_t id;
-    care_child *k = new_child(m, &id, err);
+    care_child *k = new_child(m, &id, t, err);
     if (!k) return SIM_ENOMEM;
     area_state *as = &m->areas[a];
     k->area = (uint16_t)a;
@@ -282,9 +326,6 @@ static int on_child(care_model *m, sim_ctx *ctx, uint32_t id, double t, sim_err 
         enter_care(m, ctx, k, t, CARE_START_REENTRY);
         rc = schedule_lac(m, ctx, k, id, t, err);
         break;
-    case CARE_TR_CLOSED:
-        free_child(m, id);
-        return SIM_OK;
     default:   /* adopted, sgo_cao, independent_living, other, aged_out: the child leaves */
         account(m, k, k->pl_since, t);
         log_close(m, k, t, tr);
@@ -300,6 +341,10 @@ static void on_observe(care_model *m, size_t i, double t)
     for (uint32_t id = 0; id < m->n_kids; id++) {
         const care_child *k = &m->kids[id];
         if (k->state == FREE) continue;
+        if (k->state == CARE_ST_HOME && k->close_at < t) {
+            free_child(m, id);
+            continue;
+        }
         size_t b = (size_t)care_age_band_at(t - k->birth), ta = i * m->A + k->area;
         m->stock[(ta * CARE_NSTATE + k->state) * CARE_NAGE + b]++;
         if (k->state == CARE_ST_LAC)
@@ -373,7 +418,7 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             tb1 = fmin(tb1, c->follow_up);
         for (uint32_t n = 0; n < row->count; n++) {
             uint32_t id;
-            care_child *k = new_child(m, &id, err);
+            care_child *k = new_child(m, &id, 0.0, err);
             if (!k) return SIM_ENOMEM;
             k->area = (uint16_t)row->area;
             k->serial = serial++;
