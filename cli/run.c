@@ -25,7 +25,8 @@ static const char usage[] =
     "(common random numbers) and their differences are paired.\n"
     "\n"
     "options:\n"
-    "  -o, --output PATH     output file (default: out/NAME.h5, NAME = the first scenario's name)\n"
+    "  -o, --output PATH     output file (default: out/NAME.h5, NAME = the first scenario's name);\n"
+    "                        missing folders are created\n"
     "  -t, --threads N       worker threads (default: all cores; results never depend on N)\n"
     "  -r, --replicates N    override the scenario's replicates\n"
     "  -s, --seed N          override the scenario's seed\n"
@@ -136,12 +137,22 @@ static void print_summary(care_config *const *cfgs, size_t n_scen, const care_su
         print_scenario(cfgs[s], sm, s);
 }
 
-static int default_output(const care_config *c, char *buf, size_t n)
+/* mkdir -p of the folder that will hold path (nothing to do for a bare file name). */
+static int make_parent(const char *path)
 {
-    if (mkdir("out", 0777) != 0 && errno != EEXIST)
-        return -1;
-    snprintf(buf, n, "out/%s.h5", c->name);
-    return 0;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(dir, 0777) != 0 && errno != EEXIST) return -1;
+            *p = '/';
+        }
+    return mkdir(dir, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
 static int simulate(const run_opts *o, care_config **cfgs, const char *path, const char *command_line, sim_err *err)
@@ -218,10 +229,12 @@ int cli_run(int argc, char **argv, const char *command_line)
     care_config *cfgs[MAX_SCENARIOS] = {0};
     load_all(&o, cfgs, &err);
     char path[4096];
-    if (err.code == SIM_OK && !o.output && default_output(cfgs[0], path, sizeof path) != 0)
-        sim_err_set(&err, SIM_EIO, "out: cannot create the output directory: %s", strerror(errno));
-    if (err.code == SIM_OK && o.output)
-        snprintf(path, sizeof path, "%s", o.output);
+    if (err.code == SIM_OK) {
+        if (o.output) snprintf(path, sizeof path, "%s", o.output);
+        else snprintf(path, sizeof path, "out/%s.h5", cfgs[0]->name);
+        if (make_parent(path) != 0)
+            sim_err_set(&err, SIM_EIO, "%s: cannot create its folder: %s", path, strerror(errno));
+    }
     if (err.code == SIM_OK && !o.force && access(path, F_OK) == 0)
         sim_err_set(&err, SIM_EINVAL, "%s: output exists; use --force to overwrite or -o to choose another file", path);
     if (err.code == SIM_OK)

@@ -35,4 +35,7 @@ wait $pid; st=$?
 [ $st = 130 ] || fail "SIGINT: exit $st, expected 130"
 [ ! -e "$tmp/i.h5" ] && [ -s "$tmp/i.h5.part" ] || fail "SIGINT: .part kept, no final file"
 grep -q "interrupted; [0-9]* of 100000 tasks (scenario x replicate) are complete" "$tmp/int" || fail "SIGINT message"
+# missing folders of the output are created
+"$caresim" run "$scen" -o "$tmp/new/dir/c.h5" -q -r 1 || fail "output in a new folder"
+[ -s "$tmp/new/dir/c.h5" ] || fail "output in a new folder: no file"
 echo "cli: ok"
