@@ -121,3 +121,35 @@ def test_variant_runs_beside_baseline(tmp_path, run_file):
     assert pair.attrs["scenario_yaml"].count("---") == 2
     pair.close()
     alone.close()
+
+
+def test_open_run_masks_interrupted_run(tmp_path):
+    """A run stopped by SIGINT leaves OUTPUT.part with the finished tasks; caresim.open_run reads
+    it, finished tasks hold their numbers and unfinished ones are NaN, never zeros."""
+    import signal
+    import time
+
+    import caresim
+    out = tmp_path / "big.h5"
+    proc = subprocess.Popen([CARESIM, "run", str(SCENARIO), "-o", str(out), "-q", "-r", "400", "--threads", "1"],
+                            stderr=subprocess.PIPE, text=True)
+    part = tmp_path / "big.h5.part"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if part.exists():
+            with h5py.File(part, "r", locking=False) as f:
+                if "done" in f and f["done"][...].sum() >= 3:
+                    break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert part.exists() and not out.exists()
+    with pytest.warns(RuntimeWarning, match="masked"):
+        ds = caresim.open_run(part)
+    done = ds["done"].values.ravel() == 1
+    assert 3 <= done.sum() < 400
+    lac = ds.stock.sel(state="lac").sum(["area", "age_band"], skipna=False).isel(scenario=0).values
+    assert np.isfinite(lac[done]).all() and (lac[done] > 0).all()
+    assert np.isnan(lac[~done]).all()
+    ds.close()
