@@ -11,11 +11,11 @@ Events = entries + re-entries + exits up to T.
 
 Usage: numpy_r1.py [--replicates N] [--seed S] [--areas A] [--horizon DAYS]; prints one JSON line.
 """
-import argparse
-import json
 import time
 
 import numpy as np
+
+import peer_cli
 
 LAM, A_REUN, B_OTHER = 0.6, 1 / 1500, 1 / 1800
 HOME_MEAN, P_REENTRY = 365.0, 0.3
@@ -40,23 +40,12 @@ def replicate(rng, areas, T):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--replicates", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--areas", type=int, default=150)
-    ap.add_argument("--horizon", type=float, default=3650)
-    args = ap.parse_args()
+    args = peer_cli.parse(__doc__)
     rngs = [np.random.default_rng([args.seed, i]) for i in range(args.replicates)]
     t0 = time.perf_counter()
-    res = np.array([replicate(rng, args.areas, args.horizon) for rng in rngs], dtype=float)
+    res = [replicate(rng, args.areas, args.horizon) for rng in rngs]
     wall = time.perf_counter() - t0
-    ev, st = res[:, 0], res[:, 1]
-    n = args.replicates
-    print(json.dumps({"engine": "numpy", "replicates": n, "events_total": int(ev.sum()),
-                      "events_per_replicate_mean": ev.mean(), "final_stock_mean": st.mean(),
-                      "final_stock_sd": st.std(ddof=1) if n > 1 else 0.0,
-                      "events_sd": ev.std(ddof=1) if n > 1 else 0.0,
-                      "wall_s": wall, "events_per_s": ev.sum() / wall if wall > 0 else 0.0}))
+    peer_cli.report("numpy", [e for e, _ in res], [s for _, s in res], wall)
 
 
 if __name__ == "__main__":

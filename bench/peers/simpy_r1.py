@@ -11,13 +11,12 @@ in care at the horizon.
 Usage: /usr/bin/python3 simpy_r1.py [--replicates N] [--seed S] [--areas A] [--horizon DAYS]
 Prints one JSON line.
 """
-import argparse
-import json
 import random
-import statistics
 import time
 
 from SimPy.Simulation import Process, Simulation, hold
+
+import peer_cli
 
 ENTRY_RATE, REUNIFY_RATE, OTHER_RATE = 0.6, 1 / 1500, 1 / 1800
 REENTRY_PROB, HOME_MEAN = 0.3, 365.0
@@ -63,23 +62,12 @@ def replicate(areas, horizon, rng):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--replicates", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--areas", type=int, default=150)
-    ap.add_argument("--horizon", type=float, default=3650)
-    args = ap.parse_args()
-    n = args.replicates
+    args = peer_cli.parse(__doc__)
     t0 = time.perf_counter()
-    runs = [replicate(args.areas, args.horizon, random.Random(args.seed * 1000003 + i)) for i in range(n)]
+    runs = [replicate(args.areas, args.horizon, random.Random(args.seed * 1000003 + i))
+            for i in range(args.replicates)]
     wall = time.perf_counter() - t0
-    ev = [float(e) for e, _ in runs]
-    st = [float(s) for _, s in runs]
-    print(json.dumps({"engine": "simpy", "replicates": n, "events_total": int(sum(ev)),
-                      "events_per_replicate_mean": statistics.fmean(ev), "final_stock_mean": statistics.fmean(st),
-                      "final_stock_sd": statistics.stdev(st) if n > 1 else 0.0,
-                      "events_sd": statistics.stdev(ev) if n > 1 else 0.0,
-                      "wall_s": wall, "events_per_s": sum(ev) / wall if wall > 0 else 0.0}))
+    peer_cli.report("simpy", [e for e, _ in runs], [s for _, s in runs], wall)
 
 
 if __name__ == "__main__":
