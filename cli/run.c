@@ -31,13 +31,15 @@ static const char usage[] =
     "  -r, --replicates N    override the scenario's replicates\n"
     "  -s, --seed N          override the scenario's seed\n"
     "  -f, --force           overwrite OUTPUT if it exists (default: refuse, to keep earlier results)\n"
+    "      --resume          finish an interrupted run: reopen OUTPUT.part, skip the tasks it holds\n"
+    "                        (same scenario files and options as the interrupted run)\n"
     "  -q, --quiet           no progress and no summary\n"
     "      --progress MODE   bar, json or none (default: bar on a terminal, json lines otherwise)\n"
     "  -h, --help            show this help\n"
     "\n"
     "Progress goes to stderr; the summary (output path, children in care, entries and exits per\n"
     "period, averaged over replicates) to stdout. SIGINT/SIGTERM stop the run cleanly, keeping\n"
-    "finished replicates in OUTPUT.part.\n";
+    "finished replicates in OUTPUT.part; --resume finishes it later.\n";
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
@@ -46,7 +48,7 @@ static void on_signal(int sig) { (void)sig; interrupted = 1; }
 typedef struct run_opts {
     const char *scenarios[MAX_SCENARIOS], *output;
     int n_scen;
-    int threads, force, quiet;
+    int threads, force, quiet, resume;
     long long replicates, seed;
     sim_progress_mode progress;
 } run_opts;
@@ -68,6 +70,7 @@ static int parse(int argc, char **argv, run_opts *o)
         unsigned long long v;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); return 1; }
         else if (!strcmp(a, "-f") || !strcmp(a, "--force")) o->force = 1;
+        else if (!strcmp(a, "--resume")) o->resume = 1;
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) { if (!want_value(argc, argv, i)) return 2; o->output = argv[++i]; }
         else if (!strcmp(a, "-t") || !strcmp(a, "--threads") || !strcmp(a, "-r") || !strcmp(a, "--replicates") ||
@@ -93,6 +96,7 @@ static int parse(int argc, char **argv, run_opts *o)
         else { fprintf(stderr, "caresim run: at most %d scenario files in one run\n", MAX_SCENARIOS); return 2; }
     }
     if (!o->n_scen) { fputs(usage, stderr); return 2; }
+    if (o->resume && o->force) { fputs("caresim run: --resume and --force exclude each other\n", stderr); return 2; }
     if (o->quiet) o->progress = SIM_PROGRESS_QUIET;
     return 0;
 }
@@ -155,6 +159,34 @@ static int make_parent(const char *path)
     return mkdir(dir, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* --resume: reopens OUTPUT.part, marks its finished tasks to skip and feeds them to the summary,
+ * so the summary printed at the end covers every task. */
+static int resume(const char *path, const care_output *lay, care_summary *sm, unsigned char *skip, size_t n_tasks,
+                  size_t n_rep, sim_out **out, sim_err *err)
+{
+    int rc = sim_out_resume(out, path, &lay->layout, skip, err);
+    void *bufs[CARE_NVAR] = {0};
+    for (int v = 0; v < CARE_NVAR && rc == SIM_OK; v++)
+        if (!(bufs[v] = malloc(sim_out_task_elems(&lay->layout, v) * sim_type_size(lay->vars[v].type))))
+            rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
+    size_t done = 0;
+    for (size_t i = 0; i < n_tasks && rc == SIM_OK; i++)
+        if (skip[i]) {
+            rc = sim_out_read_task(*out, i / n_rep, i % n_rep, bufs, err);
+            if (rc == SIM_OK) care_summary_add(sm, i / n_rep, (const void *const *)bufs);
+            done++;
+        }
+    for (int v = 0; v < CARE_NVAR; v++)
+        free(bufs[v]);
+    if (rc == SIM_OK)
+        fprintf(stderr, "caresim: resuming %s.part: %zu of %zu tasks already complete\n", path, done, n_tasks);
+    else if (*out) {
+        sim_out_close_partial(*out);   /* keep what was computed */
+        *out = NULL;
+    }
+    return rc;
+}
+
 static int simulate(const run_opts *o, care_config **cfgs, const char *path, const char *command_line, sim_err *err)
 {
     care_config *c = cfgs[0];
@@ -172,18 +204,25 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
                               created, err);
     if (rc != SIM_OK) return rc;
     if ((rc = care_summary_init(&sm, n_scen, c, err)) != SIM_OK) { care_output_free(&lay); return rc; }
-    rc = sim_out_open(&out, path, &lay.layout, err);
+    size_t n_tasks = n_scen * c->replicates;
+    unsigned char *skip = calloc(n_tasks, 1);
+    if (!skip) rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
+    else if (o->resume) rc = resume(path, &lay, &sm, skip, n_tasks, c->replicates, &out, err);
+    else rc = sim_out_open(&out, path, &lay.layout, err);
     if (rc == SIM_OK) {
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
         sim_driver_opts d = {.threads = o->threads, .n_scenarios = n_scen, .n_replicates = c->replicates,
                              .cfgs = (const void *const *)cfgs, .horizons = horizons, .seed = c->seed,
-                             .progress = o->progress, .cancel = &interrupted, .on_task = on_task, .user = &sm};
+                             .progress = o->progress, .cancel = &interrupted, .skip = skip, .on_task = on_task,
+                             .user = &sm};
         sim_driver_stats st;
         rc = sim_driver_run(&care_model_ops, &d, &lay.layout, out, &st, err);
         if (rc == SIM_ECANCEL) {
-            fprintf(stderr, "caresim: interrupted; %zu of %zu tasks (scenario x replicate) are complete in %s\n",
-                    st.tasks_done, n_scen * c->replicates, sim_out_part_path(out));
+            size_t before = 0;
+            for (size_t i = 0; i < n_tasks; i++) before += skip[i];
+            fprintf(stderr, "caresim: interrupted; %zu of %zu tasks (scenario x replicate) are complete in %s "
+                    "(finish them with --resume)\n", before + st.tasks_done, n_tasks, sim_out_part_path(out));
             sim_out_close_partial(out);
         } else if (rc != SIM_OK) {
             sim_out_abort(out);
@@ -192,6 +231,7 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
             if (rc == SIM_OK && !o->quiet) print_summary(cfgs, n_scen, &sm, path, &st);
         }
     }
+    free(skip);
     care_summary_free(&sm);
     care_output_free(&lay);
     return rc;
@@ -236,7 +276,8 @@ int cli_run(int argc, char **argv, const char *command_line)
             sim_err_set(&err, SIM_EIO, "%s: cannot create its folder: %s", path, strerror(errno));
     }
     if (err.code == SIM_OK && !o.force && access(path, F_OK) == 0)
-        sim_err_set(&err, SIM_EINVAL, "%s: output exists; use --force to overwrite or -o to choose another file", path);
+        sim_err_set(&err, SIM_EINVAL, o.resume ? "%s: output exists and is complete: nothing to resume"
+                                               : "%s: output exists; use --force to overwrite or -o to choose another file", path);
     if (err.code == SIM_OK)
         simulate(&o, cfgs, path, command_line, &err);
     if (err.code != SIM_OK && err.code != SIM_ECANCEL)   /* an interruption was reported above */

@@ -90,7 +90,7 @@ int care_output_init(care_output *o, const care_config *const *cfgs, int n_scen,
     o->attrs[4] = (sim_attr){"scenario_yaml", o->yaml};
     o->attrs[5] = (sim_attr){"start_date", o->start};
     o->attrs[6] = (sim_attr){"Conventions", "CF-1.8"};
-    o->layout = (sim_out_layout){o->dims, 9, o->aux, 2, o->vars, CARE_NVAR, o->attrs, 7, c->deflate};
+    o->layout = (sim_out_layout){o->dims, 9, o->aux, 2, o->vars, CARE_NVAR, o->attrs, 7, "scenario_yaml", c->deflate};
     return SIM_OK;
 }
 

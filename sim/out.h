@@ -51,6 +51,7 @@ typedef struct sim_out_layout {
     const sim_aux *aux;   int naux;
     const sim_var *vars;  int nvars;
     const sim_attr *attrs; int nattrs; /* root attributes (strings) */
+    const char *identity_attr;         /* the attribute that must match to resume a file, or NULL */
     int deflate_level;                 /* 0 = none; shuffle is on whenever deflate is */
 } sim_out_layout;
 
@@ -80,6 +81,12 @@ void sim_table_free(sim_table *t);
 typedef struct sim_out sim_out;
 
 int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim_err *err);
+/* Reopens PATH.part left by an interrupted run with the same layout (same dimensions, and the
+ * same identity attribute, e.g. the resolved scenario) to finish it; fills done[] (one flag
+ * per task, scenario-major) with the tasks already complete. */
+int sim_out_resume(sim_out **out, const char *path, const sim_out_layout *lay, unsigned char *done, sim_err *err);
+/* Reads task (s, r)'s variables back into bufs (e.g. to summarise a resumed run). */
+int sim_out_read_task(sim_out *out, size_t s, size_t r, void *const *bufs, sim_err *err);
 /* bufs[v] holds variable v's data for task (s, r), C order over its non-task dimensions. */
 int sim_out_write_task(sim_out *out, size_t s, size_t r, const void *const *bufs, sim_err *err);
 /* Writes task (s, r)'s table; call before sim_out_write_task, which marks the task done. */

@@ -274,6 +274,123 @@ int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim
     return SIM_OK;
 }
 
+static char *get_str_attr(hid_t obj, const char *name)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return NULL;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT), t = vlen_str_type();
+    char *v = NULL, *copy = NULL;
+    if (a >= 0 && H5Aread(a, t, &v) >= 0 && v) {
+        copy = strdup(v);
+        H5free_memory(v);
+    }
+    if (a >= 0) H5Aclose(a);
+    H5Tclose(t);
+    return copy;
+}
+
+/* The dataset exists with exactly the layout's shape. */
+static hid_t open_checked(hid_t file, const sim_out_layout *lay, const char *name, int ndims, const int *dims)
+{
+    hid_t d = H5Lexists(file, name, H5P_DEFAULT) > 0 ? H5Dopen2(file, name, H5P_DEFAULT) : -1;
+    if (d < 0)
+        return -1;
+    hid_t sp = H5Dget_space(d);
+    hsize_t shape[SIM_OUT_MAXDIMS];
+    int ok = H5Sget_simple_extent_ndims(sp) == ndims && H5Sget_simple_extent_dims(sp, shape, NULL) == ndims;
+    for (int k = 0; ok && k < ndims; k++)
+        ok = shape[k] == lay->dims[dims[k]].size;
+    H5Sclose(sp);
+    if (!ok) {
+        H5Dclose(d);
+        return -1;
+    }
+    return d;
+}
+
+static int reopen(sim_out *o, unsigned char *done, sim_err *err)
+{
+    const sim_out_layout *lay = o->lay;
+    for (int v = 0; v < lay->nvars; v++) {
+        o->dsets[v] = open_checked(o->file, lay, lay->vars[v].name, lay->vars[v].ndims, lay->vars[v].dims);
+        if (o->dsets[v] < 0)
+            return sim_err_set(err, SIM_EINVAL, "%s: variable '%s' is missing or has another shape: not a file "
+                               "of this run, cannot resume", o->part, lay->vars[v].name);
+    }
+    static const int task_dims[2] = {0, 1};
+    o->done = open_checked(o->file, lay, "done", 2, task_dims);
+    if (o->done < 0)
+        return sim_err_set(err, SIM_EINVAL, "%s: 'done' is missing or has another shape: cannot resume", o->part);
+    for (int a = 0; a < lay->nattrs; a++) {
+        if (!lay->identity_attr || strcmp(lay->attrs[a].name, lay->identity_attr) != 0)
+            continue;
+        char *v = get_str_attr(o->file, lay->identity_attr);
+        int same = v && strcmp(v, lay->attrs[a].value) == 0;
+        free(v);
+        if (!same)
+            return sim_err_set(err, SIM_EINVAL, "%s: attribute '%s' differs from this run's: it was written by "
+                               "another scenario or settings; cannot resume", o->part, lay->identity_attr);
+    }
+    if (H5Dread(o->done, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) < 0)
+        return sim_err_set(err, SIM_EIO, "%s: cannot read 'done'", o->part);
+    return SIM_OK;
+}
+
+int sim_out_resume(sim_out **out, const char *path, const sim_out_layout *lay, unsigned char *done, sim_err *err)
+{
+    *out = NULL;
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    sim_out *o = calloc(1, sizeof *o);
+    if (!o)
+        return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
+    o->lay = lay;
+    o->file = o->done = -1;
+    o->path = strdup(path);
+    o->part = malloc(strlen(path) + 6);
+    o->dsets = malloc((size_t)(lay->nvars ? lay->nvars : 1) * sizeof *o->dsets);
+    if (!o->path || !o->part || !o->dsets) {
+        destroy(o);
+        return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
+    }
+    for (int v = 0; v < lay->nvars; v++)
+        o->dsets[v] = -1;
+    sprintf(o->part, "%s.part", path);
+    o->file = H5Fopen(o->part, H5F_ACC_RDWR, H5P_DEFAULT);
+    int rc = o->file < 0 ? sim_err_set(err, SIM_EINVAL, "%s: cannot open to resume (no interrupted run there?)", o->part)
+                         : reopen(o, done, err);
+    if (rc != SIM_OK) {
+        destroy(o);   /* keep the file: it holds what was computed */
+        return rc;
+    }
+    *out = o;
+    return SIM_OK;
+}
+
+int sim_out_read_task(sim_out *o, size_t s, size_t r, void *const *bufs, sim_err *err)
+{
+    const sim_out_layout *lay = o->lay;
+    for (int v = 0; v < lay->nvars; v++) {
+        const sim_var *var = &lay->vars[v];
+        hsize_t start[SIM_OUT_MAXDIMS] = {0}, count[SIM_OUT_MAXDIMS];
+        start[0] = s;
+        start[1] = r;
+        count[0] = count[1] = 1;
+        for (int k = 2; k < var->ndims; k++)
+            count[k] = lay->dims[var->dims[k]].size;
+        hid_t fs = H5Dget_space(o->dsets[v]), ms = H5Screate_simple(var->ndims, count, NULL);
+        herr_t rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+        if (rc >= 0)
+            rc = H5Dread(o->dsets[v], h5type(var->type), ms, fs, H5P_DEFAULT, bufs[v]);
+        H5Sclose(ms);
+        H5Sclose(fs);
+        if (rc < 0)
+            return sim_err_set(err, SIM_EIO, "%s: cannot read '%s' of scenario %zu replicate %zu", o->part,
+                               var->name, s, r);
+    }
+    return SIM_OK;
+}
+
 static int write_slab(hid_t d, sim_type type, int ndims, const hsize_t *shape, size_t s, size_t r,
                       const void *buf)
 {
