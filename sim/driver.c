@@ -50,7 +50,7 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
     sim_progress prog;
     sim_progress_init(&prog, o->progress, to_run, stderr);
     int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
-    volatile int failed = 0;
+    int failed = 0;   /* read and written atomically: once set, the remaining tasks are skipped */
     *st = (sim_driver_stats){.threads_used = threads};
 
     #pragma omp parallel num_threads(threads)
@@ -60,10 +60,14 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
         for (size_t i = 0; i < n_tasks; i++) {
             task_slot *t = &slots[i];
             size_t s = i / o->n_replicates, r = i % o->n_replicates;
-            if ((o->skip && o->skip[i]) || failed || (o->cancel && *o->cancel))
+            int stop;
+            #pragma omp atomic read
+            stop = failed;
+            if ((o->skip && o->skip[i]) || stop || (o->cancel && *o->cancel))
                 continue;   /* no early exit from an OpenMP loop: skip the rest */
             if (!bufs) {
                 t->rc = sim_err_set(&t->err, SIM_ENOMEM, "driver: out of memory for result buffers");
+                #pragma omp atomic write
                 failed = 1;
                 continue;
             }
@@ -86,6 +90,7 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
                     st->tasks_done++;
                     sim_progress_task(&prog, events);
                 } else {
+                    #pragma omp atomic write
                     failed = 1;
                 }
             }
