@@ -29,7 +29,8 @@ static double piece_total(const care_hazard_table *h, const double *mult, int ag
     return s;
 }
 
-double care_hazard_invert(const care_hazard_table *h, const double *mult, double now, double birth,
+/* The inversion itself, for a given unit exponential e; sets the piece (age band, time band). */
+static double invert(const care_hazard_table *h, const double *mult, double now, double birth,
                           double since, double limit, double e, int *age, int *tb)
 {
     double t = now;
@@ -56,7 +57,7 @@ double care_hazard_draw(const care_hazard_table *h, const double *mult, double n
                         double since, double limit, gsl_rng *g, int *kind)
 {
     int b, i;
-    double t = care_hazard_invert(h, mult, now, birth, since, limit, care_unit_exponential(g), &b, &i);
+    double t = invert(h, mult, now, birth, since, limit, care_unit_exponential(g), &b, &i);
     if (isinf(t))
         return t;
     double u = gsl_rng_uniform(g) * piece_total(h, mult, b, i), acc = 0.0;

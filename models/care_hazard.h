@@ -26,8 +26,4 @@ static inline double care_unit_exponential(gsl_rng *g) { return -log(gsl_rng_uni
 double care_hazard_draw(const care_hazard_table *h, const double *mult, double now, double birth,
                         double since, double limit, gsl_rng *g, int *kind);
 
-/* The same inversion with a given unit exponential e (for tests and closed-form checks). */
-double care_hazard_invert(const care_hazard_table *h, const double *mult, double now, double birth,
-                          double since, double limit, double e, int *age, int *tb);
-
 #endif

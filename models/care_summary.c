@@ -18,8 +18,7 @@ int care_summary_init(care_summary *s, size_t n_scen, const care_config *c, sim_
     s->lac = calloc(n, sizeof *s->lac);
     s->starts = calloc(n, sizeof *s->starts);
     s->exits = calloc(n, sizeof *s->exits);
-    s->days = calloc(n, sizeof *s->days);
-    if (!s->n_rep || !s->lac || !s->starts || !s->exits || !s->days) {
+    if (!s->n_rep || !s->lac || !s->starts || !s->exits) {
         care_summary_free(s);
         return sim_err_set(err, SIM_ENOMEM, "summary: out of memory");
     }
@@ -29,14 +28,12 @@ int care_summary_init(care_summary *s, size_t n_scen, const care_config *c, sim_
 void care_summary_add(care_summary *s, size_t scen, const void *const *bufs)
 {
     const uint32_t *stock = bufs[CARE_VAR_STOCK], *flow = bufs[CARE_VAR_FLOW];
-    const double *days = bufs[CARE_VAR_DAYS];
     size_t base = scen * s->T;
     for (size_t t = 0; t < s->T; t++)
         for (size_t a = 0; a < s->A; a++) {
             size_t ta = t * s->A + a;
             for (int b = 0; b < CARE_NAGE; b++) {
                 s->lac[base + t] += stock[(ta * CARE_NSTATE + CARE_ST_LAC) * CARE_NAGE + (size_t)b];
-                s->days[base + t] += days[ta * CARE_NAGE + (size_t)b];
                 const uint32_t *f = &flow[ta * CARE_NTR * CARE_NAGE + (size_t)b];
                 s->starts[base + t] += f[CARE_TR_ENTRY * CARE_NAGE] + f[CARE_TR_REENTRY * CARE_NAGE];
                 for (int tr = CARE_TR_HOME; tr <= CARE_TR_AGED_OUT; tr++)
@@ -52,6 +49,5 @@ void care_summary_free(care_summary *s)
     free(s->lac);
     free(s->starts);
     free(s->exits);
-    free(s->days);
     memset(s, 0, sizeof *s);
 }

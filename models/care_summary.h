@@ -14,7 +14,7 @@
 typedef struct care_summary {
     size_t n_scen, T, A;
     size_t *n_rep;          /* [S] replicates added */
-    double *lac, *starts, *exits, *days;   /* [S][T] sums over replicates */
+    double *lac, *starts, *exits;   /* [S][T] sums over replicates */
 } care_summary;
 
 int care_summary_init(care_summary *s, size_t n_scen, const care_config *c, sim_err *err);
