@@ -1,4 +1,4 @@
-/* models/care_model.h - the care-system model as a sim_model_ops table (design.md section 2).
+/* models/care_model.h - the care-system model as a sim_model_ops table (docs/model.md).
  * One task = one replicate of one scenario: children enter care (Poisson per area x age band,
  * times the calendar trend), change placement, leave by competing hazards or at their 18th
  * birthday, may go home and re-enter within the follow-up window. Counts are kept per

@@ -1,5 +1,5 @@
 /* models/care_output.h - describes the care model's output to the generic writer
- * (sim/out.h): dimensions, coordinate labels, variables and units (design.md section 5).
+ * (sim/out.h): dimensions, coordinate labels, variables and units (README.md, "Output").
  * The order of variables here is the order of the buffers care_model fills.
  * Ownership: care_output holds the arrays the layout points into; it borrows the configs'
  * strings, so the configs must outlive it. care_output_free releases what it allocated. */

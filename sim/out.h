@@ -1,5 +1,5 @@
 /* sim/out.h - the output sink: a generic writer of named arrays to one HDF5 file laid out for
- * netCDF-4 readers (design.md section 5). It knows no model names: the model describes its
+ * netCDF-4 readers (README.md, "Output"). It knows no model names: the model describes its
  * dimensions, coordinates and variables in a sim_out_layout, and hands one buffer per variable
  * per task. The first two dimensions of every variable are the task axes (scenario, replicate);
  * each task is one chunk, written whole, then its done(scenario, replicate) flag, then a flush,

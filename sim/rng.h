@@ -1,4 +1,4 @@
-/* sim/rng.h - keyed, counter-based random streams (design.md section 4).
+/* sim/rng.h - keyed, counter-based random streams (docs/model.md).
  * Philox4x64-10 (Random123, header-only) wrapped as a gsl_rng_type, so every gsl_ran_* variate
  * works on it. A stream is named by (seed, replicate, stream_hi, stream_lo); what it yields
  * depends on nothing else: not on the scenario index, the thread, the rank or the order in which

@@ -1,5 +1,5 @@
 """Test helper: write a tiny caresim run file with h5py, in the exact layout the C writer uses
-(design.md section 5): dimension scales on every axis, variable-length UTF-8 labels, float64
+(README.md, "Output"): dimension scales on every axis, variable-length UTF-8 labels, float64
 time in "days since START" with calendar "standard", a units attribute on every variable,
 done(scenario, replicate). Returns the arrays written so tests can check numbers against numpy.
 """

@@ -1,4 +1,4 @@
-/* bench/peers/kernel.c - reference model R1 (design.md section 7, bench/README.md) as a minimal
+/* bench/peers/kernel.c - reference model R1 (bench/README.md) as a minimal
  * hand-written event-queue kernel: the practical speed limit for an engine that pops events off a
  * priority queue one by one. No model generality, no output beyond one JSON line.
  *

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""bench/peers/numpy_r1.py - reference model R1 (design.md section 7, bench/README.md) vectorised
+"""bench/peers/numpy_r1.py - reference model R1 (bench/README.md) vectorised
 with numpy: no event queue at all, since R1's children never interact.
 
 Per replicate: each area's entries are a Poisson process, so draw the count per area and the

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""bench/peers/simpy_r1.py - reference model R1 (design.md section 7, bench/README.md) in SimPy as
+"""bench/peers/simpy_r1.py - reference model R1 (bench/README.md) in SimPy as
 Debian 12 ships it (python3-simpy 2.3.1, the SimPy 2 API), written the way a modeller would:
 one arrivals process per area, one process per child that lives through its stays.
 

@@ -1,5 +1,5 @@
 """The HDF5 file caresim writes opens with h5py and with xarray (h5netcdf engine), with the
-named dimensions, labelled coordinates, CF time and units of design.md section 5, and its
+named dimensions, labelled coordinates, CF time and units of README.md ("Output"), and its
 numbers are consistent with each other."""
 import os
 import subprocess
