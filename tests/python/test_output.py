@@ -131,7 +131,7 @@ def test_open_run_masks_interrupted_run(tmp_path):
 
     import caresim
     out = tmp_path / "big.h5"
-    proc = subprocess.Popen([CARESIM, "run", str(SCENARIO), "-o", str(out), "-q", "-r", "400", "--threads", "1"],
+    proc = subprocess.Popen([CARESIM, "run", str(SCENARIO), "-o", str(out), "-q", "-r", "4000", "--threads", "1"],
                             stderr=subprocess.PIPE, text=True)
     part = tmp_path / "big.h5.part"
     deadline = time.time() + 60
@@ -151,7 +151,7 @@ def test_open_run_masks_interrupted_run(tmp_path):
     with pytest.warns(RuntimeWarning, match="masked"):
         ds = caresim.open_run(part)
     done = ds["done"].values.ravel() == 1
-    assert 3 <= done.sum() < 400
+    assert 3 <= done.sum() < 4000
     lac = ds.stock.sel(state="lac").sum(["area", "age_band"], skipna=False).isel(scenario=0).values
     assert np.isfinite(lac[done]).all() and (lac[done] > 0).all()
     assert np.isnan(lac[~done]).all()
