@@ -233,16 +233,17 @@ static void destroy(sim_out *o)
     free(o);
 }
 
-int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim_err *err)
+/* A sim_out with no HDF5 handles yet, for PATH (written as PATH.part); NULL if out of memory.
+ * Also the library set-up every entry point needs: a file whose close failed (disk full) makes
+ * HDF5's own exit-time cleanup crash in 1.10, and every handle is closed by us on every path,
+ * so that cleanup is switched off; failures become sim_err messages, not stack prints. */
+static sim_out *new_out(const char *path, const sim_out_layout *lay)
 {
-    *out = NULL;
-    /* A file whose close failed (disk full) makes HDF5's own exit-time cleanup crash in 1.10;
-     * every handle is closed by us on every path, so that cleanup has nothing left to do. */
     H5dont_atexit();
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* failures become sim_err messages instead */
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     sim_out *o = calloc(1, sizeof *o);
     if (!o)
-        return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
+        return NULL;
     o->lay = lay;
     o->file = o->done = -1;
     o->path = strdup(path);
@@ -250,11 +251,20 @@ int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim
     o->dsets = malloc((size_t)(lay->nvars ? lay->nvars : 1) * sizeof *o->dsets);
     if (!o->path || !o->part || !o->dsets) {
         destroy(o);
-        return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
+        return NULL;
     }
     for (int v = 0; v < lay->nvars; v++)
         o->dsets[v] = -1;
     sprintf(o->part, "%s.part", path);
+    return o;
+}
+
+int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim_err *err)
+{
+    *out = NULL;
+    sim_out *o = new_out(path, lay);
+    if (!o)
+        return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
     double t0 = now_s();
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
     H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
@@ -339,23 +349,9 @@ static int reopen(sim_out *o, unsigned char *done, sim_err *err)
 int sim_out_resume(sim_out **out, const char *path, const sim_out_layout *lay, unsigned char *done, sim_err *err)
 {
     *out = NULL;
-    H5dont_atexit();
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    sim_out *o = calloc(1, sizeof *o);
+    sim_out *o = new_out(path, lay);
     if (!o)
         return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
-    o->lay = lay;
-    o->file = o->done = -1;
-    o->path = strdup(path);
-    o->part = malloc(strlen(path) + 6);
-    o->dsets = malloc((size_t)(lay->nvars ? lay->nvars : 1) * sizeof *o->dsets);
-    if (!o->path || !o->part || !o->dsets) {
-        destroy(o);
-        return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
-    }
-    for (int v = 0; v < lay->nvars; v++)
-        o->dsets[v] = -1;
-    sprintf(o->part, "%s.part", path);
     o->file = H5Fopen(o->part, H5F_ACC_RDWR, H5P_DEFAULT);
     int rc = o->file < 0 ? sim_err_set(err, SIM_EINVAL, "%s: cannot open to resume (no interrupted run there?)", o->part)
                          : reopen(o, done, err);
