@@ -11,7 +11,7 @@ int sim_engine_run(const sim_model_ops *ops, const void *cfg, uint64_t seed, uin
     sim_ctx ctx = {.seed = seed, .scenario = scenario, .replicate = replicate,
                    .horizon = horizon, .cancel = cancel};
     void *state = NULL;
-    int rc = sim_queue_init(&ctx.queue, 1024, err);
+    int rc = sim_queue_init(&ctx.queue, ops->queue_bucket_width, err);
     if (rc != SIM_OK)
         return rc;
     ctx.rng = sim_rng_alloc();
@@ -21,7 +21,13 @@ int sim_engine_run(const sim_model_ops *ops, const void *cfg, uint64_t seed, uin
     }
     rc = ops->create(&state, cfg, &ctx, err);
     sim_event ev;
-    while (rc == SIM_OK && sim_queue_pop(&ctx.queue, &ev)) {
+    int got;
+    while (rc == SIM_OK && (got = sim_queue_pop(&ctx.queue, &ev)) != 0) {
+        if (got < 0) {
+            rc = sim_err_set(err, SIM_ENOMEM, "event queue: out of memory with %zu events pending",
+                             sim_queue_len(&ctx.queue));
+            break;
+        }
         if (ev.time > horizon)
             break;
         rc = ops->handle(state, &ev, &ctx, err);

@@ -34,6 +34,9 @@ typedef struct sim_model_ops {
      * optionally, a variable-length table (e.g. an event log) handed over to the caller. */
     int (*finish)(void *state, sim_ctx *ctx, void *const *bufs, sim_table *table, sim_err *err);
     void (*destroy)(void *state);   /* accepts NULL */
+    /* Width of the event calendar's buckets in the model's time unit (sim/queue.h): about the
+     * span in which a task handles a few thousand events; 0 for a plain heap. */
+    double queue_bucket_width;
 } sim_model_ops;
 
 /* Schedules an event for the model; the time must not be earlier than the current event's. */
