@@ -480,4 +480,11 @@ static void destroy(void *state)
 
 /* Calendar buckets of one day: a national task handles a few hundred events a day; widths
  * from half a day to two days measured alike, a week 10% slower (bench/README.md). */
-const sim_model_ops care_model_ops = {create, handle, finish, destroy, 1.0};
+static void prefetch(const void *state, uint32_t kind, uint32_t id)
+{
+    const care_model *m = state;
+    if (kind == EV_CHILD && id < m->n_kids)
+        __builtin_prefetch(&m->kids[id]);
+}
+
+const sim_model_ops care_model_ops = {create, handle, finish, destroy, 1.0, prefetch};

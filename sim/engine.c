@@ -30,6 +30,9 @@ int sim_engine_run(const sim_model_ops *ops, const void *cfg, uint64_t seed, uin
         }
         if (ev.time > horizon)
             break;
+        uint32_t next_kind, next_id;
+        if (ops->prefetch && sim_queue_peek_next(&ctx.queue, &next_kind, &next_id))
+            ops->prefetch(state, next_kind, next_id);
         rc = ops->handle(state, &ev, &ctx, err);
         ctx.events++;
         if ((ctx.events & 4095) == 0 && cancel && *cancel)

@@ -37,6 +37,9 @@ typedef struct sim_model_ops {
     /* Width of the event calendar's buckets in the model's time unit (sim/queue.h): about the
      * span in which a task handles a few thousand events; 0 for a plain heap. */
     double queue_bucket_width;
+    /* Optional: the next event is (kind, id); start loading what its handler will read, so the
+     * cache miss overlaps the current event's work. Must not change any state. */
+    void (*prefetch)(const void *state, uint32_t kind, uint32_t id);
 } sim_model_ops;
 
 /* Schedules an event for the model; the time must not be earlier than the current event's. */

@@ -57,5 +57,16 @@ int sim_queue_push(sim_queue *q, double time, uint32_t kind, uint32_t id, sim_er
 /* 1 if an event was popped, 0 if the queue is empty, -1 if out of memory (filing a bucket). */
 int sim_queue_pop(sim_queue *q, sim_event *out);
 static inline size_t sim_queue_len(const sim_queue *q) { return q->len; }
+/* The next event's (kind, id) if it is already in the heap (no bucket to file first); 0 if not
+ * known cheaply. For prefetching the memory its handler will touch. */
+static inline int sim_queue_peek_next(const sim_queue *q, uint32_t *kind, uint32_t *id)
+{
+    if (q->heap.len == 0)
+        return 0;
+    uint64_t key = q->heap.a[0].key;
+    *kind = (uint32_t)(key >> 28) & 0xfu;
+    *id = (uint32_t)key & SIM_QUEUE_MAX_ID;
+    return 1;
+}
 
 #endif
