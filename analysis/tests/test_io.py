@@ -23,7 +23,7 @@ DIMS = {
 
 
 def test_plain_xarray_reads_the_test_layout(single):
-    """The helper's file is what the C writer makes: h5netcdf gives named dimensions."""
+    """The test file is what the C writer makes: h5netcdf gives named dimensions."""
     path, _ = single
     with xr.open_dataset(path, engine="h5netcdf") as ds:
         for name, dims in DIMS.items():
