@@ -7,10 +7,20 @@
 
 int sim_driver_max_threads(void) { return omp_get_max_threads(); }
 
-typedef struct task_slot {
-    int rc;
+/* The failure to report: the lowest-index failed task's, so that the message does not depend
+ * on which thread failed first. Memory stays O(1) in the number of tasks. */
+typedef struct first_failure {
+    size_t index;
     sim_err err;
-} task_slot;
+} first_failure;
+
+static void record_failure(first_failure *f, size_t i, const sim_err *e)
+{
+    if (f->err.code == SIM_OK || i < f->index) {
+        f->index = i;
+        f->err = *e;
+    }
+}
 
 static void free_bufs(void **bufs, int n)
 {
@@ -37,13 +47,10 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
                    sim_out *out, sim_driver_stats *st, sim_err *err)
 {
     size_t n_tasks = o->n_scenarios * o->n_replicates;
-    task_slot *slots = calloc(n_tasks ? n_tasks : 1, sizeof *slots);
     size_t *sizes = calloc((size_t)(lay->nvars ? lay->nvars : 1), sizeof *sizes);
-    if (!slots || !sizes) {
-        free(slots);
-        free(sizes);
-        return sim_err_set(err, SIM_ENOMEM, "driver: out of memory for %zu tasks", n_tasks);
-    }
+    if (!sizes)
+        return sim_err_set(err, SIM_ENOMEM, "driver: out of memory");
+    first_failure first = {0};
     size_t to_run = n_tasks;
     for (size_t i = 0; o->skip && i < n_tasks; i++)
         to_run -= o->skip[i] != 0;
@@ -58,15 +65,18 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
         void **bufs = alloc_bufs(lay, sizes);
         #pragma omp for schedule(dynamic, 1)
         for (size_t i = 0; i < n_tasks; i++) {
-            task_slot *t = &slots[i];
             size_t s = i / o->n_replicates, r = i % o->n_replicates;
+            sim_err terr = {0};
+            int trc;
             int stop;
             #pragma omp atomic read
             stop = failed;
             if ((o->skip && o->skip[i]) || stop || (o->cancel && *o->cancel))
                 continue;   /* no early exit from an OpenMP loop: skip the rest */
             if (!bufs) {
-                t->rc = sim_err_set(&t->err, SIM_ENOMEM, "driver: out of memory for result buffers");
+                sim_err_set(&terr, SIM_ENOMEM, "driver: out of memory for result buffers");
+                #pragma omp critical(sim_driver_out)
+                record_failure(&first, i, &terr);
                 #pragma omp atomic write
                 failed = 1;
                 continue;
@@ -75,21 +85,22 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
                 memset(bufs[v], 0, sizes[v]);
             uint64_t events = 0;
             sim_table table = {0};
-            t->rc = sim_engine_run(ops, o->cfgs[s], o->seed, (uint32_t)s, (uint32_t)r,
-                                   o->horizons[s], o->cancel, bufs, &table, &events, &t->err);
+            trc = sim_engine_run(ops, o->cfgs[s], o->seed, (uint32_t)s, (uint32_t)r,
+                                 o->horizons[s], o->cancel, bufs, &table, &events, &terr);
             #pragma omp critical(sim_driver_out)
             {
-                if (t->rc == SIM_OK && out)   /* the table first: write_task marks the task done */
-                    t->rc = sim_out_write_table(out, s, r, &table, &t->err);
-                if (t->rc == SIM_OK && out)
-                    t->rc = sim_out_write_task(out, s, r, (const void *const *)bufs, &t->err);
-                if (t->rc == SIM_OK) {
+                if (trc == SIM_OK && out)   /* the table first: write_task marks the task done */
+                    trc = sim_out_write_table(out, s, r, &table, &terr);
+                if (trc == SIM_OK && out)
+                    trc = sim_out_write_task(out, s, r, (const void *const *)bufs, &terr);
+                if (trc == SIM_OK) {
                     if (o->on_task)
                         o->on_task(o->user, s, r, (const void *const *)bufs);
                     st->events += events;
                     st->tasks_done++;
                     sim_progress_task(&prog, events);
                 } else {
+                    record_failure(&first, i, &terr);
                     #pragma omp atomic write
                     failed = 1;
                 }
@@ -103,15 +114,11 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
     st->seconds = sim_progress_elapsed(&prog);
     st->write_seconds = out ? sim_out_seconds(out) : 0.0;
 
-    int rc = SIM_OK;   /* the lowest-index failure, so the message is the same at any thread count */
-    for (size_t i = 0; i < n_tasks && rc == SIM_OK; i++)
-        if (slots[i].rc != SIM_OK) {
-            rc = slots[i].rc;
-            sim_err_set(err, rc, "%s", slots[i].err.msg);
-        }
-    if (rc == SIM_OK && o->cancel && *o->cancel)
+    int rc = first.err.code;
+    if (rc != SIM_OK)
+        sim_err_set(err, rc, "%s", first.err.msg);
+    else if (o->cancel && *o->cancel)
         rc = sim_err_set(err, SIM_ECANCEL, "interrupted: %zu of %zu tasks finished", st->tasks_done, to_run);
-    free(slots);
     free(sizes);
     return rc;
 }
