@@ -220,7 +220,7 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
         rc = sim_driver_run(&care_model_ops, &d, &lay.layout, out, &st, err);
         if (rc == SIM_ECANCEL) {
             size_t before = 0;
-            for (size_t i = 0; i < n_tasks; i++) before += skip[i];
+            for (size_t i = 0; skip && i < n_tasks; i++) before += skip[i];
             fprintf(stderr, "caresim: interrupted; %zu of %zu tasks (scenario x replicate) are complete in %s "
                     "(finish them with --resume)\n", before + st.tasks_done, n_tasks, sim_out_part_path(out));
             sim_out_close_partial(out);

@@ -9,8 +9,10 @@ uint32_t care_episodes_open(care_episodes *log, const care_episode *ep)
 {
     if (log->n == log->cap) {
         size_t cap = log->cap ? 2 * log->cap : 4096;
+        if (cap > UINT32_MAX)   /* row indices are 32-bit; (uint32_t)-1 means "no row" */
+            return (uint32_t)-1;
         care_episode *r = realloc(log->rows, cap * sizeof *r);
-        if (!r || cap > UINT32_MAX)
+        if (!r)
             return (uint32_t)-1;
         log->rows = r;
         log->cap = cap;

@@ -56,7 +56,7 @@ static double invert(const care_hazard_table *h, const double *mult, double now,
 double care_hazard_draw(const care_hazard_table *h, const double *mult, double now, double birth,
                         double since, double limit, gsl_rng *g, int *kind)
 {
-    int b, i;
+    int b = 0, i = 0;
     double t = invert(h, mult, now, birth, since, limit, care_unit_exponential(g), &b, &i);
     if (isinf(t))
         return t;

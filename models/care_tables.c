@@ -223,9 +223,9 @@ int care_tables_hazards(care_hazard_table *h, const char *path, const char *key,
         if (i > 0 && from <= h->tb_from[i - 1]) { rc = sim_err_set(err, SIM_EINVAL, "%s:%d: from_days: bands must increase", path, line); break; }
         if (b == 0) h->n_tb = i + 1;
         for (int k = 0; k < n_k && rc == SIM_OK; k++) {
-            double v;
-            rc = care_csv_nonneg(&t, r, col[k], &v, err);
-            h->rate[b][i][k] = v * to_day[k];
+            double v = 0.0;
+            if ((rc = care_csv_nonneg(&t, r, col[k], &v, err)) == SIM_OK)
+                h->rate[b][i][k] = v * to_day[k];
         }
     }
     for (int b = 0; b < CARE_NAGE && rc == SIM_OK; b++)

@@ -185,7 +185,7 @@ int care_yaml_span(care_yaml_doc *d, yaml_node_t *n, const char *key, int allow_
         return rc;
     if (is_none)
         *is_none = 0;
-    if (allow_none && strcmp(scalar(n), "none") == 0) {
+    if (allow_none && is_none && strcmp(scalar(n), "none") == 0) {
         *is_none = 1;
         *out = (care_span){0, 0, 0};
         return SIM_OK;

@@ -131,7 +131,8 @@ static int renumber(sim_queue *q)
         free(all.e);
         return -1;
     }
-    qsort(all.e, all.n, sizeof *all.e, cmp_entry);
+    if (all.n)
+        qsort(all.e, all.n, sizeof *all.e, cmp_entry);
     q->heap.len = q->far.n = q->in_ring = 0;
     for (size_t b = 0; q->ring && b < SIM_QUEUE_BUCKETS; b++) q->ring[b].n = 0;
     for (size_t i = 0; i < all.n && rc == 0; i++) {
