@@ -22,6 +22,28 @@ static void record_failure(first_failure *f, size_t i, const sim_err *e)
     }
 }
 
+/* Progress inside long tasks: each thread reports the share done of its running task. */
+typedef struct tick_state {
+    sim_progress *prog;
+    double *running;       /* one per thread, under the output lock */
+    int threads, tid;
+    uint64_t ticked;       /* events of the running task already reported */
+} tick_state;
+
+static void on_tick(void *user, double fraction, uint64_t new_events)
+{
+    tick_state *t = user;
+    t->ticked += new_events;
+    #pragma omp critical(sim_driver_out)
+    {
+        t->running[t->tid] = fraction;
+        double sum = 0.0;
+        for (int k = 0; k < t->threads; k++)
+            sum += t->running[k];
+        sim_progress_tick(t->prog, new_events, sum);
+    }
+}
+
 static void free_bufs(void **bufs, int n)
 {
     for (int v = 0; v < n; v++)
@@ -57,12 +79,19 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
     sim_progress prog;
     sim_progress_init(&prog, o->progress, to_run, stderr);
     int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
+    double *running = calloc((size_t)threads, sizeof *running);
+    if (!running) {
+        free(sizes);
+        return sim_err_set(err, SIM_ENOMEM, "driver: out of memory");
+    }
     int failed = 0;   /* read and written atomically: once set, the remaining tasks are skipped */
     *st = (sim_driver_stats){.threads_used = threads};
 
     #pragma omp parallel num_threads(threads)
     {
         void **bufs = alloc_bufs(lay, sizes);
+        tick_state ts = {&prog, running, threads, omp_get_thread_num(), 0};
+        sim_run_hooks hooks = {o->cancel, on_tick, &ts};
         #pragma omp for schedule(dynamic, 1)
         for (size_t i = 0; i < n_tasks; i++) {
             size_t s = i / o->n_replicates, r = i % o->n_replicates;
@@ -85,8 +114,9 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
                 memset(bufs[v], 0, sizes[v]);
             uint64_t events = 0;
             sim_table table = {0};
+            ts.ticked = 0;
             trc = sim_engine_run(ops, o->cfgs[s], o->seed, (uint32_t)s, (uint32_t)r,
-                                 o->horizons[s], o->cancel, bufs, &table, &events, &terr);
+                                 o->horizons[s], &hooks, bufs, &table, &events, &terr);
             #pragma omp critical(sim_driver_out)
             {
                 if (trc == SIM_OK && out)   /* the table first: write_task marks the task done */
@@ -98,8 +128,10 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
                         o->on_task(o->user, s, r, (const void *const *)bufs);
                     st->events += events;
                     st->tasks_done++;
-                    sim_progress_task(&prog, events);
+                    running[ts.tid] = 0.0;
+                    sim_progress_task(&prog, events - ts.ticked);
                 } else {
+                    running[ts.tid] = 0.0;
                     record_failure(&first, i, &terr);
                     #pragma omp atomic write
                     failed = 1;
@@ -119,6 +151,7 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
         sim_err_set(err, rc, "%s", first.err.msg);
     else if (o->cancel && *o->cancel)
         rc = sim_err_set(err, SIM_ECANCEL, "interrupted: %zu of %zu tasks finished", st->tasks_done, to_run);
+    free(running);
     free(sizes);
     return rc;
 }

@@ -50,11 +50,21 @@ static inline int sim_schedule(sim_ctx *ctx, double time, uint32_t kind, uint32_
     return sim_queue_push(&ctx->queue, time, kind, id, err);
 }
 
+/* What the caller can see of a running task: a flag that stops it, and a report every
+ * SIM_TICK_EVENTS events of the share of its simulated time done and the events since the last
+ * report (for progress on long tasks). Every member may be NULL. */
+#define SIM_TICK_EVENTS 65536
+typedef struct sim_run_hooks {
+    volatile sig_atomic_t *cancel;
+    void (*tick)(void *user, double fraction_done, uint64_t new_events);
+    void *user;
+} sim_run_hooks;
+
 /* Runs one task to its horizon and fills bufs (and *table, which the caller then owns and
  * releases with sim_table_free; table may be NULL when no table is wanted).
- * Returns SIM_OK, an error, or SIM_ECANCEL. */
+ * *events: all events handled (ticks included). Returns SIM_OK, an error, or SIM_ECANCEL. */
 int sim_engine_run(const sim_model_ops *ops, const void *cfg, uint64_t seed, uint32_t scenario,
-                   uint32_t replicate, double horizon, volatile sig_atomic_t *cancel,
+                   uint32_t replicate, double horizon, const sim_run_hooks *hooks,
                    void *const *bufs, sim_table *table, uint64_t *events, sim_err *err);
 
 #endif

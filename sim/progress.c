@@ -39,32 +39,31 @@ static void show(sim_progress *p, int final)
 {
     double el = now_s() - p->t0;
     double rate = el > 0 ? (double)p->events / el : 0.0;
-    double eta = p->done ? el * (double)(p->total - p->done) / (double)p->done : -1.0;
+    double frac = p->total ? ((double)p->done + (final ? 0.0 : p->running)) / (double)p->total : 1.0;
+    double eta = frac > 0 ? el * (1.0 - frac) / frac : -1.0;
     if (p->mode == SIM_PROGRESS_JSON) {
-        fprintf(p->f, "{\"tasks_done\":%zu,\"tasks_total\":%zu,\"events\":%llu,"
+        fprintf(p->f, "{\"tasks_done\":%zu,\"tasks_total\":%zu,\"fraction_done\":%.4f,\"events\":%llu,"
                 "\"events_per_s\":%.0f,\"elapsed_s\":%.2f,\"eta_s\":%.1f}\n",
-                p->done, p->total, (unsigned long long)p->events, rate, el, eta);
+                p->done, p->total, frac, (unsigned long long)p->events, rate, el, eta);
     } else {
         enum { W = 30 };
-        int fill = p->total ? (int)(W * p->done / p->total) : W;
+        int fill = (int)(W * (frac > 1.0 ? 1.0 : frac));
         char bar[W + 1], eta_s[32], el_s[32];
         for (int i = 0; i < W; i++)
             bar[i] = i < fill ? '#' : '-';
         bar[W] = '\0';
         fmt_hms(eta_s, sizeof eta_s, eta);
         fmt_hms(el_s, sizeof el_s, el);
-        fprintf(p->f, "\r[%s] %zu/%zu tasks  %.2fM events/s  elapsed %s  ETA %s ", bar, p->done,
-                p->total, rate / 1e6, el_s, final ? "0:00" : eta_s);
+        fprintf(p->f, "\r[%s] %3.0f%%  %zu/%zu tasks  %.2fM events/s  elapsed %s  ETA %s ", bar,
+                100.0 * frac, p->done, p->total, rate / 1e6, el_s, final ? "0:00" : eta_s);
         if (final)
             fputc('\n', p->f);
     }
     fflush(p->f);
 }
 
-void sim_progress_task(sim_progress *p, uint64_t events)
+static void maybe_show(sim_progress *p)
 {
-    p->done++;
-    p->events += events;
     if (p->mode == SIM_PROGRESS_QUIET)
         return;
     double t = now_s(), gap = p->mode == SIM_PROGRESS_BAR ? 0.2 : 1.0;
@@ -72,6 +71,20 @@ void sim_progress_task(sim_progress *p, uint64_t events)
         p->last = t;
         show(p, 0);
     }
+}
+
+void sim_progress_task(sim_progress *p, uint64_t new_events)
+{
+    p->done++;
+    p->events += new_events;
+    maybe_show(p);
+}
+
+void sim_progress_tick(sim_progress *p, uint64_t new_events, double running)
+{
+    p->events += new_events;
+    p->running = running;
+    maybe_show(p);
 }
 
 void sim_progress_finish(sim_progress *p)

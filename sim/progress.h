@@ -15,12 +15,15 @@ typedef struct sim_progress {
     sim_progress_mode mode;
     FILE *f;
     size_t total, done;
+    double running;       /* summed share done of the tasks now running */
     uint64_t events;
     double t0, last;
 } sim_progress;
 
 void sim_progress_init(sim_progress *p, sim_progress_mode mode, size_t total, FILE *f);
-void sim_progress_task(sim_progress *p, uint64_t events);   /* one more task finished */
+void sim_progress_task(sim_progress *p, uint64_t new_events);   /* one more task finished */
+/* Inside long tasks: new events, and the summed share done of the tasks still running. */
+void sim_progress_tick(sim_progress *p, uint64_t new_events, double running);
 void sim_progress_finish(sim_progress *p);
 double sim_progress_elapsed(const sim_progress *p);
 
