@@ -179,12 +179,12 @@ static int read_chain(care_yaml_doc *docs, char **paths, int *n, const char *pat
 {
     init_keys(merged);
     char *next = strdup(path);
-    int rc = SIM_OK;
+    int rc = SIM_OK, ext_line = 0;
     while (next) {
         if (*n == MAX_CHAIN) {
             free(next);
-            return sim_err_set(err, SIM_EINVAL, "%s: extends: more than %d files deep (do files extend each other?)",
-                               path, MAX_CHAIN);
+            return sim_err_set(err, SIM_EINVAL, "%s:%d: extends: more than %d files deep (do files extend each other?)",
+                               paths[*n - 1], ext_line, MAX_CHAIN);
         }
         paths[*n] = next;
         next = NULL;
@@ -200,6 +200,7 @@ static int read_chain(care_yaml_doc *docs, char **paths, int *n, const char *pat
         if (!s.k[K_N].value)
             break;
         const char *base;
+        ext_line = s.k[K_N].line;
         if ((rc = care_yaml_str(d, s.k[K_N].value, "extends", &base, err)) != SIM_OK)
             return rc;
         if (!(next = resolve(d->path, base)))

@@ -29,6 +29,7 @@ case "$case" in
                   want="scenario.yaml:[0-9]+: tables.home_hazards: cannot open 'nowhere.csv': No such file" ;;
   missing_key)    sed -i '/^seed:/d' "$scen"; want="scenario.yaml:[0-9]+: seed: required key is missing" ;;
   bad_extends)    sed -i '1i extends: nowhere.yaml' "$scen"; want="scenario.yaml:1: extends: cannot open 'nowhere.yaml'" ;;
+  extends_cycle)  sed -i '1i extends: scenario.yaml' "$scen"; want="scenario.yaml:1: extends: more than 8 files deep" ;;
   bad_adjust)     printf 'adjust:\n  lac_hazards: {home: -2}\n' >> "$scen"; want="scenario.yaml:[0-9]+: adjust.lac_hazards.home: must be >= 0" ;;
   full_disk)      want_status=1; want="out.h5.part: cannot (write|flush|create|close)" ;;
   *) echo "unknown case $case"; exit 2 ;;
