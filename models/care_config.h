@@ -75,7 +75,8 @@ typedef struct care_config {
     double *obs;                 /* observation times, days; obs[0] = 0, obs[n_obs-1] = horizon */
 
     char *areas_path, *entry_rates_path, *entry_trend_path, *lac_hazards_path,
-         *home_hazards_path, *placement_shares_path, *placement_costs_path, *initial_stock_path;
+         *home_hazards_path, *placement_shares_path, *placement_move_shares_path, *placement_costs_path,
+         *initial_stock_path;
     int n_areas;
     care_area *areas;
     double entry_rate[CARE_NAGE];        /* per child per day */
@@ -84,7 +85,8 @@ typedef struct care_config {
     double *trend_from;                  /* days; trend_from[0] <= -burn_in */
     double *trend_mult;
     care_hazard_table lac, home;
-    double placement_share[CARE_NAGE][CARE_NPLACE];
+    double placement_share[CARE_NAGE][CARE_NPLACE];   /* at entry */
+    double move_share[CARE_NAGE][CARE_NPLACE];        /* destination of a move (current one left out) */
     double cost_per_day[CARE_NPLACE];    /* pounds */
     size_t n_stock;
     care_stock_row *stock;

@@ -171,9 +171,9 @@ static void free_child(care_model *m, uint32_t id)
 }
 
 /* ---- scheduling ---- */
-static int pick_placement(const care_model *m, sim_ctx *ctx, int age, int exclude)
+/* A placement type drawn from the shares (entry or move) of the age band, leaving out `exclude`. */
+static int pick_placement(const double *sh, sim_ctx *ctx, int exclude)
 {
-    const double *sh = m->cfg->placement_share[age];
     double tot = 0, acc = 0;
     for (int p = 0; p < CARE_NPLACE; p++) tot += p == exclude ? 0 : sh[p];
     if (tot <= 0) return exclude >= 0 ? exclude : CARE_PL_FOSTER;
@@ -247,7 +247,7 @@ static void enter_care(care_model *m, sim_ctx *ctx, care_child *k, double t, int
     k->state = CARE_ST_LAC;
     k->since = k->pl_since = t;
     k->episodes++;
-    k->placement = (uint8_t)pick_placement(m, ctx, care_age_band_at(t - k->birth), -1);
+    k->placement = (uint8_t)pick_placement(m->cfg->placement_share[care_age_band_at(t - k->birth)], ctx, -1);
     log_open(m, k, t, reason);
 }
 
@@ -310,7 +310,7 @@ static int on_child(care_model *m, sim_ctx *ctx, uint32_t id, double t, sim_err 
     case CARE_TR_MOVE:
         account(m, k, k->pl_since, t);
         log_close(m, k, t, tr);
-        k->placement = (uint8_t)pick_placement(m, ctx, care_age_band_at(t - k->birth), k->placement);
+        k->placement = (uint8_t)pick_placement(m->cfg->move_share[care_age_band_at(t - k->birth)], ctx, k->placement);
         k->pl_since = t;
         log_open(m, k, t, CARE_START_MOVE);
         rc = schedule_lac(m, ctx, k, id, t, err);

@@ -35,6 +35,7 @@ void care_config_free(care_config *c)
     free(c->lac_hazards_path);
     free(c->home_hazards_path);
     free(c->placement_shares_path);
+    free(c->placement_move_shares_path);
     free(c->placement_costs_path);
     free(c->initial_stock_path);
     free(c->trend_from);

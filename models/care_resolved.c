@@ -45,6 +45,7 @@ int care_scenario_resolve(care_config *c, sim_err *err)
     quoted(f, "  ", "lac_hazards", c->lac_hazards_path);
     quoted(f, "  ", "home_hazards", c->home_hazards_path);
     quoted(f, "  ", "placement_shares", c->placement_shares_path);
+    if (c->placement_move_shares_path) quoted(f, "  ", "placement_move_shares", c->placement_move_shares_path);
     if (c->placement_costs_path) quoted(f, "  ", "placement_costs", c->placement_costs_path);
     if (c->initial_stock_path) quoted(f, "", "initial_stock", c->initial_stock_path);
     else fputs("initial_stock: none\n", f);

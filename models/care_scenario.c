@@ -69,7 +69,7 @@ static int observation_times(care_config *c, sim_err *err)
 
 enum { K_NAME, K_DESC, K_START, K_HORIZON, K_OBSERVE, K_REPL, K_SEED, K_BURN, K_FOLLOW, K_AREAS,
        K_TABLES, K_STOCK, K_OUTPUT, K_ADJUST, K_N /* then "extends" */ };
-enum { T_ENTRY, T_TREND, T_LAC, T_HOME, T_SHARES, T_COSTS, T_N };
+enum { T_ENTRY, T_TREND, T_LAC, T_HOME, T_SHARES, T_MOVES, T_COSTS, T_N };
 
 static int load_scalars(care_config *c, care_yaml_key *k, const care_yaml_key *ok, sim_err *err)
 {
@@ -137,7 +137,14 @@ static int load_tables(care_config *c, care_yaml_key *k, const care_yaml_key *tk
     if (rc == SIM_OK && c->entry_trend_path) rc = care_tables_entry_trend(c, c->entry_trend_path, "tables.entry_trend", err);
     if (rc == SIM_OK) rc = care_tables_hazards(&c->lac, c->lac_hazards_path, "tables.lac_hazards", care_lac_hazard_names, CARE_NLX, err);
     if (rc == SIM_OK) rc = care_tables_hazards(&c->home, c->home_hazards_path, "tables.home_hazards", care_home_hazard_names, CARE_NHX, err);
-    if (rc == SIM_OK) rc = care_tables_placement_shares(c, c->placement_shares_path, "tables.placement_shares", err);
+    if (rc == SIM_OK) rc = care_tables_placement_shares(c->placement_share, c->placement_shares_path, "tables.placement_shares", err);
+    if (rc == SIM_OK && tk[T_MOVES].value) {
+        rc = table_path(tk[T_MOVES].doc, tk[T_MOVES].value, "tables.placement_move_shares", &c->placement_move_shares_path, err);
+        if (rc == SIM_OK)
+            rc = care_tables_placement_shares(c->move_share, c->placement_move_shares_path, "tables.placement_move_shares", err);
+    } else if (rc == SIM_OK) {
+        memcpy(c->move_share, c->placement_share, sizeof c->move_share);   /* default: as at entry */
+    }
     if (rc == SIM_OK && c->placement_costs_path) rc = care_tables_placement_costs(c, c->placement_costs_path, "tables.placement_costs", err);
     if (rc == SIM_OK && c->initial_stock_path) rc = care_tables_initial_stock(c, c->initial_stock_path, "initial_stock", err);
     return rc;
@@ -155,7 +162,7 @@ static void init_keys(scen_keys *s)
     static const char *const top[] = {"name", "description", "start_date", "horizon", "observe", "replicates",
         "seed", "burn_in", "follow_up", "areas", "tables", "initial_stock", "output", "adjust", "extends"};
     static const char *const tab[] = {"entry_rates", "entry_trend", "lac_hazards", "home_hazards",
-        "placement_shares", "placement_costs"};
+        "placement_shares", "placement_move_shares", "placement_costs"};
     static const char *const outk[] = {"deflate", "episodes"};
     memset(s, 0, sizeof *s);
     for (int i = 0; i <= K_N; i++) s->k[i].name = top[i];

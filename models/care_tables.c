@@ -237,7 +237,8 @@ int care_tables_hazards(care_hazard_table *h, const char *path, const char *key,
     return rc;
 }
 
-int care_tables_placement_shares(care_config *c, const char *path, const char *key, sim_err *err)
+int care_tables_placement_shares(double shares[CARE_NAGE][CARE_NPLACE], const char *path, const char *key,
+                                 sim_err *err)
 {
     static const char *const allowed[] = {"age_band", "foster", "kinship", "residential", "placed_with_parents",
                                           "independent", "source", "note", NULL};
@@ -254,8 +255,8 @@ int care_tables_placement_shares(care_config *c, const char *path, const char *k
         double sum = 0;
         rc = age_of_row(&t, r, ca, &b, err);
         for (int p = 0; p < CARE_NPLACE && rc == SIM_OK; p++) {
-            rc = care_csv_nonneg(&t, r, cp[p], &c->placement_share[b][p], err);
-            sum += c->placement_share[b][p];
+            rc = care_csv_nonneg(&t, r, cp[p], &shares[b][p], err);
+            sum += shares[b][p];
         }
         if (rc == SIM_OK && fabs(sum - 1.0) > 1e-3)
             rc = sim_err_set(err, SIM_EINVAL, "%s:%d: %s: shares must sum to 1, got %.4f", path, t.rows[r].line,

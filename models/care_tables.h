@@ -15,7 +15,9 @@ int care_tables_entry_trend(care_config *c, const char *path, const char *key, s
 /* names: the n_k transition names, columns are NAME_per_day or NAME_per_year. */
 int care_tables_hazards(care_hazard_table *h, const char *path, const char *key, const char *const *names,
                         int n_k, sim_err *err);
-int care_tables_placement_shares(care_config *c, const char *path, const char *key, sim_err *err);
+/* Shares of placement types by age band (each row sums to 1), into shares. */
+int care_tables_placement_shares(double shares[CARE_NAGE][CARE_NPLACE], const char *path, const char *key,
+                                 sim_err *err);
 int care_tables_placement_costs(care_config *c, const char *path, const char *key, sim_err *err);
 int care_tables_initial_stock(care_config *c, const char *path, const char *key, sim_err *err);
 int care_age_band_index(const char *name);   /* -1 if unknown */
