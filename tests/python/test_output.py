@@ -156,3 +156,25 @@ def test_open_run_masks_interrupted_run(tmp_path):
     assert np.isfinite(lac[done]).all() and (lac[done] > 0).all()
     assert np.isnan(lac[~done]).all()
     ds.close()
+
+
+def test_placement_moves_follow_their_shares(tmp_path):
+    """With tables.placement_move_shares sending every move to kinship care, every episode
+    begun by a placement move is in kinship care (the episode log says so)."""
+    d = tmp_path
+    (d / "moves.csv").write_text("age_band,foster,kinship,residential,placed_with_parents,independent\n" +
+                                 "".join(f"{a},0,1,0,0,0\n" for a in ("under_1", "1_4", "5_9", "10_15", "16_17")))
+    text = SCENARIO.read_text().replace("initial_stock: none",
+                                        f"initial_stock: none\noutput: {{episodes: true}}")
+    text = text.replace("areas: areas.csv", f"areas: {SCENARIO.parent / 'areas.csv'}")
+    text = text.replace("../../../models", str(ROOT / "models"))
+    text = text.replace("  placement_costs:", f"  placement_move_shares: {d / 'moves.csv'}\n  placement_costs:")
+    (d / "s.yaml").write_text(text)
+    subprocess.run([CARESIM, "run", str(d / "s.yaml"), "-o", str(d / "m.h5"), "-q", "-r", "2"], check=True)
+    with h5py.File(d / "m.h5", "r") as f:
+        g = f["episodes/s0_r0"]
+        starts = g["reason_started"].attrs["labels"].split(",")
+        places = g["placement"].attrs["labels"].split(",")
+        moved = g["reason_started"][...] == starts.index("placement_move")
+        assert moved.sum() > 100
+        assert (g["placement"][...][moved] == places.index("kinship")).all()
