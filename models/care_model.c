@@ -304,8 +304,9 @@ static int on_child(care_model *m, sim_ctx *ctx, uint32_t id, double t, sim_err 
 {
     care_child *k = &m->kids[id];
     int tr = k->next, rc = SIM_OK;
-    child_stream(ctx, k);
     count_flow(m, t, k, tr);
+    if (tr == CARE_TR_MOVE || tr == CARE_TR_HOME || tr == CARE_TR_REENTRY)
+        child_stream(ctx, k);   /* only these draw: a leaving child needs no Philox block */
     switch (tr) {
     case CARE_TR_MOVE:
         account(m, k, k->pl_since, t);
