@@ -39,7 +39,9 @@ enum { CARE_DIM_LIST(CARE_X_DIM_ENUM) CARE_NDIM, CARE_D_NONE = -1 };
     X(FLOW, "flow", SIM_I32, TRANS, AGE, "events", "transitions in the period ending at the observation time") \
     X(DAYS, "days_in_care", SIM_F64, AGE, NONE, "child-days",                                        \
       "child-days in care in the period ending at the observation time")                            \
-    X(COST, "cost", SIM_F64, ITEM, NONE, "GBP", "placement cost in the period ending at the observation time")
+    X(COST, "cost", SIM_F64, ITEM, NONE, "GBP", "placement cost in the period ending at the observation time") \
+    X(DAYS_STATE, "days_in_state", SIM_F64, STATE, AGE, "child-days",                                 \
+      "child-days in each state in the period ending at the observation time")
 #define CARE_X_VAR_ENUM(id, ...) CARE_VAR_##id,
 enum { CARE_VAR_LIST(CARE_X_VAR_ENUM) CARE_NVAR };
 
