@@ -63,6 +63,7 @@ typedef struct care_stock_row {          /* initial stock: count children in a s
 typedef struct care_config {
     char *path;                  /* scenario file as given */
     char *name;
+    char *description;           /* free text, NULL if none (kept for the output's resolved scenario) */
     int64_t start_date;          /* day number (care_date) */
     care_span horizon_span, observe_span, burn_in_span, follow_up_span;
     int follow_up_none;          /* 1: no re-entry window, home lasts until a hazard fires */

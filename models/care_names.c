@@ -29,6 +29,7 @@ void care_config_free(care_config *c)
     free(c->path);
     free(c->name);
     free(c->obs);
+    free(c->description);
     free(c->areas_path);
     free(c->entry_rates_path);
     free(c->entry_trend_path);

@@ -18,7 +18,8 @@ static void quoted(FILE *f, const char *indent, const char *key, const char *v)
 {
     fprintf(f, "%s%s: \"", indent, key);
     for (; *v; v++)
-        fprintf(f, *v == '"' || *v == '\\' ? "\\%c" : "%c", *v);
+        if (*v == '\n') fputs("\\n", f);   /* a multi-line description stays one quoted line */
+        else fprintf(f, *v == '"' || *v == '\\' ? "\\%c" : "%c", *v);
     fputs("\"\n", f);
 }
 
@@ -31,6 +32,7 @@ int care_scenario_resolve(care_config *c, sim_err *err)
         return sim_err_set(err, SIM_ENOMEM, "out of memory");
     care_date_format(c->start_date, date);
     quoted(f, "", "name", c->name);
+    if (c->description) quoted(f, "", "description", c->description);
     fprintf(f, "start_date: %s\n", date);
     span(f, "horizon", c->horizon_span);
     span(f, "observe", c->observe_span);

@@ -87,6 +87,8 @@ static int load_scalars(care_config *c, care_yaml_key *k, const care_yaml_key *o
         if (c->name && strchr(c->name, '.')) *strchr(c->name, '.') = '\0';
     }
     if (k[K_DESC].value && rc == SIM_OK) rc = care_yaml_str(k[K_DESC].doc, k[K_DESC].value, "description", &s, err);
+    if (k[K_DESC].value && rc == SIM_OK && !(c->description = strdup(s)))
+        rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
     if (rc == SIM_OK) rc = care_yaml_date(k[K_START].doc, k[K_START].value, "start_date", &c->start_date, err);
     if (rc == SIM_OK) rc = care_yaml_span(k[K_HORIZON].doc, k[K_HORIZON].value, "horizon", 0, &c->horizon_span, NULL, err);
     if (rc == SIM_OK && care_span_add(0, c->horizon_span, 1) <= 0)
