@@ -160,3 +160,21 @@ void care_sweep_coord_name(const char *key, char *out, size_t n)
     for (char *c = out + 6; *c; c++)
         if (!isalnum((unsigned char)*c) && *c != '_') *c = '_';
 }
+
+int care_override_get(care_overrides *o, const char *key, double *value)
+{
+    for (int i = 0; o && i < o->n; i++)
+        if (!strcmp(o->v[i].key, key)) {
+            o->v[i].used = 1;
+            *value = o->v[i].value;
+            return 1;
+        }
+    return 0;
+}
+
+const care_override *care_override_unused(const care_overrides *o)
+{
+    for (int i = 0; o && i < o->n; i++)
+        if (!o->v[i].used) return &o->v[i];
+    return NULL;
+}

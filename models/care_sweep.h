@@ -39,6 +39,24 @@ typedef struct care_sweep {
     care_sweep_param *params;
 } care_sweep;
 
+/* The values one sweep point gives to scenario keys. A loader asks for each numeric key it
+ * reads (care_override_get), whether or not the file gives it; afterwards every override must
+ * have been used (care_override_unused), or the sweep named a key that is not a number. */
+typedef struct care_override {
+    const char *key;     /* borrowed from the care_sweep */
+    double value;
+    int used;
+} care_override;
+typedef struct care_overrides {
+    care_override *v;
+    int n;
+} care_overrides;
+
+/* 1 and *value set if o (may be NULL) overrides key. */
+int care_override_get(care_overrides *o, const char *key, double *value);
+/* The first override no loader asked for, or NULL. */
+const care_override *care_override_unused(const care_overrides *o);
+
 /* Reads a sweep mapping. */
 int care_sweep_parse(care_yaml_doc *d, yaml_node_t *node, care_sweep *out, sim_err *err);
 void care_sweep_free(care_sweep *s);     /* frees the members, not s */
