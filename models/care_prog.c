@@ -20,6 +20,7 @@ void care_prog_free(care_programme *p, int n)
         free(p[i].areas);
         free(p[i].in_area);
         for (int s = 0; s < p[i].n_states; s++) free(p[i].states[s]);
+        for (int s = 0; s < p[i].n_continues; s++) free(p[i].continues[s]);
         for (int e = 0; e < p[i].n_effects; e++) free(p[i].effects[e].transition);
     }
     free(p);
@@ -149,7 +150,7 @@ static int read_children(care_yaml_doc *d, yaml_node_t *n, const char *pfx, care
 {
     char key[192], sub[224];
     snprintf(key, sizeof key, "%s.children", pfx);
-    care_yaml_key k[] = {{"states", 1, NULL, 0, NULL}, KEY("age"), KEY_END};
+    care_yaml_key k[] = {{"states", 1, NULL, 0, NULL}, KEY("age"), KEY("continues_in"), KEY("new_only"), KEY_END};
     int rc = care_yaml_map(d, n, key, k, err);
     snprintf(sub, sizeof sub, "%s.states", key);
     char **v = NULL;
@@ -158,6 +159,15 @@ static int read_children(care_yaml_doc *d, yaml_node_t *n, const char *pfx, care
     for (int i = 0; i < nv; i++) p->states[i] = v[i];
     p->n_states = nv;
     free(v);
+    v = NULL;
+    nv = 0;
+    snprintf(sub, sizeof sub, "%s.continues_in", key);
+    if (rc == SIM_OK && k[2].value) rc = str_list(d, k[2].value, sub, CARE_PROG_MAX_STATES, &v, &nv, err);
+    for (int i = 0; i < nv; i++) p->continues[i] = v[i];
+    p->n_continues = nv;
+    free(v);
+    snprintf(sub, sizeof sub, "%s.new_only", key);
+    if (rc == SIM_OK && k[3].value) rc = care_yaml_bool(d, k[3].value, sub, &p->new_only, err);
     p->age_lo = 0;
     p->age_hi = 17;
     if (rc == SIM_OK && k[1].value) {

@@ -36,8 +36,11 @@ typedef struct care_programme {
     care_eligible where;
     int *areas, n_areas;          /* chosen areas in order of adoption, set by care_prog_resolve */
     unsigned char *in_area;       /* one flag per area of the table, set by care_prog_resolve */
-    char *states[CARE_PROG_MAX_STATES];
+    char *states[CARE_PROG_MAX_STATES];          /* referred on entering one of these */
     int n_states;
+    char *continues[CARE_PROG_MAX_STATES];       /* ... and kept served in these too */
+    int n_continues;
+    int new_only;                 /* 1: only children entering a state after the start */
     double age_lo, age_hi;        /* years: children aged lo <= age < hi + 1 when referred */
     care_effect_time time;        /* days since the scenario's start date */
     int n_cap;                    /* 0: unlimited places */

@@ -51,7 +51,7 @@ static const char *full =
     "    costs: {per_child_served: 1800, fixed_per_area_per_year: 250000, price_year: 2018}\n"
     "  - name: fdac\n"
     "    areas: [E09000001, Leeds]\n"
-    "    children: {states: lac}\n"
+    "    children: {states: lac, continues_in: [home], new_only: true}\n"
     "    start: 2017-03-31\n"
     "    capacity: 5\n"
     "    effects: [{transition: lac->home, ratio: 1.6}]\n";
@@ -88,6 +88,10 @@ static void reads_everything(void)
     CHECK_EQ_INT(p[0].price_year, 2018);
     CHECK_EQ_INT(p[1].where.n_codes, 2);
     CHECK_EQ_INT(p[1].n_states, 1);
+    CHECK_EQ_INT(p[1].n_continues, 1);
+    CHECK(!strcmp(p[1].continues[0], "home"));
+    CHECK_EQ_INT(p[1].new_only, 1);
+    CHECK_EQ_INT(p[0].new_only, 0);
     CHECK(isinf(p[1].time.end) && p[1].time.ramp == 0);
     CHECK(care_prog_places(&p[1], 0, &until) == 5);
     CHECK(isinf(p[1].duration));
