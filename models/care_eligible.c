@@ -140,8 +140,9 @@ int care_eligible_select(const care_eligible *e, const care_area *areas, int n_a
                 r[n++] = (ranked){i, care_eligible_rate(&areas[i])};
         if (e->order == CARE_ORDER_HIGHEST_RATE)
             qsort(r, (size_t)n, sizeof *r, by_rate);
-        for (int j = 0; j < n; j++)
-            take(out, n_out, taken, r[j].idx, e->max);
+        for (int j = 0, skipped = 0; j < n; j++)
+            if (!taken[r[j].idx] && skipped < e->skip) skipped++;
+            else take(out, n_out, taken, r[j].idx, e->max);
     }
     free(taken);
     free(r);

@@ -29,6 +29,7 @@ typedef struct care_eligible {
     unsigned numbers;    /* CARE_NUM_* alternatives; 0: any */
     char **first;        /* named early adopters (code or name), taken first in this order */
     int n_first;
+    int skip;            /* leave out this many of the ordered eligible areas (another programme took them) */
     int max;             /* at most this many areas in all; 0: no cap */
     int order;           /* CARE_ORDER_* */
 } care_eligible;

@@ -95,7 +95,7 @@ static int read_where(care_yaml_doc *d, yaml_node_t *n, const char *pfx, care_pr
     snprintf(key, sizeof key, "%s.areas", pfx);
     if (n->type != YAML_MAPPING_NODE)
         return str_list(d, n, key, 100000, &p->where.codes, &p->where.n_codes, err);
-    care_yaml_key k[] = {KEY("eligible"), KEY("first"), KEY("max"), KEY("order"), KEY_END};
+    care_yaml_key k[] = {KEY("eligible"), KEY("first"), KEY("max"), KEY("order"), KEY("skip"), KEY_END};
     int rc = care_yaml_map(d, n, key, k, err);
     char sub[224];
     if (rc == SIM_OK && k[0].value) {
@@ -129,6 +129,12 @@ static int read_where(care_yaml_doc *d, yaml_node_t *n, const char *pfx, care_pr
         snprintf(sub, sizeof sub, "%s.max", key);
         rc = care_yaml_uint(d, k[2].value, sub, 1, 100000, &v, err);
         p->where.max = (int)v;
+    }
+    if (rc == SIM_OK && k[4].value) {
+        uint64_t v;
+        snprintf(sub, sizeof sub, "%s.skip", key);
+        rc = care_yaml_uint(d, k[4].value, sub, 0, 100000, &v, err);
+        p->where.skip = (int)v;
     }
     if (rc == SIM_OK && k[3].value) {
         const char *s;

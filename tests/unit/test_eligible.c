@@ -67,6 +67,14 @@ static void by_hand(void)
     CHECK_EQ_INT(out[0], 2);
     CHECK_EQ_INT(out[1], 1);
     CHECK_EQ_INT(out[2], 5);
+    /* Skip: the two highest-rate eligible areas went to another programme. */
+    care_eligible_free(&e);
+    e = (care_eligible){.ofsted = L(1, "requires_improvement"), .n_ofsted = 1,
+                        .numbers = CARE_NUM_HIGH | CARE_NUM_RISING, .skip = 2};
+    CHECK_EQ_INT(care_eligible_select(&e, t, 6, "where", out, &n, &err), SIM_OK);
+    CHECK_EQ_INT(n, 2);
+    CHECK_EQ_INT(out[0], 0);
+    CHECK_EQ_INT(out[1], 3);
     /* Region and rising alone; table order. */
     care_eligible r = {.regions = L(1, "North"), .n_regions = 1, .numbers = CARE_NUM_RISING, .order = CARE_ORDER_TABLE};
     CHECK_EQ_INT(care_eligible_select(&r, t, 6, "where", out, &n, &err), SIM_OK);
