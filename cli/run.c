@@ -30,6 +30,9 @@ static const char usage[] =
     "  -t, --threads N       worker threads (default: all cores; results never depend on N)\n"
     "  -r, --replicates N    override the scenario's replicates\n"
     "  -s, --seed N          override the scenario's seed\n"
+    "      --areas CODE,...  simulate only these areas (codes of the areas table; their initial stock\n"
+    "                        only), e.g. --areas E09000007 for one authority\n"
+    "      --horizon SPAN    run for SPAN instead of the scenario's horizon (5y, 18m, 90d)\n"
     "  -f, --force           overwrite OUTPUT if it exists (default: refuse, to keep earlier results)\n"
     "      --resume          finish an interrupted run: reopen OUTPUT.part, skip the tasks it holds\n"
     "                        (same scenario files and options as the interrupted run)\n"
@@ -46,7 +49,7 @@ static void on_signal(int sig) { (void)sig; interrupted = 1; }
 
 #define MAX_SCENARIOS 256
 typedef struct run_opts {
-    const char *scenarios[MAX_SCENARIOS], *output;
+    const char *scenarios[MAX_SCENARIOS], *output, *areas, *horizon;
     int n_scen;
     int threads, force, quiet, resume;
     long long replicates, seed;
@@ -72,6 +75,8 @@ static int parse(int argc, char **argv, run_opts *o)
         else if (!strcmp(a, "-f") || !strcmp(a, "--force")) o->force = 1;
         else if (!strcmp(a, "--resume")) o->resume = 1;
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
+        else if (!strcmp(a, "--areas")) { if (!want_value(argc, argv, i)) return 2; o->areas = argv[++i]; }
+        else if (!strcmp(a, "--horizon")) { if (!want_value(argc, argv, i)) return 2; o->horizon = argv[++i]; }
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) { if (!want_value(argc, argv, i)) return 2; o->output = argv[++i]; }
         else if (!strcmp(a, "-t") || !strcmp(a, "--threads") || !strcmp(a, "-r") || !strcmp(a, "--replicates") ||
                  !strcmp(a, "-s") || !strcmp(a, "--seed")) {
@@ -247,6 +252,8 @@ static int load_all(const run_opts *o, care_config **cfgs, sim_err *err)
         care_config *c = cfgs[s];
         if (o->replicates > 0) c->replicates = (uint32_t)o->replicates;
         if (o->seed >= 0) c->seed = (uint64_t)o->seed;
+        if (o->horizon && (rc = care_scenario_set_horizon(c, o->horizon, err)) != SIM_OK) return rc;
+        if (o->areas && (rc = care_scenario_keep_areas(c, o->areas, err)) != SIM_OK) return rc;
         for (int q = 0; q < s; q++) {
             if (!strcmp(cfgs[q]->name, c->name))
                 return sim_err_set(err, SIM_EINVAL, "%s: name: '%s' is also the name of %s; scenarios of one run need "

@@ -77,9 +77,11 @@ int care_output_init(care_output *o, const care_config *const *cfgs, int n_scen,
     static const int d_flow[] = {D_SCEN, D_REP, D_TIME, D_AREA, D_TRANS, D_AGE};
     static const int d_days[] = {D_SCEN, D_REP, D_TIME, D_AREA, D_AGE};
     static const int d_cost[] = {D_SCEN, D_REP, D_TIME, D_AREA, D_ITEM};
-    o->vars[CARE_VAR_STOCK] = var("stock", SIM_U32, 6, d_stock, "children", "children in each state at the observation time");
-    o->vars[CARE_VAR_PLACEMENTS] = var("placements", SIM_U32, 6, d_place, "children", "looked-after children by placement at the observation time");
-    o->vars[CARE_VAR_FLOW] = var("flow", SIM_U32, 6, d_flow, "events", "transitions in the period ending at the observation time");
+    /* counts are stored signed (int32): differences between scenarios never wrap in numpy/xarray;
+     * the model's uint32 counters stay far below 2^31, so the bits are the same */
+    o->vars[CARE_VAR_STOCK] = var("stock", SIM_I32, 6, d_stock, "children", "children in each state at the observation time");
+    o->vars[CARE_VAR_PLACEMENTS] = var("placements", SIM_I32, 6, d_place, "children", "looked-after children by placement at the observation time");
+    o->vars[CARE_VAR_FLOW] = var("flow", SIM_I32, 6, d_flow, "events", "transitions in the period ending at the observation time");
     o->vars[CARE_VAR_DAYS] = var("days_in_care", SIM_F64, 5, d_days, "child-days", "child-days in care in the period ending at the observation time");
     o->vars[CARE_VAR_COST] = var("cost", SIM_F64, 5, d_cost, "GBP", "placement cost in the period ending at the observation time");
 

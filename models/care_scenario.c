@@ -41,8 +41,10 @@ static int table_path(care_yaml_doc *d, yaml_node_t *n, const char *key, char **
     return SIM_OK;
 }
 
-static int observation_times(care_config *c, sim_err *err)
+int care_scenario_obs_times(care_config *c, sim_err *err)
 {
+    free(c->obs);
+    c->obs = NULL;
     int64_t end = care_span_add(c->start_date, c->horizon_span, 1);
     c->horizon = (double)(end - c->start_date);
     int cap = 16;
@@ -284,7 +286,7 @@ int care_scenario_load(care_config **out, const char *path, sim_err *err)
     int rc = read_chain(docs, paths, &n, path, &m, err);
     if (rc == SIM_OK && !paths[0]) rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
     if (rc == SIM_OK) rc = load_scalars(c, m.k, m.ok, err);
-    if (rc == SIM_OK) rc = observation_times(c, err);
+    if (rc == SIM_OK) rc = care_scenario_obs_times(c, err);
     if (rc == SIM_OK) rc = load_tables(c, m.k, m.tk, err);
     if (rc == SIM_OK) rc = load_adjust(c, &m.k[K_ADJUST], err);
     for (int i = 0; i < n; i++)

@@ -130,6 +130,32 @@ def over_run_per_year(da: xr.DataArray) -> xr.DataArray:
     return out.rename(da.name)
 
 
+#: HM Treasury Green Book social time-preference rate (years 0-30), the default for discounting
+GREEN_BOOK_RATE = 0.035
+
+
+def years_since_start(time: xr.DataArray) -> xr.DataArray:
+    """Years from the first observation to each observation time."""
+    t = time.values
+    days = (t - t[0]).astype("timedelta64[s]").astype(float) / 86400.0
+    return xr.DataArray(days / DAYS_PER_YEAR, dims="time", coords={"time": time})
+
+
+def cumulative(da: xr.DataArray, discount: float | None = None) -> xr.DataArray:
+    """A period quantity (cost, events, days) summed from the start of the run to each
+    observation time; with `discount` (a yearly rate such as 0.035) each period's amount is
+    first divided by (1 + discount) ** (years from the start to the period's end), as the
+    Green Book discounts costs falling at the end of each period. NaN (masked tasks) stays NaN."""
+    x = da
+    if discount:
+        x = da / (1.0 + discount) ** years_since_start(da["time"])
+    first = x.isel(time=slice(0, 1)) * 0            # the first time ends no period
+    out = xr.concat([first, x.isel(time=slice(1, None))], dim="time").cumsum("time", skipna=False)
+    what = "cumulative" + (f", discounted at {100 * discount:g}% a year" if discount else "")
+    out.attrs = dict(da.attrs, long_name=f"{da.attrs.get('long_name', da.name)} ({what})")
+    return out.rename(da.name)
+
+
 def lazy_set(ds: xr.Dataset) -> dict[str, xr.DataArray]:
     """The small per-task arrays tables and charts use, not yet computed: in_care_area,
     in_care_age, at_home, flow (by transition), placements, days_in_care, cost_item."""
