@@ -211,12 +211,14 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
     if ((rc = care_summary_init(&sm, n_scen, c, err)) != SIM_OK) { care_output_free(&lay); return rc; }
     size_t n_tasks = n_scen * c->replicates;
     unsigned char *skip = calloc(n_tasks, 1);
+    /* handlers before the output exists: a signal while the file is being laid out (a background
+     * job ignores SIGINT until then) still stops the run, keeping OUTPUT.part */
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     if (!skip) rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
     else if (o->resume) rc = resume(path, &lay, &sm, skip, n_tasks, c->replicates, &out, err);
     else rc = sim_out_open(&out, path, &lay.layout, err);
     if (rc == SIM_OK) {
-        signal(SIGINT, on_signal);
-        signal(SIGTERM, on_signal);
         sim_driver_opts d = {.threads = o->threads, .n_scenarios = n_scen, .n_replicates = c->replicates,
                              .cfgs = (const void *const *)cfgs, .horizons = horizons, .seed = c->seed,
                              .progress = o->progress, .cancel = &interrupted, .skip = skip, .on_task = on_task,

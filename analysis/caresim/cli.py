@@ -187,6 +187,25 @@ def cmd_export(a) -> int:
     return 0
 
 
+def cmd_local(a) -> int:
+    from .local import build
+    ages = _by(a.ages) if a.ages else None
+    info = build(a.returns, a.population, a.output, code=a.code, name=a.name, region=a.region,
+                 horizon=a.horizon, replicates=a.replicates, seed=a.seed, costs=a.costs,
+                 uasc=a.uasc, sex=a.sex, ages=ages, force=a.force)
+    w0, w1 = info["window"]
+    print(info["returns"].summary())
+    print(f"window {w0.date()} to {w1.date()}: {info['periods']} periods of care "
+          f"({info['left_truncated']} already running when the returns begin: left-truncated), "
+          f"{info['entries']} first entries, {info['reentries']} re-entries; "
+          f"{info['in_care']} children in care on {w1.date()}")
+    if len(info["returns"].problems):
+        print(f"{len(info['returns'].problems)} rows could not be used as they are: see "
+              f"{a.output}/problems.csv")
+    print(f"wrote {info['scenario']}  (run: caresim run {info['scenario']})")
+    return 0
+
+
 def _period_options(s) -> None:
     s.add_argument("--cumulative", action="store_true",
                    help="sum a period variable (flow, days_in_care, cost) from the start of the run")
@@ -262,6 +281,30 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--baseline", default=None, help="baseline scenario for compare")
     _period_options(s)
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("local", help="build a scenario folder for one authority from its "
+                                     "SSDA903 returns (one command to a local projection)",
+                       description="Reads the authority's SSDA903 header, episodes and UASC files "
+                                   "(a folder, one per year or stacked), estimates entry rates, "
+                                   "hazards, placement shares and the children in care at the end "
+                                   "of the returns, and writes OUTPUT/scenario.yaml with its tables.")
+    s.add_argument("returns", help="folder of SSDA903 CSV files (header, episodes, uasc)")
+    s.add_argument("--population", required=True,
+                   help="CSV with columns age_band, population (the authority's children)")
+    s.add_argument("-o", "--output", required=True, help="scenario folder to write")
+    s.add_argument("--code", default="LOCAL", help="area code (e.g. the ONS code)")
+    s.add_argument("--name", help="authority's name (also the scenario's name)")
+    s.add_argument("--region", default="", help="region")
+    s.add_argument("--horizon", default="5y", help="projection length (default 5y)")
+    s.add_argument("--replicates", type=int, default=20, help="replicates (default 20)")
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--costs", help="placement costs CSV to copy in (placement, cost_per_day)")
+    s.add_argument("--uasc", default="all", choices=["all", "exclude", "only"],
+                   help="unaccompanied asylum-seeking children (UASC file): all, exclude, only")
+    s.add_argument("--sex", choices=["1", "2"], help="only boys (1) or girls (2)")
+    s.add_argument("--ages", help="only these age bands at entry, comma-separated")
+    s.add_argument("-f", "--force", action="store_true", help="overwrite the folder")
+    s.set_defaults(func=cmd_local)
 
     s = sub.add_parser("rates", help="occurrence/exposure exit hazards from an episodes CSV")
     s.add_argument("episodes", help="CSV with columns child_id, date_of_birth, sex, episode_start, "
