@@ -89,7 +89,7 @@ def open_run(path, replicates_per_chunk: int = 1, mask: bool = True) -> xr.Datas
 
     Returns an xarray.Dataset with named dimensions (scenario, replicate, time, area, state,
     age_band, placement, transition, item), labelled coordinates (time decoded to dates; area
-    with area_name and region), a `units` attribute on every variable, and each per-task
+    with area_name and region; transition with transition_from and transition_to), a `units` attribute on every variable, and each per-task
     variable masked to NaN (and so float64) where done == 0 unless mask=False. Data are dask
     arrays with `replicates_per_chunk` replicates (default 1: one task) per chunk.
 
@@ -98,9 +98,11 @@ def open_run(path, replicates_per_chunk: int = 1, mask: bool = True) -> xr.Datas
     """
     real, is_part = resolve_path(path)
     ds = _open_raw(real, task_chunks(replicates_per_chunk), live=is_part)
-    labels = [c for c in ("area_name", "region") if c in ds.variables]
+    # labels along a dimension (area_name, region, transition_from, ...): small, kept in memory
+    labels = [c for c, v in ds.variables.items()
+              if v.ndim == 1 and c not in ds.dims and v.dims[0] in ds.dims and v.dtype == object]
     ds = ds.set_coords(labels)
-    ds = ds.assign_coords({c: ds[c].load() for c in labels})   # small: keep them in memory
+    ds = ds.assign_coords({c: ds[c].load() for c in labels})
     done = _done_mask(ds)
     n_done, n_all = int(done.sum()), int(done.size)
     if mask and "done" in ds:

@@ -14,9 +14,33 @@ import xarray as xr
 
 from .io import TASK_DIMS
 
-ENTRY_KINDS = ("entry", "reentry")
-EXIT_REASONS = ("home", "adopted", "sgo_cao", "independent_living", "other", "aged_out")
+#: the state the measures of care are about (every other label is read from the file)
+CARE_STATE = "lac"
 DAYS_PER_YEAR = 365.25   # as the C model's CARE_YEAR_DAYS
+
+
+def _ends(src) -> tuple[list, list, list]:
+    """The transition labels with their from and to states, from the file's coordinates."""
+    da = src["flow"] if isinstance(src, xr.Dataset) else src
+    for c in ("transition_from", "transition_to"):
+        if c not in da.coords:
+            raise KeyError(f"{c}: not in the file (written by caresim since states became data); "
+                           "cannot tell entries from exits")
+    return ([str(x) for x in da["transition"].values], [str(x) for x in da["transition_from"].values],
+            [str(x) for x in da["transition_to"].values])
+
+
+def entry_kinds(src, state: str = CARE_STATE) -> list:
+    """Transitions into `state` from any other state or from outside (for care: first entries,
+    re-entries, and entries from the pathway before care), in the file's order."""
+    names, frm, to = _ends(src)
+    return [n for n, f, t in zip(names, frm, to) if t == state and f != state]
+
+
+def exit_kinds(src, state: str = CARE_STATE) -> list:
+    """Transitions out of `state` (for care: every reason a child leaves care), in file order."""
+    names, frm, to = _ends(src)
+    return [n for n, f, t in zip(names, frm, to) if f == state and t != state]
 
 
 def reduce(da: xr.DataArray, by=(), where: dict | None = None) -> xr.DataArray:
@@ -54,7 +78,7 @@ def _named(da: xr.DataArray, name: str, units: str, long_name: str) -> xr.DataAr
 
 def in_care(ds: xr.Dataset, by=()) -> xr.DataArray:
     """Children looked after (state lac) at each observation time."""
-    return _named(reduce(ds["stock"], by, {"state": "lac"}), "in_care", "children",
+    return _named(reduce(ds["stock"], by, {"state": CARE_STATE}), "in_care", "children",
                   "children looked after")
 
 
@@ -72,14 +96,13 @@ def flows(ds: xr.Dataset, kinds=None, by=("transition",)) -> xr.DataArray:
 
 def entries(ds: xr.Dataset, by=()) -> xr.DataArray:
     """Starts of care in the period: first entries plus re-entries."""
-    return _named(reduce(ds["flow"], by, {"transition": list(ENTRY_KINDS)}), "entries", "events",
+    return _named(reduce(ds["flow"], by, {"transition": entry_kinds(ds)}), "entries", "events",
                   "entries to care (first entries and re-entries)")
 
 
 def exits(ds: xr.Dataset, by=()) -> xr.DataArray:
     """Exits from care in the period, all reasons (placement moves and closures excluded)."""
-    kinds = [k for k in EXIT_REASONS if k in ds["transition"].values]
-    return _named(reduce(ds["flow"], by, {"transition": kinds}), "exits", "events",
+    return _named(reduce(ds["flow"], by, {"transition": exit_kinds(ds)}), "exits", "events",
                   "exits from care")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import xarray as xr
 
-from .measures import (EXIT_REASONS, ENTRY_KINDS, GREEN_BOOK_RATE, as_set, cumulative,
+from .measures import (GREEN_BOOK_RATE, as_set, cumulative, entry_kinds, exit_kinds,
                        over_run_per_year, per_year)
 from .summary import summarise
 
@@ -32,9 +32,9 @@ def headline_measures(src) -> dict[str, xr.DataArray]:
     }
     if "flow" in m and len(t) > 1:
         flow = m["flow"]
-        kinds = [k for k in EXIT_REASONS if k in flow["transition"].values]
+        kinds = exit_kinds(flow)
         out["Entries to care per year (first and re-entries)"] = over_run_per_year(
-            flow.sel(transition=list(ENTRY_KINDS)).sum("transition", skipna=False))
+            flow.sel(transition=entry_kinds(flow)).sum("transition", skipna=False))
         out["Exits from care per year"] = over_run_per_year(
             flow.sel(transition=kinds).sum("transition", skipna=False))
     if "days_in_care" in m and len(t) > 1:
@@ -111,7 +111,7 @@ def flows_per_year(src) -> pd.DataFrame:
 def exits_by_reason(src) -> pd.DataFrame:
     """Exits from care per year over the whole run, by reason: mean, 90% interval, share."""
     flow = as_set(src)["flow"]
-    kinds = [k for k in EXIT_REASONS if k in flow["transition"].values]
+    kinds = exit_kinds(flow)
     df = summarise(over_run_per_year(flow.sel(transition=kinds)), by=("transition",),
                    quantiles=INTERVAL)
     df["share"] = df["mean"] / df.groupby(level="scenario")["mean"].transform("sum")

@@ -15,6 +15,8 @@ AGE_BANDS = ["under_1", "1_4", "5_9", "10_15", "16_17"]
 PLACEMENTS = ["foster", "kinship", "residential", "placed_with_parents", "independent"]
 TRANSITIONS = ["entry", "reentry", "home", "adopted", "sgo_cao", "independent_living", "other",
                "aged_out", "placement_move", "closed"]
+TRANSITION_FROM = ["out", "home", "lac", "lac", "lac", "lac", "lac", "lac", "lac", "home"]
+TRANSITION_TO = ["lac", "lac", "home", "out", "out", "out", "out", "out", "lac", "out"]
 AREAS = [("E09000001", "City of London", "London"), ("E09000007", "Camden", "London"),
          ("E08000025", "Birmingham", "West Midlands"), ("E06000001", "Hartlepool", "North East")]
 START = "2017-03-31"
@@ -85,6 +87,9 @@ def write_run(path, scenarios=("baseline",), replicates=5, times=(0.0, 365.0, 73
             d = f.create_dataset(name, data=np.array([a[col] for a in areas], dtype=object),
                                  dtype=text)
             d.dims[0].attach_scale(f["area"])
+        for name, labels in (("transition_from", TRANSITION_FROM), ("transition_to", TRANSITION_TO)):
+            d = f.create_dataset(name, data=np.array(labels, dtype=object), dtype=text)
+            d.dims[0].attach_scale(f["transition"])
         for name, (names, units) in layout.items():
             arr = data[name]
             shape = arr.shape
