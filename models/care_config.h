@@ -86,7 +86,7 @@ typedef struct care_config {
     /* Programmes (docs/programmes.md), prices, and a sweep point's values. */
     struct care_programme *progs;        /* n_progs programmes (care_prog.h) */
     int n_progs;
-    care_money money;                    /* costs.price_base_year, inflation, discount_rate */
+    care_money money;                    /* costs.price_base_year and costs.inflation (discount: unused here) */
     int n_prog_run;                      /* programmes of the whole run (the output's programme axis) */
     char **prog_run_names;               /* their names, n_prog_run */
     int *prog_index;                     /* this scenario's programme i is the run's prog_index[i] */

@@ -77,7 +77,6 @@ int care_keys_table(care_key *keys)
     n = add(keys, n, "costs.price_base_year", CARE_KEY_INT, "2017", OFF(money.price_base_year));
     keys[n - 1].lo = 1900, keys[n - 1].hi = 2200;
     n = add(keys, n, "costs.inflation", CARE_KEY_NUM, "0", OFF(money.inflation));
-    n = add(keys, n, "costs.discount_rate", CARE_KEY_NUM, "0", OFF(money.discount));
     n = add(keys, n, "programmes", CARE_KEY_NODE, "", 0);
     keys[n - 1].read = read_programmes;
     n = add(keys, n, "sweep", CARE_KEY_NODE, "", 0);

@@ -110,3 +110,11 @@ int care_scenario_link(care_config **cfgs, int n, sim_err *err)
     free(names);
     return rc;
 }
+
+int care_scenario_has_finite_capacity(const care_config *c)
+{
+    for (int i = 0; i < c->n_progs; i++)
+        if (c->progs[i].n_cap > 0 && c->progs[i].n_states > 0)
+            return 1;
+    return 0;
+}
