@@ -173,10 +173,11 @@ static int make_parent(const char *path)
 /* Each rank summed its own tasks: rank 0 prints the sums over all ranks. */
 static void sum_ranks(care_summary *sm)
 {
-    uint64_t n[MAX_SCENARIOS];
-    for (size_t s = 0; s < sm->n_scen; s++) n[s] = sm->n_rep[s];
-    sim_par_sum_u64(n, sm->n_scen);
-    for (size_t s = 0; s < sm->n_scen; s++) sm->n_rep[s] = (size_t)n[s];
+    uint64_t *n = malloc(sm->n_scen * sizeof *n);   /* a sweep may hold many scenarios */
+    for (size_t s = 0; n && s < sm->n_scen; s++) n[s] = sm->n_rep[s];
+    if (n) sim_par_sum_u64(n, sm->n_scen);
+    for (size_t s = 0; n && s < sm->n_scen; s++) sm->n_rep[s] = (size_t)n[s];
+    free(n);
     sim_par_sum_f64(sm->lac, sm->n_scen * sm->T);
     sim_par_sum_f64(sm->starts, sm->n_scen * sm->T);
     sim_par_sum_f64(sm->exits, sm->n_scen * sm->T);
@@ -211,11 +212,12 @@ static int resume(const char *path, const care_output *lay, care_summary *sm, un
     return rc;
 }
 
-static int simulate(const run_opts *o, care_config **cfgs, const char *path, const char *command_line, sim_err *err)
+static int simulate(const run_opts *o, care_config **cfgs, size_t n_scen, const char *path, const char *command_line,
+                    sim_err *err)
 {
     care_config *c = cfgs[0];
-    size_t n_scen = (size_t)o->n_scen;
-    double horizons[MAX_SCENARIOS];
+    double *horizons = malloc(n_scen * sizeof *horizons);
+    if (!horizons) return sim_err_set(err, SIM_ENOMEM, "out of memory");
     for (size_t s = 0; s < n_scen; s++)
         horizons[s] = cfgs[s]->horizon;
     char created[32];
@@ -226,8 +228,8 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
     sim_out *out = NULL;
     int rc = care_output_init(&lay, (const care_config *const *)cfgs, (int)n_scen, command_line, CARESIM_VERSION,
                               created, err);
-    if (rc != SIM_OK) return rc;
-    if ((rc = care_summary_init(&sm, n_scen, c, err)) != SIM_OK) { care_output_free(&lay); return rc; }
+    if (rc != SIM_OK) { free(horizons); return rc; }
+    if ((rc = care_summary_init(&sm, n_scen, c, err)) != SIM_OK) { care_output_free(&lay); free(horizons); return rc; }
     size_t n_tasks = n_scen * c->replicates;
     unsigned char *skip = calloc(n_tasks, 1);
     /* handlers before the output exists: a signal while the file is being laid out (a background
@@ -260,6 +262,7 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
         }
     }
     free(skip);
+    free(horizons);
     care_summary_free(&sm);
     care_output_free(&lay);
     return rc;
@@ -267,11 +270,27 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
 
 /* Loads every scenario, applies the command line's overrides, and checks that they can share
  * one run: unique names, and the same seed and replicates unless the command line sets them. */
-static int load_all(const run_opts *o, care_config **cfgs, sim_err *err)
+static int load_all(const run_opts *o, care_config ***out, int *n_out, sim_err *err)
 {
-    for (int s = 0; s < o->n_scen; s++) {
-        int rc = care_scenario_load(&cfgs[s], o->scenarios[s], err);
+    care_config **cfgs = NULL;
+    int n = 0;
+    for (int f = 0; f < o->n_scen; f++) {   /* a file with a sweep: block gives many scenarios */
+        care_config **got;
+        int n_got, rc = care_scenario_expand(&got, &n_got, o->scenarios[f], err);
         if (rc != SIM_OK) return rc;
+        care_config **grown = realloc(cfgs, (size_t)(n + n_got) * sizeof *grown);
+        if (!grown) {
+            for (int i = 0; i < n_got; i++) care_config_free(got[i]);
+            free(got);
+            return sim_err_set(err, SIM_ENOMEM, "out of memory");
+        }
+        cfgs = *out = grown;
+        memcpy(cfgs + n, got, (size_t)n_got * sizeof *got);
+        free(got);
+        n = *n_out = n + n_got;
+    }
+    for (int s = 0; s < n; s++) {
+        int rc;
         care_config *c = cfgs[s];
         if (o->replicates > 0) c->replicates = (uint32_t)o->replicates;
         if (o->seed >= 0) c->seed = (uint64_t)o->seed;
@@ -290,7 +309,7 @@ static int load_all(const run_opts *o, care_config **cfgs, sim_err *err)
             return sim_err_set(err, SIM_EINVAL, "%s: output.episodes: the episode log needs the serial build "
                                "(this one runs MPI ranks)", c->path);
     }
-    return SIM_OK;
+    return care_scenario_link(cfgs, n, err);
 }
 
 int cli_run(int argc, char **argv, const char *command_line)
@@ -305,8 +324,9 @@ int cli_run(int argc, char **argv, const char *command_line)
     }
     if (sim_par_rank() != 0 && !freopen("/dev/null", "w", stdout))   /* rank 0 speaks for all */
         return 1;
-    care_config *cfgs[MAX_SCENARIOS] = {0};
-    load_all(&o, cfgs, &err);
+    care_config **cfgs = NULL;
+    int n_cfg = 0;
+    load_all(&o, &cfgs, &n_cfg, &err);
     char path[4096];
     if (err.code == SIM_OK) {
         if (o.output) snprintf(path, sizeof path, "%s", o.output);
@@ -318,11 +338,12 @@ int cli_run(int argc, char **argv, const char *command_line)
         sim_err_set(&err, SIM_EINVAL, o.resume ? "%s: output exists and is complete: nothing to resume"
                                                : "%s: output exists; use --force to overwrite or -o to choose another file", path);
     if (err.code == SIM_OK)
-        simulate(&o, cfgs, path, command_line, &err);
+        simulate(&o, cfgs, (size_t)n_cfg, path, command_line, &err);
     if (err.code != SIM_OK && err.code != SIM_ECANCEL && sim_par_rank() == 0)   /* reported above if interrupted */
         fprintf(stderr, "%s\n", err.msg);
-    for (int s = 0; s < o.n_scen; s++)
+    for (int s = 0; s < n_cfg; s++)
         care_config_free(cfgs[s]);
+    free(cfgs);
     sim_par_finalize();
     return cli_exit_status(&err);
 }
