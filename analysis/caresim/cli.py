@@ -1,5 +1,5 @@
 """The `python3 -m caresim` command line: report, info, summary, compare, plots, export,
-rates, local.
+rates, local, calibrate.
 
 Thin: each subcommand parses its arguments and calls the package. Every error in the input (a
 missing or non-HDF5 file, an unknown variable or label, an output that exists without
@@ -18,6 +18,7 @@ EPILOG = """examples:
   python3 -m caresim compare out/programmes.h5 --baseline baseline
   python3 -m caresim plots out/baseline.h5 -o charts/
   python3 -m caresim rates episodes.csv -o lac_hazards.csv
+  python3 -m caresim calibrate --data ../shared/data -o models/data
 """
 
 
@@ -193,6 +194,41 @@ def cmd_export(a) -> int:
     return 0
 
 
+def cmd_calibrate(a) -> int:
+    from .calibrate import calibrate
+    paths = calibrate(a.data, a.output, None if a.no_figures else a.figures,
+                      log=(lambda *x: None) if a.quiet else print)
+    for p in paths:
+        print(f"wrote {p}")
+    return 0
+
+
+def cmd_local(a) -> int:
+    from .local import build
+    ages = _by(a.ages) if a.ages else None
+    info = build(a.returns, a.population, a.output, code=a.code, name=a.name, region=a.region,
+                 horizon=a.horizon, replicates=a.replicates, seed=a.seed, costs=a.costs,
+                 uasc=a.uasc, sex=a.sex, ages=ages, force=a.force)
+    w0, w1 = info["window"]
+    print(info["returns"].summary())
+    print(f"window {w0.date()} to {w1.date()}: {info['periods']} periods of care "
+          f"({info['left_truncated']} already running when the returns begin: left-truncated), "
+          f"{info['entries']} first entries, {info['reentries']} re-entries; "
+          f"{info['in_care']} children in care on {w1.date()}")
+    if len(info["returns"].problems):
+        print(f"{len(info['returns'].problems)} rows could not be used as they are: see "
+              f"{a.output}/problems.csv")
+    print(f"wrote {info['scenario']}  (run: caresim run {info['scenario']})")
+    return 0
+
+
+def cmd_variants(a) -> int:
+    from .variants import write_variants
+    paths = write_variants(a.baseline, a.vary, a.output, combine=a.combine, force=a.force)
+    print(" ".join(str(p) for p in paths))
+    return 0
+
+
 def _period_options(s) -> None:
     s.add_argument("--cumulative", action="store_true",
                    help="sum a period variable (flow, days_in_care, cost) from the start of the run")
@@ -271,6 +307,45 @@ def parser() -> argparse.ArgumentParser:
     _period_options(s)
     s.set_defaults(func=cmd_export)
 
+    s = sub.add_parser("local", help="build a scenario folder for one authority from its "
+                                     "SSDA903 returns (one command to a local projection)",
+                       description="Reads the authority's SSDA903 header, episodes and UASC files "
+                                   "(a folder, one per year or stacked), estimates entry rates, "
+                                   "hazards, placement shares and the children in care at the end "
+                                   "of the returns, and writes OUTPUT/scenario.yaml with its tables.")
+    s.add_argument("returns", help="folder of SSDA903 CSV files (header, episodes, uasc)")
+    s.add_argument("--population", required=True,
+                   help="CSV with columns age_band, population (the authority's children)")
+    s.add_argument("-o", "--output", required=True, help="scenario folder to write")
+    s.add_argument("--code", default="LOCAL", help="area code (e.g. the ONS code)")
+    s.add_argument("--name", help="authority's name (also the scenario's name)")
+    s.add_argument("--region", default="", help="region")
+    s.add_argument("--horizon", default="5y", help="projection length (default 5y)")
+    s.add_argument("--replicates", type=int, default=20, help="replicates (default 20)")
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--costs", help="placement costs CSV to copy in (placement, cost_per_day)")
+    s.add_argument("--uasc", default="all", choices=["all", "exclude", "only"],
+                   help="unaccompanied asylum-seeking children (UASC file): all, exclude, only")
+    s.add_argument("--sex", choices=["1", "2"], help="only boys (1) or girls (2)")
+    s.add_argument("--ages", help="only these age bands at entry, comma-separated")
+    s.add_argument("-f", "--force", action="store_true", help="overwrite the folder")
+    s.set_defaults(func=cmd_local)
+
+    s = sub.add_parser("variants", help="write variant scenario files of a baseline, one per "
+                                        "value of each adjustment (a sweep)",
+                       description="Writes OUTPUT/NAME.yaml for each value, each extending the "
+                                   "baseline with one adjust: key, e.g. --vary lac_hazards.home=1.1,"
+                                   "1.2,1.3 --vary entry_rates=0.95; prints the files, ready for "
+                                   "caresim run BASELINE FILES...")
+    s.add_argument("baseline", help="the baseline scenario file")
+    s.add_argument("--vary", action="append", required=True, metavar="KEY=V1,V2,...",
+                   help="adjust: key (entry_rates, lac_hazards.NAME, home_hazards.NAME) and values")
+    s.add_argument("--combine", action="store_true",
+                   help="every combination of the --vary values instead of one key at a time")
+    s.add_argument("-o", "--output", required=True, help="folder for the variant files")
+    s.add_argument("-f", "--force", action="store_true", help="overwrite existing files")
+    s.set_defaults(func=cmd_variants)
+
     s = sub.add_parser("rates", help="occurrence/exposure exit hazards from an episodes CSV")
     s.add_argument("episodes", help="CSV with columns child_id, date_of_birth, sex, episode_start, "
                                     "reason_new_episode, placement_type, episode_end, "
@@ -287,6 +362,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--source", help="text for the source column")
     s.add_argument("--note", help="text for the note column")
     s.set_defaults(func=cmd_rates)
+
+    s = sub.add_parser("calibrate", help="fit the England baseline tables to the published "
+                                         "2010-2017 series (docs/calibration.md)")
+    s.add_argument("--data", default="../shared/data",
+                   help="folder of the published CSV series (default ../shared/data)")
+    s.add_argument("-o", "--output", default="models/data",
+                   help="where the simulator's tables go (default models/data; the fit's own "
+                        "tables go to OUTPUT/calibration/)")
+    s.add_argument("--figures", default="docs/calibration",
+                   help="folder for the fit report charts (default docs/calibration)")
+    s.add_argument("--no-figures", action="store_true", help="write no charts")
+    s.add_argument("-q", "--quiet", action="store_true", help="print only the files written")
+    s.set_defaults(func=cmd_calibrate)
     return p
 
 
