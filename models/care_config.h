@@ -95,6 +95,8 @@ typedef struct care_config {
     double adjust_entry;                 /* scenario-level multipliers (adjust:), applied on load */
     double adjust_lac[CARE_NLX], adjust_home[CARE_NHX];
     char *resolved_yaml;                 /* the scenario as resolved (validate, output attribute) */
+    char *observe_at, *entries_at;       /* "FILE:LINE: KEY" of observe (or horizon) and areas, for
+                                          * the size estimate's messages (care_estimate.h) */
 } care_config;
 
 void care_config_free(care_config *c);   /* accepts NULL; frees c itself */

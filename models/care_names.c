@@ -26,6 +26,8 @@ void care_config_free(care_config *c)
         free(c->areas[a].ofsted);
     }
     free(c->areas);
+    free(c->observe_at);
+    free(c->entries_at);
     free(c->path);
     free(c->name);
     free(c->obs);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "care_bounds.h"
+#include "care_estimate.h"
 #include "care_tables.h"
 #include "care_yaml.h"
 
@@ -41,7 +43,7 @@ static int table_path(care_yaml_doc *d, yaml_node_t *n, const char *key, char **
     return SIM_OK;
 }
 
-static int observation_times(care_config *c, sim_err *err)
+static int observation_times(care_config *c, const care_yaml_key *at, sim_err *err)
 {
     int64_t end = care_span_add(c->start_date, c->horizon_span, 1);
     c->horizon = (double)(end - c->start_date);
@@ -62,7 +64,8 @@ static int observation_times(care_config *c, sim_err *err)
         c->obs[c->n_obs++] = t;
         if (t >= c->horizon) break;
         if (c->n_obs > 100000)
-            return sim_err_set(err, SIM_EINVAL, "%s: observe: more than 100000 observation times", c->path);
+            return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: more than 100000 observation times", at->doc->path,
+                               at->line, at->value ? "observe" : "horizon");
     }
     return SIM_OK;
 }
@@ -101,6 +104,8 @@ static int load_scalars(care_config *c, care_yaml_key *k, const care_yaml_key *o
     if (rc == SIM_OK) rc = care_yaml_uint(k[K_SEED].doc, k[K_SEED].value, "seed", 0, UINT64_MAX, &c->seed, err);
     if (rc == SIM_OK && k[K_BURN].value) rc = care_yaml_span(k[K_BURN].doc, k[K_BURN].value, "burn_in", 0, &c->burn_in_span, NULL, err);
     c->burn_in = (double)(c->start_date - care_span_add(c->start_date, c->burn_in_span, -1));
+    if (rc == SIM_OK)
+        rc = care_bound_dates(c->start_date, c->burn_in_span, c->horizon_span, k[K_START].doc->path, k[K_START].line, err);
     c->follow_up_span = (care_span){2, 0, 0};
     if (rc == SIM_OK && k[K_FOLLOW].value)
         rc = care_yaml_span(k[K_FOLLOW].doc, k[K_FOLLOW].value, "follow_up", 1, &c->follow_up_span, &none, err);
@@ -150,6 +155,13 @@ static int load_tables(care_config *c, care_yaml_key *k, const care_yaml_key *tk
     return rc;
 }
 
+/* An error inside a file that another extends also names the `extends:` line that led there. */
+static void extended_from(sim_err *err, const char *file, int line)
+{
+    size_t n = strlen(err->msg);
+    snprintf(err->msg + n, sizeof err->msg - n, " (in the file extended at %s:%d)", file, line);
+}
+
 #define MAX_CHAIN 8   /* files extending files; more is almost surely a cycle */
 
 /* The keys of one scenario file and of its tables and output mappings. */
@@ -195,12 +207,18 @@ static int read_chain(care_yaml_doc *docs, char **paths, int *n, const char *pat
         }
         paths[*n] = next;
         next = NULL;
-        if ((rc = care_yaml_open(&docs[*n], paths[*n], err)) != SIM_OK)
-            return rc;
-        care_yaml_doc *d = &docs[(*n)++];
+        care_yaml_doc *d = &docs[*n];
         scen_keys s;
-        if ((rc = read_keys(d, &s, err)) != SIM_OK)
+        rc = care_yaml_open(d, paths[*n], err);
+        if (rc == SIM_OK) {
+            (*n)++;
+            rc = read_keys(d, &s, err);
+        }
+        if (rc != SIM_OK) {
+            if (d != &docs[0])   /* reached through extends: say from where */
+                extended_from(err, paths[d - docs - 1], ext_line);
             return rc;
+        }
         care_yaml_merge(merged->k, s.k);
         care_yaml_merge(merged->tk, s.tk);
         care_yaml_merge(merged->ok, s.ok);
@@ -284,9 +302,15 @@ int care_scenario_load(care_config **out, const char *path, sim_err *err)
     int rc = read_chain(docs, paths, &n, path, &m, err);
     if (rc == SIM_OK && !paths[0]) rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
     if (rc == SIM_OK) rc = load_scalars(c, m.k, m.ok, err);
-    if (rc == SIM_OK) rc = observation_times(c, err);
+    if (rc == SIM_OK) rc = observation_times(c, m.k[K_OBSERVE].value ? &m.k[K_OBSERVE] : &m.k[K_HORIZON], err);
     if (rc == SIM_OK) rc = load_tables(c, m.k, m.tk, err);
     if (rc == SIM_OK) rc = load_adjust(c, &m.k[K_ADJUST], err);
+    if (rc == SIM_OK) {   /* a run too large for this machine even on one thread fails here */
+        const care_yaml_key *obs = m.k[K_OBSERVE].value ? &m.k[K_OBSERVE] : &m.k[K_HORIZON];
+        care_estimate_note(&c->observe_at, obs->doc->path, obs->line, obs == &m.k[K_OBSERVE] ? "observe" : "horizon");
+        care_estimate_note(&c->entries_at, m.k[K_AREAS].doc->path, m.k[K_AREAS].line, "areas");
+        rc = care_estimate_check((const care_config *const *)&c, 1, 1, care_estimate_default_limit(), err);
+    }
     for (int i = 0; i < n; i++)
         care_yaml_close(&docs[i]);
     for (int i = 0; i < MAX_CHAIN; i++)

@@ -4,7 +4,8 @@
  * per task. The first two dimensions of every variable are the task axes (scenario, replicate);
  * each task is one chunk, written whole, then its done(scenario, replicate) flag, then a flush,
  * so an interrupted file says exactly which tasks are complete.
- * The file is written to PATH.part and renamed to PATH only by sim_out_close after success.
+ * The file is written to PATH.part and renamed to PATH only by sim_out_close after success
+ * (sim/outfile.h says how PATH.part is created, locked and published).
  * Ownership: the layout (and every string it points to) is the caller's and must outlive the
  * sim_out; the sim_out owns its HDF5 handles. Only sim/out_h5.c includes <hdf5.h>.
  * Not thread-safe: one thread calls the writer at a time (the driver serialises it). */
@@ -80,7 +81,9 @@ void sim_table_free(sim_table *t);
 
 typedef struct sim_out sim_out;
 
-int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim_err *err);
+/* Creates PATH.part (sim/outfile.h: exclusive, no links followed, locked). replace: a stale
+ * PATH.part and, at close, an existing PATH may be replaced (--force). */
+int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, int replace, sim_err *err);
 /* Reopens PATH.part left by an interrupted run with the same layout (same dimensions, and the
  * same identity attribute, e.g. the resolved scenario) to finish it; fills done[] (one flag
  * per task, scenario-major) with the tasks already complete. */
@@ -91,7 +94,8 @@ int sim_out_read_task(sim_out *out, size_t s, size_t r, void *const *bufs, sim_e
 int sim_out_write_task(sim_out *out, size_t s, size_t r, const void *const *bufs, sim_err *err);
 /* Writes task (s, r)'s table; call before sim_out_write_task, which marks the task done. */
 int sim_out_write_table(sim_out *out, size_t s, size_t r, const sim_table *t, sim_err *err);
-/* Closes and renames PATH.part to PATH. On error the .part file is removed. */
+/* Closes and renames PATH.part to PATH without replacing a PATH that appeared meanwhile (unless
+ * replace was set at open). On error PATH.part is kept: every task in it was flushed. */
 int sim_out_close(sim_out *out, sim_err *err);
 /* Closes and keeps PATH.part (an interrupted run: what is done stays readable). */
 void sim_out_close_partial(sim_out *out);

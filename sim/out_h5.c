@@ -3,6 +3,7 @@
  * (H5DSset_scale) and attached to every axis that uses it (H5DSattach_scale). Every axis of
  * every dataset needs a scale, or h5netcdf refuses the file. */
 #include "out.h"
+#include "outfile.h"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -18,6 +19,8 @@ struct sim_out {
     hid_t done;
     char *path, *part;
     double seconds;
+    sim_outfile f;       /* PATH.part: created exclusively, locked, published without replacing */
+    int replace;         /* publish may replace an existing PATH (--force) */
 };
 
 static double now_s(void)
@@ -228,6 +231,7 @@ static void close_handles(sim_out *o)
 static void destroy(sim_out *o)
 {
     close_handles(o);
+    sim_outfile_release(&o->f);
     free(o->path);
     free(o->part);
     free(o);
@@ -246,6 +250,7 @@ static sim_out *new_out(const char *path, const sim_out_layout *lay)
         return NULL;
     o->lay = lay;
     o->file = o->done = -1;
+    o->f.fd = -1;
     o->path = strdup(path);
     o->part = malloc(strlen(path) + 6);
     o->dsets = malloc((size_t)(lay->nvars ? lay->nvars : 1) * sizeof *o->dsets);
@@ -259,22 +264,29 @@ static sim_out *new_out(const char *path, const sim_out_layout *lay)
     return o;
 }
 
-int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim_err *err)
+int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, int replace, sim_err *err)
 {
     *out = NULL;
     sim_out *o = new_out(path, lay);
     if (!o)
         return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
+    int rc = sim_outfile_create(&o->f, path, replace, err);
+    if (rc != SIM_OK) {
+        destroy(o);
+        return rc;
+    }
+    o->replace = replace;
     double t0 = now_s();
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
     H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-    o->file = H5Fcreate(o->part, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    o->file = H5Fcreate(sim_outfile_name(&o->f), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
     H5Pclose(fcpl);
     if (o->file < 0) {
+        sim_outfile_remove(&o->f);
         destroy(o);
         return sim_err_set(err, SIM_EIO, "%s.part: cannot create output file (missing directory or no permission?)", path);
     }
-    int rc = build_file(o, err);
+    rc = build_file(o, err);
     o->seconds += now_s() - t0;
     if (rc != SIM_OK) {
         sim_out_abort(o);
@@ -352,9 +364,11 @@ int sim_out_resume(sim_out **out, const char *path, const sim_out_layout *lay, u
     sim_out *o = new_out(path, lay);
     if (!o)
         return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
-    o->file = H5Fopen(o->part, H5F_ACC_RDWR, H5P_DEFAULT);
-    int rc = o->file < 0 ? sim_err_set(err, SIM_EINVAL, "%s: cannot open to resume (no interrupted run there?)", o->part)
-                         : reopen(o, done, err);
+    int rc = sim_outfile_reopen(&o->f, path, err);
+    if (rc == SIM_OK && (o->file = H5Fopen(sim_outfile_name(&o->f), H5F_ACC_RDWR, H5P_DEFAULT)) < 0)
+        rc = sim_err_set(err, SIM_EINVAL, "%s: cannot open to resume (not a caresim output, or damaged)", o->part);
+    if (rc == SIM_OK)
+        rc = reopen(o, done, err);
     if (rc != SIM_OK) {
         destroy(o);   /* keep the file: it holds what was computed */
         return rc;
@@ -406,12 +420,30 @@ static int write_slab(hid_t d, sim_type type, int ndims, const hsize_t *shape, s
     return rc < 0 ? -1 : 0;
 }
 
+/* Space for `bytes` of data past HDF5's end of allocation, with room for the metadata a task
+ * adds (chunk index, object headers), before anything is written (sim_outfile_reserve). */
+static int reserve(sim_out *o, size_t bytes, sim_err *err)
+{
+    haddr_t eoa;
+    if (H5Fget_eoa(o->file, &eoa) < 0)
+        return sim_err_set(err, SIM_EIO, "%s: cannot read the end of allocation", o->part);
+    return sim_outfile_reserve(&o->f, (unsigned long long)eoa + 2ull * bytes + (64u << 10), err);
+}
+
+static size_t task_bytes(const sim_out_layout *lay)
+{
+    size_t n = 0;
+    for (int v = 0; v < lay->nvars; v++)
+        n += sim_out_task_elems(lay, v) * sim_type_size(lay->vars[v].type);
+    return n;
+}
+
 int sim_out_write_task(sim_out *o, size_t s, size_t r, const void *const *bufs, sim_err *err)
 {
     const sim_out_layout *lay = o->lay;
     double t0 = now_s();
-    int rc = SIM_OK;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* per thread in a thread-safe HDF5: the caller may be a worker */
+    int rc = reserve(o, task_bytes(lay), err);
     for (int v = 0; v < lay->nvars && rc == SIM_OK; v++) {
         const sim_var *var = &lay->vars[v];
         hsize_t shape[SIM_OUT_MAXDIMS];
@@ -478,8 +510,13 @@ int sim_out_write_table(sim_out *o, size_t s, size_t r, const sim_table *t, sim_
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     char name[64];
     snprintf(name, sizeof name, "s%zu_r%zu", s, r);
+    size_t bytes = task_bytes(o->lay);
+    for (int c = 0; c < t->ncols; c++)
+        bytes += t->nrows * sim_type_size(t->cols[c].type);
+    int rc = reserve(o, bytes, err);
+    if (rc != SIM_OK)
+        return rc;
     hid_t g = open_or_create_group(o->file, t->group), sub = -1;
-    int rc = SIM_OK;
     if (g >= 0 && H5Lexists(g, name, H5P_DEFAULT) > 0)
         H5Ldelete(g, name, H5P_DEFAULT);   /* a re-run task replaces its table */
     if (g >= 0)
@@ -493,6 +530,19 @@ int sim_out_write_table(sim_out *o, size_t s, size_t r, const sim_table *t, sim_
     if (g >= 0) H5Gclose(g);
     o->seconds += now_s() - t0;
     return rc;
+}
+
+/* After the final close: cuts the space reserve() left past the end the file records. */
+static int trim(sim_out *o, sim_err *err)
+{
+    haddr_t eoa = 0;
+    hid_t f = H5Fopen(sim_outfile_name(&o->f), H5F_ACC_RDONLY, H5P_DEFAULT);
+    herr_t hrc = f < 0 ? -1 : H5Fget_eoa(f, &eoa);
+    if (f >= 0 && H5Fclose(f) < 0)
+        hrc = -1;
+    if (hrc < 0 || eoa == 0)
+        return sim_err_set(err, SIM_EIO, "%s: cannot read back the closed file", o->part);
+    return sim_outfile_trim(&o->f, (unsigned long long)eoa, err);
 }
 
 int sim_out_close(sim_out *o, sim_err *err)
@@ -512,12 +562,13 @@ int sim_out_close(sim_out *o, sim_err *err)
         rc = SIM_EIO;
     o->file = -1;
     o->seconds += now_s() - t0;
-    if (rc != SIM_OK) {
-        sim_err_set(err, SIM_EIO, "%s: cannot close output file (disk full?)", o->part);
-        remove(o->part);
-    } else if (rename(o->part, o->path) != 0) {
-        rc = sim_err_set(err, SIM_EIO, "%s: cannot rename to %s", o->part, o->path);
-    }
+    if (rc != SIM_OK)   /* every task was flushed before: they stay in PATH.part for --resume */
+        sim_err_set(err, SIM_EIO, "%s: cannot close output file (disk full?); the finished tasks are kept there: "
+                    "free space and run again with --resume", o->part);
+    if (rc == SIM_OK)
+        rc = trim(o, err);
+    if (rc == SIM_OK)
+        rc = sim_outfile_publish(&o->f, o->replace, err);
     destroy(o);
     return rc;
 }
@@ -534,7 +585,7 @@ void sim_out_abort(sim_out *o)
         return;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     close_handles(o);
-    remove(o->part);
+    sim_outfile_remove(&o->f);
     destroy(o);
 }
 

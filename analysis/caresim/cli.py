@@ -197,7 +197,7 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, KeyError, ValueError) as e:
+    except (OSError, KeyError, ValueError) as e:   # OSError: a file damaged where it is read later
         msg = e.args[0] if isinstance(e, KeyError) and e.args else e
         print(f"caresim: {msg}", file=sys.stderr)
         return 2
