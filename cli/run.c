@@ -14,6 +14,7 @@
 #include "../models/care_scenario.h"
 #include "../models/care_summary.h"
 #include "../sim/driver.h"
+#include "../sim/par.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -31,6 +32,9 @@ static const char usage[] =
     "  -t, --threads N       worker threads (default: all cores; results never depend on N)\n"
     "  -r, --replicates N    override the scenario's replicates\n"
     "  -s, --seed N          override the scenario's seed\n"
+    "      --areas CODE,...  simulate only these areas (codes of the areas table; their initial stock\n"
+    "                        only), e.g. --areas E09000007 for one authority\n"
+    "      --horizon SPAN    run for SPAN instead of the scenario's horizon (5y, 18m, 90d)\n"
     "  -f, --force           overwrite OUTPUT if it exists (default: refuse, to keep earlier results)\n"
     "      --max-memory SIZE refuse a run estimated to need more memory than SIZE (e.g. 512M, 8G;\n"
     "                        default: half of this machine's memory; docs/scenarios.md)\n"
@@ -42,14 +46,19 @@ static const char usage[] =
     "\n"
     "Progress goes to stderr; the summary (output path, children in care, entries and exits per\n"
     "period, averaged over replicates) to stdout. SIGINT/SIGTERM stop the run cleanly, keeping\n"
-    "finished replicates in OUTPUT.part; --resume finishes it later.\n";
+    "finished replicates in OUTPUT.part; --resume finishes it later, also after SIGKILL (a job's\n"
+    "time limit): tasks marked done are kept, a half-written one is run again.\n"
+    "\n"
+    "Built with MPI (CARESIM_WITH_MPI), the same command runs under mpirun or srun: the ranks\n"
+    "share the tasks, each on its own threads, and write one file together; rank 0 reports\n"
+    "progress and the summary. Results do not depend on the number of ranks (docs/hpc.md).\n";
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
 
 #define MAX_SCENARIOS 256
 typedef struct run_opts {
-    const char *scenarios[MAX_SCENARIOS], *output;
+    const char *scenarios[MAX_SCENARIOS], *output, *areas, *horizon;
     int n_scen;
     int threads, force, quiet, resume;
     long long replicates, seed;
@@ -93,6 +102,8 @@ static int parse(int argc, char **argv, run_opts *o)
         else if (!strcmp(a, "-f") || !strcmp(a, "--force")) o->force = 1;
         else if (!strcmp(a, "--resume")) o->resume = 1;
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
+        else if (!strcmp(a, "--areas")) { if (!want_value(argc, argv, i)) return 2; o->areas = argv[++i]; }
+        else if (!strcmp(a, "--horizon")) { if (!want_value(argc, argv, i)) return 2; o->horizon = argv[++i]; }
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) { if (!want_value(argc, argv, i)) return 2; o->output = argv[++i]; }
         else if (!strcmp(a, "-t") || !strcmp(a, "--threads") || !strcmp(a, "-r") || !strcmp(a, "--replicates") ||
                  !strcmp(a, "-s") || !strcmp(a, "--seed")) {
@@ -186,6 +197,18 @@ static int make_parent(const char *path)
     return mkdir(dir, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Each rank summed its own tasks: rank 0 prints the sums over all ranks. */
+static void sum_ranks(care_summary *sm)
+{
+    uint64_t n[MAX_SCENARIOS];
+    for (size_t s = 0; s < sm->n_scen; s++) n[s] = sm->n_rep[s];
+    sim_par_sum_u64(n, sm->n_scen);
+    for (size_t s = 0; s < sm->n_scen; s++) sm->n_rep[s] = (size_t)n[s];
+    sim_par_sum_f64(sm->lac, sm->n_scen * sm->T);
+    sim_par_sum_f64(sm->starts, sm->n_scen * sm->T);
+    sim_par_sum_f64(sm->exits, sm->n_scen * sm->T);
+}
+
 /* --resume: reopens OUTPUT.part, marks its finished tasks to skip and feeds them to the summary,
  * so the summary printed at the end covers every task. */
 static int resume(const char *path, const care_output *lay, care_summary *sm, unsigned char *skip, size_t n_tasks,
@@ -198,17 +221,18 @@ static int resume(const char *path, const care_output *lay, care_summary *sm, un
             rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
     size_t done = 0;
     for (size_t i = 0; i < n_tasks && rc == SIM_OK; i++)
-        if (skip[i]) {
-            rc = sim_out_read_task(*out, i / n_rep, i % n_rep, bufs, err);
-            if (rc == SIM_OK) care_summary_add(sm, i / n_rep, (const void *const *)bufs);
+        if (skip[i]) {   /* rank 0 alone adds them to the summary, which is summed over ranks */
+            if (sim_par_rank() == 0) rc = sim_out_read_task(*out, i / n_rep, i % n_rep, bufs, err);
+            if (rc == SIM_OK && sim_par_rank() == 0) care_summary_add(sm, i / n_rep, (const void *const *)bufs);
             done++;
         }
+    if (*out) rc = sim_par_agree((uint64_t)sim_par_rank(), err);
     for (int v = 0; v < CARE_NVAR; v++)
         free(bufs[v]);
-    if (rc == SIM_OK)
+    if (rc == SIM_OK && sim_par_rank() == 0)
         fprintf(stderr, "caresim: resuming %s.part: %zu of %zu tasks already complete\n", path, done, n_tasks);
-    else if (*out) {
-        sim_out_close_partial(*out);   /* keep what was computed */
+    else if (rc != SIM_OK && *out) {
+        sim_out_close(*out, SIM_OUT_KEEP, err);   /* keep what was computed */
         *out = NULL;
     }
     return rc;
@@ -233,6 +257,10 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
     if ((rc = care_summary_init(&sm, n_scen, c, err)) != SIM_OK) { care_output_free(&lay); return rc; }
     size_t n_tasks = n_scen * c->replicates;
     unsigned char *skip = calloc(n_tasks, 1);
+    /* handlers before the output exists: a signal while the file is being laid out (a background
+     * job ignores SIGINT until then) still stops the run, keeping OUTPUT.part */
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     if (!skip) rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
     else if (o->resume) rc = resume(path, &lay, &sm, skip, n_tasks, c->replicates, &out, err);
     else rc = sim_out_open(&out, path, &lay.layout, o->force, err);
@@ -246,20 +274,23 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
         size_t before = 0;
         for (size_t i = 0; skip && i < n_tasks; i++) before += skip[i];
         if (rc == SIM_ECANCEL) {
-            fprintf(stderr, "caresim: interrupted; %zu of %zu tasks (scenario x replicate) are complete in %s "
-                    "(finish them with --resume)\n", before + st.tasks_done, n_tasks, sim_out_part_path(out));
-            sim_out_close_partial(out);
+            if (sim_par_rank() == 0)
+                fprintf(stderr, "caresim: interrupted; %zu of %zu tasks (scenario x replicate) are complete in %s "
+                        "(finish them with --resume)\n", before + st.tasks_done, n_tasks, sim_out_part_path(out));
+            sim_out_close(out, SIM_OUT_KEEP, err);
         } else if (rc != SIM_OK && (o->resume || st.tasks_done > 0)) {
             /* A failure (disk full) never throws away finished work: each task was flushed. */
-            fprintf(stderr, "%s\ncaresim: %zu of %zu tasks are complete in %s; fix the cause and finish them "
-                    "with --resume\n", err->msg, before + st.tasks_done, n_tasks, sim_out_part_path(out));
+            if (sim_par_rank() == 0)
+                fprintf(stderr, "%s\ncaresim: %zu of %zu tasks are complete in %s; fix the cause and finish them "
+                        "with --resume\n", err->msg, before + st.tasks_done, n_tasks, sim_out_part_path(out));
             err->msg[0] = '\0';   /* printed above */
-            sim_out_close_partial(out);
+            sim_out_close(out, SIM_OUT_KEEP, err);
         } else if (rc != SIM_OK) {
-            sim_out_abort(out);
+            sim_out_close(out, SIM_OUT_DISCARD, err);
         } else {
-            rc = sim_out_close(out, err);
-            if (rc == SIM_OK && !o->quiet) print_summary(cfgs, n_scen, &sm, path, &st);
+            sum_ranks(&sm);
+            rc = sim_out_close(out, SIM_OUT_PUBLISH, err);
+            if (rc == SIM_OK && !o->quiet && sim_par_rank() == 0) print_summary(cfgs, n_scen, &sm, path, &st);
         }
     }
     free(skip);
@@ -278,6 +309,8 @@ static int load_all(const run_opts *o, care_config **cfgs, sim_err *err)
         care_config *c = cfgs[s];
         if (o->replicates > 0) c->replicates = (uint32_t)o->replicates;
         if (o->seed >= 0) c->seed = (uint64_t)o->seed;
+        if (o->horizon && (rc = care_scenario_set_horizon(c, o->horizon, err)) != SIM_OK) return rc;
+        if (o->areas && (rc = care_scenario_keep_areas(c, o->areas, err)) != SIM_OK) return rc;
         for (int q = 0; q < s; q++) {
             if (!strcmp(cfgs[q]->name, c->name))
                 return sim_err_set(err, SIM_EINVAL, "%s: name: '%s' is also the name of %s; scenarios of one run need "
@@ -287,6 +320,9 @@ static int load_all(const run_opts *o, care_config **cfgs, sim_err *err)
                                    "them (set --seed and --replicates to run them together)", c->path, cfgs[q]->path);
         }
         if ((rc = care_scenario_resolve(c, err)) != SIM_OK) return rc;
+        if (c->episodes && sim_par_enabled())   /* tables are written by one process (docs/hpc.md) */
+            return sim_err_set(err, SIM_EINVAL, "%s: output.episodes: the episode log needs the serial build "
+                               "(this one runs MPI ranks)", c->path);
     }
     /* Before anything large is allocated: will it fit? */
     int threads = o->threads > 0 ? o->threads : sim_driver_max_threads();
@@ -303,6 +339,12 @@ int cli_run(int argc, char **argv, const char *command_line)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     sim_err err = {0};
+    if (sim_par_init(&err) != SIM_OK) {
+        fprintf(stderr, "caresim run: %s\n", err.msg);
+        return cli_exit_status(&err);
+    }
+    if (sim_par_rank() != 0 && !freopen("/dev/null", "w", stdout))   /* rank 0 speaks for all */
+        return 1;
     care_config *cfgs[MAX_SCENARIOS] = {0};
     load_all(&o, cfgs, &err);
     char path[4096];
@@ -324,9 +366,11 @@ int cli_run(int argc, char **argv, const char *command_line)
         sim_err_set(&err, SIM_ECANCEL, "caresim: interrupted before the run started; nothing was written");
     if (err.code == SIM_OK)
         simulate(&o, cfgs, path, command_line, &err);
-    if (err.code != SIM_OK && err.msg[0] && (err.code != SIM_ECANCEL || !strncmp(err.msg, "caresim:", 8)))
+    if (err.code != SIM_OK && err.msg[0] && (err.code != SIM_ECANCEL || !strncmp(err.msg, "caresim:", 8)) &&
+        sim_par_rank() == 0)
         fprintf(stderr, "%s\n", err.msg);   /* an interruption during the run was reported above */
     for (int s = 0; s < o.n_scen; s++)
         care_config_free(cfgs[s]);
+    sim_par_finalize();
     return cli_exit_status(&err);
 }

@@ -100,12 +100,10 @@ double care_span_bound_days(const char *key)
     return years < 0 ? -1 : years * CARE_YEAR_DAYS;
 }
 
-int care_bound_dates(int64_t start, care_span burn_in, care_span horizon, const char *file, int line,
-                     sim_err *err)
+int care_bound_dates(int64_t start, care_span burn_in, care_span horizon, const char *at, sim_err *err)
 {
     int64_t lo = care_span_add(start, burn_in, -1), hi = care_span_add(start, horizon, 1);
     if (lo < care_date_days(1, 1, 1) || hi > care_date_days(9999, 12, 31))
-        return sim_err_set(err, SIM_EINVAL, "%s:%d: start_date: the run (burn-in to horizon) must lie within the "
-                           "years 0001-9999", file, line);
+        return sim_err_set(err, SIM_EINVAL, "%s: the run (burn-in to horizon) must lie within the years 0001-9999", at);
     return SIM_OK;
 }

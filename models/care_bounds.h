@@ -30,8 +30,8 @@ int care_bound_check(const char *file, int line, const char *name, double v, sim
 #define CARE_MAX_FOLLOW_UP_YEARS 100
 /* A duration's bound by key, in days (approximate: years of 365.25 days), or < 0 if none. */
 double care_span_bound_days(const char *key);
-/* Dates the run reaches (start - burn_in to start + horizon) must lie in years 0001-9999. */
-int care_bound_dates(int64_t start, care_span burn_in, care_span horizon, const char *file, int line,
-                     sim_err *err);
+/* Dates the run reaches (start - burn_in to start + horizon) must lie in years 0001-9999; at
+ * is "FILE:LINE: start_date" for the message. */
+int care_bound_dates(int64_t start, care_span burn_in, care_span horizon, const char *at, sim_err *err);
 
 #endif

@@ -70,33 +70,60 @@ static void set_name(sim_outfile *f)
 
 const char *sim_outfile_name(const sim_outfile *f) { return f->proc[0] ? f->proc : f->part; }
 
+/* A leftover PATH.part.new: another run creating its file now (locked), or the remains of a
+ * creation cut short, which never held a finished task (removed). */
+static int clear_staging(const char *name, sim_err *err)
+{
+    int fd = open(name, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return errno == ENOENT ? SIM_OK : sim_err_set(err, SIM_EINVAL, "%s: in the way: %s", name, strerror(errno));
+    struct stat st;
+    int rc = SIM_OK;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        rc = sim_err_set(err, SIM_EINVAL, "%s: not a regular file; refusing to touch it", name);
+    else if (lock_fd(fd) != 0)
+        rc = sim_err_set(err, SIM_EINVAL, "%s: another caresim run is creating this output now; wait for it or "
+                         "choose another file with -o", name);
+    else if (unlink(name) != 0)
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot remove: %s", name, strerror(errno));
+    close(fd);
+    return rc;
+}
+
 int sim_outfile_create(sim_outfile *f, const char *path, int replace, sim_err *err)
 {
     if (init(f, path) != 0) {
         sim_outfile_release(f);
         return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
     }
-    int fd = open(f->part, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    struct stat st;
     int rc = SIM_OK;
-    if (fd < 0 && errno == EEXIST) {
+    if (lstat(f->part, &st) == 0) {
         /* Someone's file: a running run's (locked), an interrupted run's, or anything else. */
         rc = open_existing(f, err);
         if (rc == SIM_OK && !replace)
             rc = sim_err_set(err, SIM_EINVAL, "%s: exists (an interrupted run?): finish it with --resume, or start "
                              "again with --force", f->part);
-        if (rc == SIM_OK && (unlink(f->part) != 0 || close(f->fd) != 0))
+        if (rc == SIM_OK && unlink(f->part) != 0)
             rc = sim_err_set(err, SIM_EIO, "%s: cannot remove: %s", f->part, strerror(errno));
+        if (f->fd >= 0) close(f->fd);
         f->fd = -1;
-        if (rc == SIM_OK)
-            fd = open(f->part, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     }
-    if (rc == SIM_OK && fd < 0)
-        rc = sim_err_set(err, errno == EEXIST ? SIM_EINVAL : SIM_EIO, "%s: cannot create: %s", f->part,
+    /* Built under PATH.part.new, renamed PATH.part once complete (sim_outfile_commit): a
+     * PATH.part is always a whole file, wherever a kill strikes. */
+    if (rc == SIM_OK && !(f->staging = malloc(strlen(f->part) + 5)))
+        rc = sim_err_set(err, SIM_ENOMEM, "output: out of memory");
+    if (rc == SIM_OK) {
+        sprintf(f->staging, "%s.new", f->part);
+        rc = clear_staging(f->staging, err);
+    }
+    int fd = -1;
+    if (rc == SIM_OK && (fd = open(f->staging, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666)) < 0)
+        rc = sim_err_set(err, errno == EEXIST ? SIM_EINVAL : SIM_EIO, "%s: cannot create: %s", f->staging,
                          errno == EEXIST ? "another run created it just now" : strerror(errno));
-    struct stat st;
     if (rc == SIM_OK && (lock_fd(fd) != 0 || fstat(fd, &st) != 0)) {
-        rc = sim_err_set(err, SIM_EIO, "%s: cannot lock: %s", f->part, strerror(errno));
-        unlink(f->part);
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot lock: %s", f->staging, strerror(errno));
+        unlink(f->staging);
     }
     if (rc != SIM_OK) {
         if (fd >= 0) close(fd);
@@ -107,6 +134,26 @@ int sim_outfile_create(sim_outfile *f, const char *path, int replace, sim_err *e
     f->dev = st.st_dev;
     f->ino = st.st_ino;
     set_name(f);
+    return SIM_OK;
+}
+
+int sim_outfile_commit(sim_outfile *f, sim_err *err)
+{
+    if (fsync(f->fd) != 0)
+        return sim_err_set(err, SIM_EIO, "%s: cannot sync to disk: %s", f->staging, strerror(errno));
+    int rc = renameat2(AT_FDCWD, f->staging, AT_FDCWD, f->part, RENAME_NOREPLACE);
+    if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) {   /* file system without it */
+        rc = link(f->staging, f->part);
+        if (rc == 0) unlink(f->staging);
+    }
+    if (rc != 0) {
+        int e = errno;
+        unlink(f->staging);
+        return sim_err_set(err, e == EEXIST ? SIM_EINVAL : SIM_EIO, "%s: %s", f->part,
+                           e == EEXIST ? "another run created it meanwhile" : strerror(e));
+    }
+    free(f->staging);
+    f->staging = NULL;
     return SIM_OK;
 }
 
@@ -159,7 +206,7 @@ int sim_outfile_trim(sim_outfile *f, unsigned long long end, sim_err *err)
 static int still_ours(const sim_outfile *f)
 {
     struct stat st;
-    return lstat(f->part, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == f->dev && st.st_ino == f->ino;
+    return lstat(f->staging ? f->staging : f->part, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == f->dev && st.st_ino == f->ino;
 }
 
 int sim_outfile_publish(sim_outfile *f, int replace, sim_err *err)
@@ -189,7 +236,7 @@ int sim_outfile_publish(sim_outfile *f, int replace, sim_err *err)
 void sim_outfile_remove(sim_outfile *f)
 {
     if (f->fd >= 0 && still_ours(f))
-        unlink(f->part);
+        unlink(f->staging ? f->staging : f->part);
 }
 
 void sim_outfile_release(sim_outfile *f)
@@ -199,5 +246,6 @@ void sim_outfile_release(sim_outfile *f)
     f->fd = -1;
     free(f->path);
     free(f->part);
-    f->path = f->part = NULL;
+    free(f->staging);
+    f->path = f->part = f->staging = NULL;
 }

@@ -18,14 +18,18 @@
 typedef struct sim_outfile {
     int fd;                  /* PATH.part, open for writing and locked; -1 when released */
     char *path, *part;
+    char *staging;           /* PATH.part.new while the file is built, then NULL */
     char proc[64];           /* /proc/self/fd/N naming fd, or "" where /proc is missing */
     dev_t dev;               /* identity of PATH.part when we created or opened it */
     ino_t ino;
 } sim_outfile;
 
-/* A new PATH.part. An existing one is refused (another run is writing it, or an interrupted
- * run left it: --resume finishes that one), unless replace is set and no run holds it. */
+/* A new file, to become PATH.part. An existing PATH.part is refused (another run is writing it,
+ * or an interrupted run left it: --resume finishes that one), unless replace is set and no run
+ * holds it. The file is built as PATH.part.new (a leftover one no run holds is removed). */
 int sim_outfile_create(sim_outfile *f, const char *path, int replace, sim_err *err);
+/* Names the built file PATH.part, without replacing one that appeared meanwhile. */
+int sim_outfile_commit(sim_outfile *f, sim_err *err);
 /* Opens the PATH.part an interrupted run left, to finish it. */
 int sim_outfile_reopen(sim_outfile *f, const char *path, sim_err *err);
 /* The name the writer should open: /proc/self/fd/N where it names our descriptor, else PATH.part. */
