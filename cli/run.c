@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../models/care_estimate.h"
 #include "../models/care_model.h"
 #include "../models/care_output.h"
 #include "../models/care_scenario.h"
@@ -35,6 +36,8 @@ static const char usage[] =
     "                        only), e.g. --areas E09000007 for one authority\n"
     "      --horizon SPAN    run for SPAN instead of the scenario's horizon (5y, 18m, 90d)\n"
     "  -f, --force           overwrite OUTPUT if it exists (default: refuse, to keep earlier results)\n"
+    "      --max-memory SIZE refuse a run estimated to need more memory than SIZE (e.g. 512M, 8G;\n"
+    "                        default: half of this machine's memory; docs/scenarios.md)\n"
     "      --resume          finish an interrupted run: reopen OUTPUT.part, skip the tasks it holds\n"
     "                        (same scenario files and options as the interrupted run)\n"
     "  -q, --quiet           no progress and no summary\n"
@@ -59,8 +62,25 @@ typedef struct run_opts {
     int n_scen;
     int threads, force, quiet, resume;
     long long replicates, seed;
+    double max_memory;
     sim_progress_mode progress;
 } run_opts;
+
+/* SIZE with an optional K, M, G or T suffix (powers of 1024); -1 if malformed. */
+static double parse_size(const char *s)
+{
+    unsigned long long v;
+    char num[32];
+    size_t n = strlen(s);
+    if (n == 0 || n >= sizeof num) return -1;
+    const char *units = "KMGT", *u = strchr(units, s[n - 1]);
+    memcpy(num, s, n + 1);
+    if (u && *u) num[n - 1] = '\0';
+    if (cli_parse_u64(num, 1ULL << 50, &v) != 0 || v == 0) return -1;
+    double bytes = (double)v;
+    for (const char *k = units; u && *u && k <= u; k++) bytes *= 1024;
+    return bytes;
+}
 
 static int want_value(int argc, char **argv, int i)
 {
@@ -73,7 +93,8 @@ static int want_value(int argc, char **argv, int i)
 
 static int parse(int argc, char **argv, run_opts *o)
 {
-    *o = (run_opts){.replicates = -1, .seed = -1, .progress = SIM_PROGRESS_AUTO};
+    *o = (run_opts){.replicates = -1, .seed = -1, .progress = SIM_PROGRESS_AUTO,
+                    .max_memory = care_estimate_default_limit()};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned long long v;
@@ -95,6 +116,12 @@ static int parse(int argc, char **argv, run_opts *o)
                 return 2;
             }
             if (is_seed) o->seed = (long long)v; else if (is_thr) o->threads = (int)v; else o->replicates = (long long)v;
+        } else if (!strcmp(a, "--max-memory")) {
+            if (!want_value(argc, argv, i)) return 2;
+            if ((o->max_memory = parse_size(argv[++i])) < 0) {
+                fprintf(stderr, "caresim run: --max-memory: expected a size such as 512M or 8G, got '%s'\n", argv[i]);
+                return 2;
+            }
         } else if (!strcmp(a, "--progress")) {
             if (!want_value(argc, argv, i)) return 2;
             const char *m = argv[++i];
@@ -249,20 +276,27 @@ static int simulate(const run_opts *o, care_config **cfgs, size_t n_scen, const 
     signal(SIGTERM, on_signal);
     if (!skip) rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
     else if (o->resume) rc = resume(path, &lay, &sm, skip, n_tasks, c->replicates, &out, err);
-    else rc = sim_out_open(&out, path, &lay.layout, err);
+    else rc = sim_out_open(&out, path, &lay.layout, o->force, err);
     if (rc == SIM_OK) {
         sim_driver_opts d = {.threads = o->threads, .n_scenarios = n_scen, .n_replicates = c->replicates,
                              .cfgs = (const void *const *)cfgs, .horizons = horizons, .seed = c->seed,
                              .progress = o->progress, .cancel = &interrupted, .skip = skip, .on_task = on_task,
                              .user = &sm};
-        sim_driver_stats st;
+        sim_driver_stats st = {0};
         rc = sim_driver_run(&care_model_ops, &d, &lay.layout, out, &st, err);
+        size_t before = 0;
+        for (size_t i = 0; skip && i < n_tasks; i++) before += skip[i];
         if (rc == SIM_ECANCEL) {
-            size_t before = 0;
-            for (size_t i = 0; skip && i < n_tasks; i++) before += skip[i];
             if (sim_par_rank() == 0)
                 fprintf(stderr, "caresim: interrupted; %zu of %zu tasks (scenario x replicate) are complete in %s "
                         "(finish them with --resume)\n", before + st.tasks_done, n_tasks, sim_out_part_path(out));
+            sim_out_close(out, SIM_OUT_KEEP, err);
+        } else if (rc != SIM_OK && (o->resume || st.tasks_done > 0)) {
+            /* A failure (disk full) never throws away finished work: each task was flushed. */
+            if (sim_par_rank() == 0)
+                fprintf(stderr, "%s\ncaresim: %zu of %zu tasks are complete in %s; fix the cause and finish them "
+                        "with --resume\n", err->msg, before + st.tasks_done, n_tasks, sim_out_part_path(out));
+            err->msg[0] = '\0';   /* printed above */
             sim_out_close(out, SIM_OUT_KEEP, err);
         } else if (rc != SIM_OK) {
             sim_out_close(out, SIM_OUT_DISCARD, err);
@@ -320,7 +354,11 @@ static int load_all(const run_opts *o, care_config ***out, int *n_out, sim_err *
             return sim_err_set(err, SIM_EINVAL, "%s: output.episodes: the episode log needs the serial build "
                                "(this one runs MPI ranks)", c->path);
     }
-    return care_scenario_link(cfgs, n, err);
+    int rc = care_scenario_link(cfgs, n, err);
+    if (rc != SIM_OK) return rc;
+    /* Before anything large is allocated: will it fit? */
+    int threads = o->threads > 0 ? o->threads : sim_driver_max_threads();
+    return care_estimate_check((const care_config *const *)cfgs, n, threads, o->max_memory, err);
 }
 
 int cli_run(int argc, char **argv, const char *command_line)
@@ -328,6 +366,10 @@ int cli_run(int argc, char **argv, const char *command_line)
     run_opts o;
     int prc = parse(argc, argv, &o);
     if (prc) return prc == 1 ? 0 : 2;
+    /* From the first moment: a signal during loading or while the output is created is noticed
+     * at the next safe point, so nothing half-made is left behind and the exit status is 130. */
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     sim_err err = {0};
     if (sim_par_init(&err) != SIM_OK) {
         fprintf(stderr, "caresim run: %s\n", err.msg);
@@ -345,13 +387,21 @@ int cli_run(int argc, char **argv, const char *command_line)
         if (make_parent(path) != 0)
             sim_err_set(&err, SIM_EIO, "%s: cannot create its folder: %s", path, strerror(errno));
     }
+    struct stat st;
+    if (err.code == SIM_OK && lstat(path, &st) == 0 && !S_ISREG(st.st_mode))   /* even with --force */
+        sim_err_set(&err, SIM_EINVAL, "%s: is %s, not an output file; -o names the file to write (e.g. %s/%s.h5)",
+                    path, S_ISDIR(st.st_mode) ? "a folder" : S_ISLNK(st.st_mode) ? "a symbolic link" : "a special file",
+                    path, cfgs[0]->name);
     if (err.code == SIM_OK && !o.force && access(path, F_OK) == 0)
         sim_err_set(&err, SIM_EINVAL, o.resume ? "%s: output exists and is complete: nothing to resume"
                                                : "%s: output exists; use --force to overwrite or -o to choose another file", path);
+    if (err.code == SIM_OK && interrupted)
+        sim_err_set(&err, SIM_ECANCEL, "caresim: interrupted before the run started; nothing was written");
     if (err.code == SIM_OK)
         simulate(&o, cfgs, (size_t)n_cfg, path, command_line, &err);
-    if (err.code != SIM_OK && err.code != SIM_ECANCEL && sim_par_rank() == 0)   /* reported above if interrupted */
-        fprintf(stderr, "%s\n", err.msg);
+    if (err.code != SIM_OK && err.msg[0] && (err.code != SIM_ECANCEL || !strncmp(err.msg, "caresim:", 8)) &&
+        sim_par_rank() == 0)
+        fprintf(stderr, "%s\n", err.msg);   /* an interruption during the run was reported above */
     for (int s = 0; s < n_cfg; s++)
         care_config_free(cfgs[s]);
     free(cfgs);

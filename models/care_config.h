@@ -102,6 +102,8 @@ typedef struct care_config {
     int n_params;                        /* a sweep point's values, by key */
     char **param_keys;
     double *param_values;
+    char *observe_at, *entries_at, *start_at;   /* "FILE:LINE: KEY" of observe (or horizon), areas and start_date, for
+                                          * the size estimate's messages (care_estimate.h) */
 } care_config;
 
 void care_config_free(care_config *c);   /* accepts NULL; frees c itself */

@@ -1,33 +1,13 @@
 /* models/care_csv.c - see care_csv.h. */
 #include "care_csv.h"
+#include "care_bounds.h"
+#include "care_file.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *nb = realloc(buf, 2 * cap + 1);
-            if (!nb) { free(buf); buf = NULL; break; }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf) { buf[n] = '\0'; *len = n; }
-    return buf;
-}
 
 /* Splits one record starting at *p; advances *p past its newline. Fields are unquoted in place. */
 static int split_record(char **p, int *line, char ***fields, int *nf)
@@ -77,9 +57,10 @@ int care_csv_read(care_csv *t, const char *path, const char *key, sim_err *err)
 {
     memset(t, 0, sizeof *t);
     size_t len = 0;
-    char *buf = slurp(path, &len);
-    if (!buf)
-        return sim_err_set(err, SIM_EINVAL, "%s: %s: cannot open: %s", path, key, strerror(errno));
+    char *buf;
+    int frc = care_file_read(path, key, CARE_TABLE_MAX_BYTES, &buf, &len, err);
+    if (frc != SIM_OK)
+        return frc;
     t->path = strdup(path);
     char *p = buf;
     int line = 1, rc = SIM_OK;
@@ -185,14 +166,13 @@ int care_csv_need(const care_csv *t, const char *name, int *col, sim_err *err)
 int care_csv_nonneg(const care_csv *t, size_t r, int c, double *out, sim_err *err)
 {
     const char *s = t->rows[r].fields[c];
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    while (*end == ' ') end++;
-    if (s[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v))
+    double v;
+    if (care_number_parse(s, &v) != 0)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: not a number: '%s'", t->path, t->rows[r].line, t->header[c], s);
     if (v < 0)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: must be >= 0, got %g", t->path, t->rows[r].line, t->header[c], v);
-    *out = v;
-    return SIM_OK;
+    int rc = care_bound_check(t->path, t->rows[r].line, t->header[c], v, err);
+    if (rc == SIM_OK)
+        *out = v;
+    return rc;
 }

@@ -38,7 +38,11 @@ static int month_len(int y, int m)
 int care_date_parse(const char *s, int64_t *days)
 {
     int y, m, d, n = 0;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+    /* Exactly YYYY-MM-DD in digits: sscanf alone would take "-999-01-01" or " 2017-1-01". */
+    for (int i = 0; i < 10; i++)
+        if (!s[i] || (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9')))
+            return -1;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || y < 1)
         return -1;
     if (m < 1 || m > 12 || d < 1 || d > month_len(y, m))
         return -1;
@@ -62,6 +66,8 @@ int care_span_parse(const char *s, care_span *out)
     *out = (care_span){0, 0, 0};
     if (strcmp(s, "0") == 0)
         return 0;
+    if (*s < '0' || *s > '9')   /* strtol would take " 3y" and "+3y" */
+        return -1;
     char *end;
     long v = strtol(s, &end, 10);
     if (end == s || v < 0 || v > 100000 || end[0] == '\0' || end[1] != '\0')

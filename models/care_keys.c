@@ -1,5 +1,6 @@
 /* models/care_keys.c - see care_keys.h. */
 #include "care_keys.h"
+#include "care_estimate.h"
 
 #include "care_prog.h"
 #include "care_sweep.h"
@@ -192,6 +193,13 @@ static char *resolve(const char *scenario, const char *rel)
     return strdup(realpath(buf, real) ? real : buf);
 }
 
+/* An error inside a file that another extends also names the `extends:` line that led there. */
+static void extended_from(sim_err *err, const char *file, int line)
+{
+    size_t n = strlen(err->msg);
+    snprintf(err->msg + n, sizeof err->msg - n, " (in the file extended at %s:%d)", file, line);
+}
+
 /* Opens path and every file it extends; fills keys[i].at with the nearest file's value. */
 static int read_chain(care_yaml_doc *docs, char **paths, int *nd, const char *path, care_key *keys, int n,
                       sim_err *err)
@@ -207,13 +215,19 @@ static int read_chain(care_yaml_doc *docs, char **paths, int *nd, const char *pa
         }
         paths[*nd] = next;
         next = NULL;
-        if ((rc = care_yaml_open(&docs[*nd], paths[*nd], err)) != SIM_OK)
-            return rc;
-        care_yaml_doc *d = &docs[(*nd)++];
+        care_yaml_doc *d = &docs[*nd];
         care_yaml_key ext = {0};
         memset(found, 0, sizeof found);
-        if ((rc = walk(d, care_yaml_root(d), "", keys, n, found, &ext, err)) != SIM_OK)
+        rc = care_yaml_open(d, paths[*nd], err);
+        if (rc == SIM_OK) {
+            (*nd)++;
+            rc = walk(d, care_yaml_root(d), "", keys, n, found, &ext, err);
+        }
+        if (rc != SIM_OK) {
+            if (d != &docs[0])   /* reached through extends: say from where */
+                extended_from(err, paths[d - docs - 1], ext_line);
             return rc;
+        }
         for (int i = 0; i < n; i++)
             if (!keys[i].at.value && found[i].value) keys[i].at = found[i];
         if (!ext.value)
@@ -319,6 +333,23 @@ static int store(care_config *c, care_key *k, care_yaml_doc *d, yaml_node_t *v, 
     return rc;
 }
 
+/* Keeps "FILE:LINE: KEY" of the keys that size a run, for later messages (care_estimate.h). */
+static void note_where(care_config *c, const care_key *keys, int n, const char *top)
+{
+    static const char *const names[] = {"start_date", "observe", "horizon", "areas"};
+    const care_yaml_key *at[4] = {0};
+    for (int i = 0; i < n; i++)
+        for (int w = 0; w < 4; w++)
+            if (!strcmp(keys[i].name, names[w])) at[w] = &keys[i].at;
+    for (int w = 0; w < 4; w++) {
+        if (w == 2 && at[1] && at[1]->value) continue;   /* observe given: it names the size */
+        if (w == 1 && !(at[1] && at[1]->value)) continue;
+        char **dst = w == 0 ? &c->start_at : w == 3 ? &c->entries_at : &c->observe_at;
+        const care_yaml_key *a = at[w];
+        care_estimate_note(dst, a && a->doc ? a->doc->path : top, a && a->value ? a->line : 1, names[w]);
+    }
+}
+
 int care_keys_load(care_config *c, care_key *keys, int n, const char *path, sim_err *err)
 {
     care_yaml_doc docs[MAX_CHAIN];
@@ -337,6 +368,8 @@ int care_keys_load(care_config *c, care_key *keys, int n, const char *path, sim_
             rc = store(c, k, &docs[0], &def, err);
         }
     }
+    if (rc == SIM_OK)
+        note_where(c, keys, n, docs[0].path);
     for (int i = 0; i < nd; i++)
         care_yaml_close(&docs[i]);
     for (int i = 0; i < MAX_CHAIN; i++)

@@ -31,6 +31,9 @@ void care_config_free(care_config *c)
     for (int i = 0; c->param_keys && i < c->n_params; i++) free(c->param_keys[i]);
     free(c->param_keys);
     free(c->param_values);
+    free(c->observe_at);
+    free(c->entries_at);
+    free(c->start_at);
     free(c->path);
     free(c->name);
     free(c->obs);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "care_bounds.h"
+#include "care_estimate.h"
 #include "care_keys.h"
 #include "care_prog.h"
 #include "care_tables.h"
@@ -132,6 +134,15 @@ static int programmes(care_config *c, sim_err *err)
     return rc;
 }
 
+/* Bounds that need several keys, and the size estimate (care_bounds.h, care_estimate.h). */
+static int check_size(care_config *c, sim_err *err)
+{
+    int rc = care_bound_dates(c->start_date, c->burn_in_span, c->horizon_span, c->start_at ? c->start_at : c->path, err);
+    if (rc == SIM_OK)   /* a run too large for this machine even on one thread fails here */
+        rc = care_estimate_check((const care_config *const *)&c, 1, 1, care_estimate_default_limit(), err);
+    return rc;
+}
+
 int care_scenario_load_with(care_config **out, const char *path, care_overrides *ov, sim_err *err)
 {
     *out = NULL;
@@ -151,6 +162,7 @@ int care_scenario_load_with(care_config **out, const char *path, care_overrides 
     if (rc == SIM_OK) rc = load_tables(c, err);
     if (rc == SIM_OK) apply_adjust(c);
     if (rc == SIM_OK) rc = programmes(c, err);
+    if (rc == SIM_OK) rc = check_size(c, err);
     if (rc != SIM_OK) {
         care_config_free(c);
         return rc;

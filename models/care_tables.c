@@ -34,6 +34,34 @@ static int check_all_ages(const care_csv *t, const int *seen, sim_err *err)
     return SIM_OK;
 }
 
+static const care_area *sort_areas;   /* qsort has no context argument; loading is single-threaded */
+static int by_code(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int d = strcmp(sort_areas[i].code, sort_areas[j].code);
+    return d ? d : (i > j) - (i < j);
+}
+
+/* Every area code once; sorting keeps this fast for tens of thousands of areas. The message
+ * names the later row of the first repeated pair, in file order. */
+static int unique_codes(const care_config *c, const care_csv *t, sim_err *err)
+{
+    size_t n = (size_t)c->n_areas, *idx = malloc((n ? n : 1) * sizeof *idx), worst = n;
+    if (!idx)
+        return sim_err_set(err, SIM_ENOMEM, "%s: out of memory", t->path);
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    sort_areas = c->areas;
+    qsort(idx, n, sizeof *idx, by_code);
+    for (size_t i = 1; i < n; i++)
+        if (!strcmp(c->areas[idx[i]].code, c->areas[idx[i - 1]].code) && idx[i] < worst)
+            worst = idx[i];
+    free(idx);
+    if (worst < n)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: code: area '%s' appears twice", t->path, t->rows[worst].line,
+                           c->areas[worst].code);
+    return SIM_OK;
+}
+
 int care_tables_areas(care_config *c, const char *path, const char *key, sim_err *err)
 {
     static const char *const allowed[] = {"code", "name", "region", "pop_under_1", "pop_1_4", "pop_5_9",
@@ -70,9 +98,6 @@ int care_tables_areas(care_config *c, const char *path, const char *key, sim_err
         }
         if (!a->code[0])
             rc = sim_err_set(err, SIM_EINVAL, "%s:%d: code: empty area code", path, t.rows[r].line);
-        for (size_t q = 0; q < r && rc == SIM_OK; q++)
-            if (strcmp(c->areas[q].code, a->code) == 0)
-                rc = sim_err_set(err, SIM_EINVAL, "%s:%d: code: area '%s' appears twice", path, t.rows[r].line, a->code);
         for (int b = 0; b < CARE_NAGE && rc == SIM_OK; b++)
             rc = care_csv_nonneg(&t, r, col[3 + b], &a->pop[b], err);
         if (rc == SIM_OK) rc = care_csv_nonneg(&t, r, col[8], &a->entry_mult, err);
@@ -83,6 +108,8 @@ int care_tables_areas(care_config *c, const char *path, const char *key, sim_err
                 rc = care_csv_nonneg(&t, r, c_cla[y], &a->cla[y], err);
         }
     }
+    if (rc == SIM_OK)
+        rc = unique_codes(c, &t, err);
     care_csv_free(&t);
     return rc;
 }
@@ -177,8 +204,10 @@ static int hazard_columns(const care_csv *t, const char *const *names, int n_k, 
         const char *h = t->header[c];
         int k;
         double f;
-        if (strcmp(h, "age_band") == 0) *ca = c;
-        else if (strcmp(h, "from_days") == 0) *cf = c;
+        int *fixed = !strcmp(h, "age_band") ? ca : !strcmp(h, "from_days") ? cf : NULL;
+        if (fixed && *fixed >= 0)
+            return sim_err_set(err, SIM_EINVAL, "%s:1: %s: column appears twice", t->path, h);
+        if (fixed) *fixed = c;
         else if (strcmp(h, "source") == 0 || strcmp(h, "note") == 0) continue;
         else if (rate_column(h, names, n_k, &k, &f) && col[k] < 0) { col[k] = c; to_day[k] = f; }
         else return sim_err_set(err, SIM_EINVAL, "%s:1: %s: unknown or repeated column (expected age_band, "

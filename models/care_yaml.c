@@ -1,5 +1,8 @@
 /* models/care_yaml.c - see care_yaml.h. */
 #include "care_yaml.h"
+#include "care_bounds.h"
+#include "care_config.h"
+#include "care_file.h"
 
 #include <errno.h>
 #include <math.h>
@@ -7,18 +10,67 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_NESTING 64   /* deeper [ or { nesting is no scenario, and costs libyaml quadratic time */
+
+/* The line where flow collections ([ or {) first nest deeper than MAX_NESTING, or 0. Quoted
+ * text and comments are skipped; anything this misjudges, libyaml still checks. */
+static int too_deep(const char *s)
+{
+    int depth = 0, line = 1;
+    char quote = 0;
+    for (; *s; s++) {
+        if (*s == '\n') line++;
+        if (quote) {
+            if (*s == '\\' && quote == '"' && s[1]) { if (*++s == '\n') line++; }
+            else if (*s == quote) quote = 0;
+        } else if (*s == '"' || *s == '\'') {
+            quote = *s;
+        } else if (*s == '#') {
+            while (s[1] && s[1] != '\n') s++;
+        } else if (*s == '[' || *s == '{') {
+            if (++depth > MAX_NESTING) return line;
+        } else if ((*s == ']' || *s == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return 0;
+}
+
+/* A second document (after ---) would be ignored by the loader: say so instead. */
+static int second_document(care_yaml_doc *d, yaml_parser_t *p, sim_err *err)
+{
+    yaml_document_t next;
+    if (!yaml_parser_load(p, &next))
+        return sim_err_set(err, SIM_EINVAL, "%s:%zu: syntax: %s (malformed YAML)", d->path, p->problem_mark.line + 1,
+                           p->problem ? p->problem : "syntax error");
+    yaml_node_t *root = yaml_document_get_root_node(&next);
+    int line = root ? (int)next.start_mark.line + 1 : 0;
+    yaml_document_delete(&next);
+    if (root)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: syntax: a second YAML document (after ---): a scenario file holds one",
+                           d->path, line);
+    return SIM_OK;
+}
+
 int care_yaml_open(care_yaml_doc *d, const char *path, sim_err *err)
 {
     memset(d, 0, sizeof *d);
     d->path = path;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return sim_err_set(err, SIM_EINVAL, "%s: cannot open scenario: %s", path, strerror(errno));
+    char *text;
+    size_t len;
+    int rc = care_file_read(path, "scenario", CARE_SCENARIO_MAX_BYTES, &text, &len, err);
+    if (rc != SIM_OK)
+        return rc;
+    int deep = too_deep(text);
+    if (deep) {
+        free(text);
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: syntax: [ ] or { } nested more than %d deep", path, deep,
+                           MAX_NESTING);
+    }
     yaml_parser_t p;
     yaml_parser_initialize(&p);
-    yaml_parser_set_input_file(&p, f);
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     int ok = yaml_parser_load(&p, &d->doc);
-    int rc = SIM_OK;
     if (!ok) {
         rc = sim_err_set(err, SIM_EINVAL, "%s:%zu: syntax: %s%s%s (malformed YAML)", path,
                          (p.problem_mark.line + 1), p.problem ? p.problem : "syntax error",
@@ -30,9 +82,11 @@ int care_yaml_open(care_yaml_doc *d, const char *path, sim_err *err)
             rc = sim_err_set(err, SIM_EINVAL, "%s:1: empty scenario file", path);
         else if (root->type != YAML_MAPPING_NODE)
             rc = sim_err_set(err, SIM_EINVAL, "%s:%d: the scenario must be a mapping of keys", path, care_yaml_line(root));
+        else
+            rc = second_document(d, &p, err);
     }
     yaml_parser_delete(&p);
-    fclose(f);
+    free(text);
     if (rc != SIM_OK)
         care_yaml_close(d);
     return rc;
@@ -117,15 +171,13 @@ int care_yaml_uint(care_yaml_doc *d, yaml_node_t *n, const char *key, uint64_t l
     if (rc != SIM_OK)
         return rc;
     const char *s = scalar(n);
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (s[0] == '-' || end == s || *end != '\0' || errno == ERANGE)
+    uint64_t v;
+    if (care_uint_parse(s, &v) != 0)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: expected a non-negative integer, got '%s'", d->path,
                            care_yaml_line(n), key, s);
     if (v < lo || v > hi)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: must be between %llu and %llu, got %llu", d->path,
-                           care_yaml_line(n), key, (unsigned long long)lo, (unsigned long long)hi, v);
+                           care_yaml_line(n), key, (unsigned long long)lo, (unsigned long long)hi, (unsigned long long)v);
     *out = v;
     return SIM_OK;
 }
@@ -147,15 +199,15 @@ int care_yaml_nonneg(care_yaml_doc *d, yaml_node_t *n, const char *key, double *
     int rc = need_scalar(d, n, key, "a number", err);
     if (rc != SIM_OK)
         return rc;
-    char *end;
-    errno = 0;
-    double v = strtod(scalar(n), &end);
-    if (*end != '\0' || errno == ERANGE || !isfinite(v))
+    double v;
+    if (care_number_parse(scalar(n), &v) != 0)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: expected a number, got '%s'", d->path, care_yaml_line(n), key, scalar(n));
     if (v < 0)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: must be >= 0, got %g", d->path, care_yaml_line(n), key, v);
-    *out = v;
-    return SIM_OK;
+    rc = care_bound_check(d->path, care_yaml_line(n), key, v, err);
+    if (rc == SIM_OK)
+        *out = v;
+    return rc;
 }
 
 int care_yaml_date(care_yaml_doc *d, yaml_node_t *n, const char *key, int64_t *out, sim_err *err)
@@ -183,6 +235,11 @@ int care_yaml_span(care_yaml_doc *d, yaml_node_t *n, const char *key, int allow_
     if (care_span_parse(scalar(n), out) != 0)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: expected a duration such as 10y, 6m or 30d%s, got '%s'",
                            d->path, care_yaml_line(n), key, allow_none ? " (or none)" : "", scalar(n));
+    double max = care_span_bound_days(key), days = (double)care_span_add(0, *out, 1);
+    if (max >= 0 && days > max)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: %s is longer than the plausible maximum of %.0f years "
+                           "(docs/scenarios.md, Plausibility bounds)", d->path, care_yaml_line(n), key, scalar(n),
+                           max / CARE_YEAR_DAYS);
     return SIM_OK;
 }
 

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "out_h5.h"
+#include "outfile.h"
 #include "par.h"
 
 #ifndef CARESIM_BUILD_ID
@@ -25,6 +26,8 @@ struct sim_out {
     sim_h5 *h5;
     char *path, *part;
     double seconds;
+    sim_outfile f;         /* rank 0: PATH.part created exclusively, locked, published without replacing */
+    int replace;           /* publish may replace an existing PATH (--force) */
 };
 
 static double now_s(void)
@@ -68,6 +71,7 @@ const char *sim_out_build_id(void)
 
 static void destroy(sim_out *o)
 {
+    sim_outfile_release(&o->f);
     free(o->attrs);
     free(o->path);
     free(o->part);
@@ -80,6 +84,7 @@ static sim_out *new_out(const char *path, const sim_out_layout *lay)
     if (!o)
         return NULL;
     o->lay = *lay;
+    o->f.fd = -1;
     o->attrs = malloc((size_t)(lay->nattrs + 1) * sizeof *o->attrs);
     o->path = strdup(path);
     o->part = malloc(strlen(path) + 6);
@@ -114,50 +119,49 @@ static int open_all(sim_out *o, unsigned char *done, sim_err *err)
 {
     sim_attr match[2];
     int n = identity(o, match);
-    sim_h5_open(&o->h5, o->part, &o->lay, match, n, sim_par_enabled(), done, err);
+    const char *name = !sim_par_enabled() && o->f.fd >= 0 ? sim_outfile_name(&o->f) : o->part;
+    sim_h5_open(&o->h5, name, &o->lay, match, n, sim_par_enabled(), done, err);
     return sim_par_agree((uint64_t)sim_par_rank(), err);
 }
 
-/* Rank 0 builds the file under a temporary name and renames it PATH.part only when it is
+/* Rank 0 claims the output (sim/outfile.h: exclusive, no links followed, locked), builds the
+ * file as PATH.part.new through its own descriptor, and names it PATH.part only when it is
  * complete and flushed, so a PATH.part is always resumable, wherever a kill struck. Built with
  * MPI the file is then closed, for every rank to open it. */
 static void create(sim_out *o, sim_err *e)
 {
-    char *tmp = malloc(strlen(o->part) + 5);
-    if (!tmp) {
-        sim_err_set(e, SIM_ENOMEM, "output: out of memory");
+    if (sim_outfile_create(&o->f, o->path, o->replace, e) != SIM_OK)
         return;
-    }
-    sprintf(tmp, "%s.new", o->part);
     sim_h5 *h = NULL;
-    int rc = sim_h5_create(&h, tmp, &o->lay, sim_par_enabled(), e);
+    int rc = sim_h5_create(&h, sim_outfile_name(&o->f), &o->lay, sim_par_enabled(), e);
     if (rc == SIM_OK && sim_par_enabled()) {
         rc = sim_h5_close(h);
         h = NULL;
         if (rc != SIM_OK)
-            sim_err_set(e, SIM_EIO, "%s: cannot close after creating it (disk full?)", tmp);
+            sim_err_set(e, SIM_EIO, "%s: cannot close after creating it (disk full?)", o->f.staging);
     }
-    if (rc == SIM_OK && rename(tmp, o->part) != 0)
-        rc = sim_err_set(e, SIM_EIO, "%s: cannot rename to %s", tmp, o->part);
+    if (rc == SIM_OK)
+        rc = sim_outfile_commit(&o->f, e);
     if (rc == SIM_OK && h)
         rc = sim_h5_rename(h, o->part, e);
     if (rc == SIM_OK) {
         o->h5 = h;
     } else {
         sim_h5_close(h);
-        remove(tmp);
-        remove(o->part);
+        sim_outfile_remove(&o->f);
+        sim_outfile_release(&o->f);
     }
-    free(tmp);
 }
 
-int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim_err *err)
+int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, int replace, sim_err *err)
 {
     *out = NULL;
     sim_out *o = new_out(path, lay);
     sim_err e = {0};
     if (!o)
         sim_err_set(&e, SIM_ENOMEM, "output: out of memory");
+    else
+        o->replace = replace;
     double t0 = now_s();
     if (o && sim_par_rank() == 0)
         create(o, &e);
@@ -174,7 +178,7 @@ int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim
             sim_h5_close(o->h5);
             o->h5 = NULL;
             if (sim_par_rank() == 0)
-                remove(o->part);
+                sim_outfile_remove(&o->f);
         }
     }
     free(done);
@@ -194,6 +198,8 @@ int sim_out_resume(sim_out **out, const char *path, const sim_out_layout *lay, u
     sim_err e = {0};
     if (!o)
         sim_err_set(&e, SIM_ENOMEM, "output: out of memory");
+    if (o && sim_par_rank() == 0)   /* no links followed; a second run fails at once */
+        sim_outfile_reopen(&o->f, path, &e);
     int rc = sim_par_agree((uint64_t)sim_par_rank(), &e);
     if (rc == SIM_OK)
         rc = open_all(o, done, &e);
@@ -216,10 +222,32 @@ int sim_out_read_task(sim_out *o, size_t s, size_t r, void *const *bufs, sim_err
     return rc;
 }
 
+/* Allocates the disk space a task needs (with room for the metadata it adds) before HDF5 writes
+ * anything: a full disk shows here, and the file stays as its last flush left it. */
+static int reserve(sim_out *o, size_t bytes, sim_err *err)
+{
+    unsigned long long eoa;
+    if (sim_par_enabled() || o->f.fd < 0)
+        return SIM_OK;
+    if (sim_h5_eoa(o->h5, &eoa) != SIM_OK)
+        return sim_err_set(err, SIM_EIO, "%s: cannot read the end of allocation", o->part);
+    return sim_outfile_reserve(&o->f, eoa + 2ull * bytes + (64u << 10), err);
+}
+
+static size_t task_bytes(const sim_out_layout *lay)
+{
+    size_t n = 0;
+    for (int v = 0; v < lay->nvars; v++)
+        n += sim_out_task_elems(lay, v) * sim_type_size(lay->vars[v].type);
+    return n;
+}
+
 int sim_out_write_task(sim_out *o, size_t s, size_t r, const void *const *bufs, sim_err *err)
 {
     double t0 = now_s();
-    int rc = sim_h5_write_task(o->h5, s, r, bufs, err);
+    int rc = reserve(o, task_bytes(&o->lay), err);
+    if (rc == SIM_OK)
+        rc = sim_h5_write_task(o->h5, s, r, bufs, err);
     o->seconds += now_s() - t0;
     return rc;
 }
@@ -227,9 +255,30 @@ int sim_out_write_task(sim_out *o, size_t s, size_t r, const void *const *bufs, 
 int sim_out_write_table(sim_out *o, size_t s, size_t r, const sim_table *t, sim_err *err)
 {
     double t0 = now_s();
-    int rc = sim_h5_write_table(o->h5, s, r, t, err);
+    size_t bytes = task_bytes(&o->lay);
+    for (int c = 0; t->group && c < t->ncols; c++)
+        bytes += t->nrows * sim_type_size(t->cols[c].type);
+    int rc = t->group ? reserve(o, bytes, err) : SIM_OK;
+    if (rc == SIM_OK)
+        rc = sim_h5_write_table(o->h5, s, r, t, err);
     o->seconds += now_s() - t0;
     return rc;
+}
+
+/* Rank 0 at the end: give back the reserved space past the file's true end, then rename it
+ * PATH without replacing anything (sim/outfile.h). */
+static void publish(sim_out *o, sim_err *e)
+{
+    unsigned long long eoa;
+    if (!sim_par_enabled()) {
+        if (sim_h5_file_eoa(sim_outfile_name(&o->f), &eoa) != SIM_OK) {
+            sim_err_set(e, SIM_EIO, "%s: cannot read back the closed file", o->part);
+            return;
+        }
+        if (sim_outfile_trim(&o->f, eoa, e) != SIM_OK)
+            return;
+    }
+    sim_outfile_publish(&o->f, o->replace, e);
 }
 
 int sim_out_close(sim_out *o, sim_out_end how, sim_err *err)
@@ -237,17 +286,18 @@ int sim_out_close(sim_out *o, sim_out_end how, sim_err *err)
     if (!o)
         return SIM_OK;
     sim_err e = {0};
-    if (sim_h5_close(o->h5) != SIM_OK)
-        sim_err_set(&e, SIM_EIO, "%s: cannot close output file (disk full?)", o->part);
+    if (sim_h5_close(o->h5) != SIM_OK)   /* every task in it was flushed: they stay for --resume */
+        sim_err_set(&e, SIM_EIO, "%s: cannot close output file (disk full?); the finished tasks are kept there: "
+                    "free space and run again with --resume", o->part);
     o->h5 = NULL;
     int rc = sim_par_agree((uint64_t)sim_par_rank(), &e);
     if (rc != SIM_OK && how == SIM_OUT_PUBLISH)
-        how = SIM_OUT_DISCARD;   /* a file that did not close cleanly may be corrupt */
+        how = SIM_OUT_KEEP;
     if (sim_par_rank() == 0) {   /* one rank renames or removes the shared file */
         if (how == SIM_OUT_DISCARD)
-            remove(o->part);
-        else if (how == SIM_OUT_PUBLISH && rename(o->part, o->path) != 0)
-            sim_err_set(&e, SIM_EIO, "%s: cannot rename to %s", o->part, o->path);
+            sim_outfile_remove(&o->f);
+        else if (how == SIM_OUT_PUBLISH)
+            publish(o, &e);
     }
     if (rc == SIM_OK)
         rc = sim_par_agree((uint64_t)sim_par_rank(), &e);

@@ -4,7 +4,9 @@
  * per task. The first two dimensions of every variable are the task axes (scenario, replicate);
  * each task is one chunk, written whole, then its done(scenario, replicate) flag, so the file
  * on disk says exactly which tasks are complete, even after the process is killed.
- * The file is written to PATH.part and renamed to PATH only by sim_out_close(SIM_OUT_PUBLISH).
+ * The file is written to PATH.part and renamed to PATH only by sim_out_close(SIM_OUT_PUBLISH),
+ * never over a PATH that appeared meanwhile (sim/outfile.h: how PATH.part is claimed, locked
+ * and published).
  * Built with MPI (sim/par.h), every rank opens the one file and writes its own tasks into it
  * (docs/hpc.md); open, resume and close are then collective, and rank 0 alone renames.
  * The generic part is out.c; HDF5 is only in out_h5.c (the only file including <hdf5.h>).
@@ -84,7 +86,9 @@ void sim_table_free(sim_table *t);
 
 typedef struct sim_out sim_out;
 
-int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim_err *err);
+/* Creates PATH.part (sim/outfile.h: exclusive, no links followed, locked). replace: a stale
+ * PATH.part and, at close, an existing PATH may be replaced (--force). */
+int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, int replace, sim_err *err);
 /* Reopens PATH.part left by an interrupted run with the same layout (same dimensions, and the
  * same identity attribute, e.g. the resolved scenario) to finish it; fills done[] (one flag
  * per task, scenario-major) with the tasks already complete. */
@@ -96,7 +100,7 @@ int sim_out_write_task(sim_out *out, size_t s, size_t r, const void *const *bufs
 /* Writes task (s, r)'s table; call before sim_out_write_task, which marks the task done. */
 int sim_out_write_table(sim_out *out, size_t s, size_t r, const sim_table *t, sim_err *err);
 /* How a run ends: PUBLISH renames PATH.part to PATH (a complete run; if the file does not close
- * cleanly it is removed instead and an error returned); KEEP leaves PATH.part to be resumed (an
+ * cleanly it is kept, every task in it flushed, and an error returned); KEEP leaves PATH.part to be resumed (an
  * interrupted run: what is done stays readable); DISCARD removes PATH.part (a failed run: no
  * corrupt output is left). The one way to close; accepts NULL. */
 typedef enum sim_out_end { SIM_OUT_PUBLISH, SIM_OUT_KEEP, SIM_OUT_DISCARD } sim_out_end;

@@ -214,6 +214,29 @@ cleanup:
 }
 
 
+int sim_h5_eoa(sim_h5 *h, unsigned long long *eoa)
+{
+    haddr_t a;
+    if (H5Fget_eoa(h->file, &a) < 0)
+        return SIM_EIO;
+    *eoa = (unsigned long long)a;
+    return SIM_OK;
+}
+
+int sim_h5_file_eoa(const char *file, unsigned long long *eoa)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    haddr_t a = 0;
+    hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+    herr_t rc = f < 0 ? -1 : H5Fget_eoa(f, &a);
+    if (f >= 0 && H5Fclose(f) < 0)
+        rc = -1;
+    if (rc < 0 || a == 0)
+        return SIM_EIO;
+    *eoa = (unsigned long long)a;
+    return SIM_OK;
+}
+
 int sim_h5_close(sim_h5 *o)
 {
     if (!o)

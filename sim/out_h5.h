@@ -28,6 +28,10 @@ int sim_h5_rename(sim_h5 *h, const char *new_name, sim_err *err);
 int sim_h5_read_task(sim_h5 *h, size_t s, size_t r, void *const *bufs, sim_err *err);
 int sim_h5_write_task(sim_h5 *h, size_t s, size_t r, const void *const *bufs, sim_err *err);
 int sim_h5_write_table(sim_h5 *h, size_t s, size_t r, const sim_table *t, sim_err *err);
+/* HDF5's end of allocation in the open file (where its next new space begins). */
+int sim_h5_eoa(sim_h5 *h, unsigned long long *eoa);
+/* The end of allocation recorded in the closed FILE (its true length). */
+int sim_h5_file_eoa(const char *file, unsigned long long *eoa);
 /* Closes every handle and frees h (NULL is accepted); SIM_EIO if the file could not be closed
  * cleanly (disk full). Collective in parallel mode. */
 int sim_h5_close(sim_h5 *h);

@@ -30,6 +30,10 @@ TASK_DIMS = ("scenario", "replicate")
 PART_SUFFIX = ".part"
 
 
+class RunFileError(ValueError):
+    """A file that cannot be read as caresim output: truncated, damaged, or not caresim's."""
+
+
 def resolve_path(path) -> tuple[Path, bool]:
     """The file to read for `path`, and whether it is an unfinished `.part` file.
 
@@ -97,13 +101,22 @@ def open_run(path, replicates_per_chunk: int = 1, mask: bool = True) -> xr.Datas
     some tasks are not done), `tasks_done` and `tasks_total`.
     """
     real, is_part = resolve_path(path)
-    ds = _open_raw(real, task_chunks(replicates_per_chunk), live=is_part)
-    # labels along a dimension (area_name, region, transition_from, ...): small, kept in memory
-    labels = [c for c, v in ds.variables.items()
-              if v.ndim == 1 and c not in ds.dims and v.dims[0] in ds.dims and v.dtype == object]
-    ds = ds.set_coords(labels)
-    ds = ds.assign_coords({c: ds[c].load() for c in labels})
-    done = _done_mask(ds)
+    try:
+        ds = _open_raw(real, task_chunks(replicates_per_chunk), live=is_part)
+        # labels along a dimension (area_name, region, transition_from, ...): small, kept in memory
+        labels = [c for c, v in ds.variables.items()
+                  if v.ndim == 1 and c not in ds.dims and v.dims[0] in ds.dims and v.dtype == object]
+        ds = ds.set_coords(labels)
+        ds = ds.assign_coords({c: ds[c].load() for c in labels})
+        done = _done_mask(ds)
+        if "time" in ds.coords and not np.issubdtype(ds["time"].dtype, np.datetime64):
+            # the writer always stores CF "days since DATE": anything else is damage
+            raise ValueError(f"time units {ds['time'].attrs.get('units')!r} cannot be decoded")
+    except (OSError, RuntimeError, ValueError, KeyError, AttributeError, TypeError, IndexError) as e:
+        # HDF5 and xarray report a damaged file in many ways (a truncated file, a bad header, a
+        # time unit xarray cannot decode, text that is not UTF-8): say plainly what it means.
+        raise RunFileError(f"{real}: cannot be read as caresim output (truncated or damaged?): "
+                           f"{type(e).__name__}: {e}"[:600]) from e
     n_done, n_all = int(done.sum()), int(done.size)
     if mask and "done" in ds:
         ds = mask_undone(ds, done, live_path=real if is_part else None)

@@ -12,6 +12,7 @@ root=$(cd "$src/../../.." && pwd)
 sed -i "s#\.\./\.\./\.\./models#$root/models#" "$tmp/scenario.yaml"
 scen=$tmp/scenario.yaml
 want_status=2
+extra=""
 case "$case" in
   malformed_yaml) printf 'replicates: [1, 2\n' >> "$scen"; want="scenario.yaml:[0-9]+: syntax: .*malformed YAML" ;;
   unknown_key)    sed -i 's/^replicates: 6/replicats: 6/' "$scen"; want="scenario.yaml:6: replicats: unknown key" ;;
@@ -31,20 +32,56 @@ case "$case" in
   bad_extends)    sed -i '1i extends: nowhere.yaml' "$scen"; want="scenario.yaml:1: extends: cannot open 'nowhere.yaml'" ;;
   extends_cycle)  sed -i '1i extends: scenario.yaml' "$scen"; want="scenario.yaml:1: extends: more than 8 files deep" ;;
   bad_adjust)     printf 'adjust:\n  lac_hazards: {home: -2}\n' >> "$scen"; want="scenario.yaml:[0-9]+: adjust.lac_hazards.home: must be >= 0" ;;
-  full_disk)      want_status=1; want="out.h5.part: cannot (write|flush|create|close)" ;;
+  nul_byte)       printf 'E06000099,X,North East,1\0,1,1,1,1,1,1,good,1,1,1,,\n' >> "$tmp/areas.csv"
+                  want="areas.csv:5: areas: NUL byte" ;;
+  dev_zero)       sed -i "s#^areas: .*#areas: /dev/zero#" "$scen"; want="/dev/zero:1: areas: not a regular file" ;;
+  fifo)           mkfifo "$tmp/pipe.csv"; sed -i "s#^areas: .*#areas: pipe.csv#" "$scen"
+                  want="pipe.csv:1: areas: not a regular file" ;;
+  folder)         mkdir "$tmp/dir.csv"; sed -i "s#^areas: .*#areas: dir.csv#" "$scen"
+                  want="dir.csv:1: areas: not a regular file" ;;
+  huge_adjust)    printf 'adjust:\n  entry_rates: 1e6\n' >> "$scen"
+                  want="scenario.yaml:[0-9]+: adjust.entry_rates: 1e\+06 is above the plausible maximum" ;;
+  huge_population) sed -i '2s/^\([^,]*,[^,]*,[^,]*\),[^,]*,/\1,1e308,/' "$tmp/areas.csv"
+                  want="areas.csv:2: pop_under_1: 1e\+308 is above the plausible maximum" ;;
+  huge_rate)      cp "$root/models/data/entry_rates.csv" "$tmp/er.csv"; sed -i '3s/^\([^,]*\),[^,]*,/\1,1e308,/' "$tmp/er.csv"
+                  sed -i "s#entry_rates: .*#entry_rates: er.csv#" "$scen"
+                  want="er.csv:3: rate_per_10000_per_year: 1e\+308 is above the plausible maximum" ;;
+  huge_trend)     printf 'from_date,multiplier\n2000-01-01,1e308\n' > "$tmp/tr.csv"
+                  sed -i "s#entry_trend: .*#entry_trend: tr.csv#" "$scen"
+                  want="tr.csv:2: multiplier: 1e\+308 is above the plausible maximum" ;;
+  huge_burn_in)   sed -i 's/^burn_in: .*/burn_in: 100000y/' "$scen"; want="scenario.yaml:8: burn_in: 100000y is longer than the plausible maximum" ;;
+  year_negative)  sed -i 's/^start_date: .*/start_date: -999-01-01/' "$scen"; want="scenario.yaml:3: start_date: expected a date" ;;
+  year_past_9999) sed -i 's/^start_date: .*/start_date: 9990-01-01/; s/^horizon: .*/horizon: 20y/' "$scen"
+                  want="scenario.yaml:3: start_date: .*within the years 0001-9999" ;;
+  seed_signed)    sed -i 's/^seed: .*/seed: " -7"/' "$scen"; want="scenario.yaml:7: seed: expected a non-negative integer" ;;
+  seed_plus)      sed -i 's/^seed: .*/seed: +3/' "$scen"; want="scenario.yaml:7: seed: expected a non-negative integer" ;;
+  hex_multiplier) printf 'adjust:\n  entry_rates: 0x10\n' >> "$scen"; want="scenario.yaml:[0-9]+: adjust.entry_rates: expected a number, got '0x10'" ;;
+  dup_hazard_col) cp "$root/models/data/home_hazards.csv" "$tmp/hh.csv"; sed -i '1s/^age_band,from_days,/age_band,from_days,from_days,/; 2,$s/^\([^,]*\),\([^,]*\),/\1,\2,\2,/' "$tmp/hh.csv"
+                  sed -i "s#home_hazards: .*#home_hazards: hh.csv#" "$scen"; want="hh.csv:1: from_days: column appears twice" ;;
+  second_doc)     printf -- '---\nseed: 3\n' >> "$scen"; want="scenario.yaml:[0-9]+: syntax: a second YAML document" ;;
+  extends_line)   mv "$scen" "$tmp/base.yaml"; printf 'replicats: 4\n' >> "$tmp/base.yaml"
+                  printf '# a variant\nextends: base.yaml\nseed: 9\n' > "$scen"
+                  want="base.yaml:[0-9]+: replicats: unknown key .*extended at .*scenario.yaml:2" ;;
+  deep_nesting)   { printf 'replicates: '; head -c 100000 /dev/zero | tr '\0' '['; echo; } >> "$scen"
+                  want="scenario.yaml:[0-9]+: syntax: .*nested more than 64 deep" ;;
+  too_big)        sed -i 's/^observe: .*/observe: 1d/; s/^horizon: .*/horizon: 100y/' "$scen"; extra="--max-memory 64M"
+                  want="scenario.yaml:5: observe: the run would need up to about .* more than the limit of 64.0 MiB" ;;
+  too_many_kids)  printf 'adjust:\n  entry_rates: 100\n' >> "$scen"; extra="--max-memory 16M -t 1"
+                  want="scenario.yaml:10: areas: the run would need up to about .* children tracked at once" ;;
+  full_disk)      want_status=1; want="out.h5.part: cannot (write|flush|create|close|reserve)" ;;
   *) echo "unknown case $case"; exit 2 ;;
 esac
 if [ "$case" = full_disk ]; then
   # A file-size limit makes writes fail with EFBIG, as a full disk fails with ENOSPC.
   (trap '' XFSZ; ulimit -f 40; exec "$caresim" run "$scen" -o "$tmp/out.h5" --quiet -r 50) 2> "$tmp/err"
 else
-  "$caresim" run "$scen" -o "$tmp/out.h5" --quiet 2> "$tmp/err"
+  "$caresim" run "$scen" -o "$tmp/out.h5" --quiet $extra 2> "$tmp/err"
 fi
 status=$?
 msg=$(cat "$tmp/err")
 echo "exit $status: $msg"
 [ "$status" = "$want_status" ] || { echo "FAIL: expected exit status $want_status"; exit 1; }
 grep -Eq "$want" "$tmp/err" || { echo "FAIL: message does not match /$want/"; exit 1; }
-grep -Eq '^[^ :]+(:[0-9]+)?: [A-Za-z_.]+: ' "$tmp/err" || grep -Eq '\.part: cannot' "$tmp/err" || { echo "FAIL: not file:line: key: message"; exit 1; }
+grep -Eq '^[^ :]+(:[0-9]+)?: [A-Za-z0-9_.]+: ' "$tmp/err" || grep -Eq '\.part: cannot' "$tmp/err" || { echo "FAIL: not file:line: key: message"; exit 1; }
 [ ! -e "$tmp/out.h5" ] && [ ! -e "$tmp/out.h5.part" ] || { echo "FAIL: output left behind"; ls -la "$tmp"; exit 1; }
 echo "ok: $case"

@@ -142,7 +142,7 @@ def test_open_run_masks_interrupted_run(tmp_path):
                 with h5py.File(part, "r", locking=False) as f:
                     if "done" in f and f["done"][...].sum() >= 3:
                         break
-            except (OSError, RuntimeError):
+            except (OSError, RuntimeError):   # h5py raises either for a half-written object
                 pass
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
