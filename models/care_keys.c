@@ -51,6 +51,10 @@ int care_keys_table(care_key *keys)
     n = add(keys, n, "tables.placement_shares", CARE_KEY_PATH, NULL, OFF(placement_shares_path));
     n = add(keys, n, "tables.placement_move_shares", CARE_KEY_PATH, "", OFF(placement_move_shares_path));
     n = add(keys, n, "tables.placement_costs", CARE_KEY_PATH, "", OFF(placement_costs_path));
+    n = add(keys, n, "tables.entry_ages", CARE_KEY_PATH, "", OFF(entry_ages_path));
+    n = add(keys, n, "tables.initial_stock_ages", CARE_KEY_PATH, "", OFF(initial_stock_ages_path));
+    n = add(keys, n, "tables.parameter_draws", CARE_KEY_PATH, "", OFF(parameter_draws_path));
+    n = add(keys, n, "tables.initial_placement_shares", CARE_KEY_PATH, "", OFF(initial_placement_shares_path));
     n = add(keys, n, "initial_stock", CARE_KEY_PATH_NONE, "none", OFF(initial_stock_path));
     n = add(keys, n, "output.deflate", CARE_KEY_INT, "1", OFF(deflate));
     keys[n - 1].hi = 9;

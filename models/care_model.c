@@ -7,13 +7,14 @@
 #include <gsl/gsl_randist.h>
 
 #include "../sim/rng.h"
+#include "care_calib.h"
 #include "care_config.h"
 #include "care_episodes.h"
 #include "care_hazard.h"
 #include "care_output.h"
 
 enum { EV_ARRIVAL, EV_CHILD, EV_OBS };
-enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3 };
+enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_PARAMS = 4 };
 #define INITIAL_SERIAL 0x80000000u   /* initial-stock children: serials from here, own stream kind */
 
 typedef struct care_child {
@@ -245,8 +246,11 @@ static void enter_lac(care_model *m, sim_ctx *ctx, care_child *k, double t, int 
     if (!moved)
         k->episodes++;
     k->pl_since = t;
+    const double *sh = m->cfg->placement_share[b];
+    if (tr == CARE_TR_NONE && m->cfg->has_initial_share)   /* initial stock: its own mix, by age today */
+        sh = m->cfg->initial_share[care_age_band_at(0.0 - k->birth)];
     k->placement = (uint8_t)(moved ? pick_placement(m->cfg->move_share[b], ctx, k->placement)
-                                   : pick_placement(m->cfg->placement_share[b], ctx, -1));
+                                   : pick_placement(sh, ctx, -1));
     log_open(m, k, t, tr == CARE_TR_NONE ? CARE_START_INITIAL : care_transition_start_code(tr));
 }
 
@@ -324,8 +328,13 @@ static int on_arrival(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_err
     double u = gsl_rng_uniform(ctx->rng) * as->cum[CARE_NAGE - 1];
     int b = 0;
     while (b + 1 < CARE_NAGE && u >= as->cum[b]) b++;   /* zero-weight bands are never chosen */
-    double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
-    k->birth = t - gsl_ran_flat(ctx->rng, lo, hi);
+    if (m->cfg->entry_ages.n[b]) {    /* the interval first: no extra draw without the table */
+        double u1 = gsl_rng_uniform(ctx->rng);
+        k->birth = t - care_calib_age(&m->cfg->entry_ages, b, 0.0, u1, gsl_rng_uniform(ctx->rng));
+    } else {
+        double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
+        k->birth = t - gsl_ran_flat(ctx->rng, lo, hi);
+    }
     k->sex = gsl_rng_uniform(ctx->rng) < m->cfg->male_share[b];
     enter(m, ctx, k, t, CARE_TR_ENTRY, 0);
     count_flow(m, t, k, CARE_TR_ENTRY);
@@ -405,16 +414,23 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     for (int tr = 0; tr < CARE_NTR; tr++)
         if (care_transitions[tr].flags & CARE_TF_LAZY)
             m->lazy[care_transitions[tr].from] = 1;
+    const double *de = NULL, *dx = NULL;
+    if (c->n_draws) {    /* this replicate's parameters: one draw, the same in every scenario */
+        sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_PARAMS << 56, 0, 0);
+        size_t d = (size_t)gsl_rng_uniform_int(ctx->rng, (unsigned long)c->n_draws);
+        de = c->draw_entry + d * CARE_NAGE;
+        dx = c->draw_exit + d * CARE_MAXK;
+    }
     for (size_t a = 0; a < m->A; a++) {
         area_state *as = &m->areas[a];
         const care_area *ar = &c->areas[a];
         double acc = 0;
         for (int b = 0; b < CARE_NAGE; b++)
-            as->cum[b] = (acc += ar->pop[b] * c->entry_rate[b]);
+            as->cum[b] = (acc += ar->pop[b] * c->entry_rate[b] * (de ? de[b] : 1.0));
         as->base_rate = acc * ar->entry_mult;
         for (int s = 0; s < CARE_NSTATE; s++)
             for (int k = 0; k < c->haz[s].n_k; k++)
-                as->mult[s][k] = care_hazard_mult(c, (int)a, s, k);
+                as->mult[s][k] = care_hazard_mult(c, (int)a, s, k) * (dx && s == CARE_ST_LAC ? dx[k] : 1.0);
     }
     int rc = SIM_OK;
     for (size_t i = 0; i < m->T && rc == SIM_OK; i++)
@@ -445,7 +461,13 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             k->area = (uint16_t)row->area;
             k->serial = serial++;
             child_stream(ctx, k);
-            double age = gsl_ran_flat(ctx->rng, fmax(lo, tb0), hi);
+            double age;
+            if (c->stock_ages.n[row->age]) {   /* single-year ages: an interval, then within it */
+                double u1 = gsl_rng_uniform(ctx->rng);
+                age = care_calib_age(&c->stock_ages, row->age, tb0, u1, gsl_rng_uniform(ctx->rng));
+            } else {
+                age = gsl_ran_flat(ctx->rng, fmax(lo, tb0), hi);
+            }
             double tic = gsl_ran_flat(ctx->rng, tb0, fmin(tb1, age));
             k->birth = -age;
             k->sex = gsl_rng_uniform(ctx->rng) < c->male_share[row->age];

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "care_keys.h"
+#include "care_calib.h"
 #include "care_tables.h"
 
 int care_scenario_obs_times(care_config *c, sim_err *err)
@@ -78,6 +79,17 @@ static int load_tables(care_config *c, sim_err *err)
         memcpy(c->move_share, c->placement_share, sizeof c->move_share);   /* default: as at entry */
     if (rc == SIM_OK && c->placement_costs_path) rc = care_tables_placement_costs(c, c->placement_costs_path, "tables.placement_costs", err);
     if (rc == SIM_OK && c->initial_stock_path) rc = care_tables_initial_stock(c, c->initial_stock_path, "initial_stock", err);
+    if (rc == SIM_OK && c->initial_placement_shares_path) {
+        rc = care_tables_placement_shares(c->initial_share, c->initial_placement_shares_path,
+                                          "tables.initial_placement_shares", err);
+        c->has_initial_share = rc == SIM_OK;
+    }
+    if (rc == SIM_OK && c->entry_ages_path)
+        rc = care_calib_age_cuts(&c->entry_ages, c->entry_ages_path, "tables.entry_ages", err);
+    if (rc == SIM_OK && c->initial_stock_ages_path)
+        rc = care_calib_age_cuts(&c->stock_ages, c->initial_stock_ages_path, "tables.initial_stock_ages", err);
+    if (rc == SIM_OK && c->parameter_draws_path)
+        rc = care_calib_draws(c, c->parameter_draws_path, "tables.parameter_draws", err);
     return rc;
 }
 

@@ -31,6 +31,12 @@ case "$case" in
   bad_extends)    sed -i '1i extends: nowhere.yaml' "$scen"; want="scenario.yaml:1: extends: cannot open 'nowhere.yaml'" ;;
   extends_cycle)  sed -i '1i extends: scenario.yaml' "$scen"; want="scenario.yaml:1: extends: more than 8 files deep" ;;
   bad_adjust)     printf 'adjust:\n  lac_hazards: {home: -2}\n' >> "$scen"; want="scenario.yaml:[0-9]+: adjust.lac_hazards.home: must be >= 0" ;;
+  bad_draws)      printf 'draw,entry_under_1,exit_nope\n0,1,1\n' > "$tmp/d.csv"
+                  sed -i "s#^tables:#tables:\n  parameter_draws: d.csv#" "$scen"
+                  want="d.csv:1: exit_nope: unknown column" ;;
+  bad_entry_ages) printf 'age_band,from_age_days,to_age_days,share\nunder_1,0,400,1\n' > "$tmp/e.csv"
+                  sed -i "s#^tables:#tables:\n  entry_ages: e.csv#" "$scen"
+                  want="e.csv:2: to_age_days: .*inside the age band" ;;
   full_disk)      want_status=1; want="out.h5.part: cannot (write|flush|create|close)" ;;
   *) echo "unknown case $case"; exit 2 ;;
 esac
