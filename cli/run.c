@@ -13,6 +13,7 @@
 #include "../models/care_scenario.h"
 #include "../models/care_summary.h"
 #include "../sim/driver.h"
+#include "../sim/par.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -42,7 +43,12 @@ static const char usage[] =
     "\n"
     "Progress goes to stderr; the summary (output path, children in care, entries and exits per\n"
     "period, averaged over replicates) to stdout. SIGINT/SIGTERM stop the run cleanly, keeping\n"
-    "finished replicates in OUTPUT.part; --resume finishes it later.\n";
+    "finished replicates in OUTPUT.part; --resume finishes it later, also after SIGKILL (a job's\n"
+    "time limit): tasks marked done are kept, a half-written one is run again.\n"
+    "\n"
+    "Built with MPI (CARESIM_WITH_MPI), the same command runs under mpirun or srun: the ranks\n"
+    "share the tasks, each on its own threads, and write one file together; rank 0 reports\n"
+    "progress and the summary. Results do not depend on the number of ranks (docs/hpc.md).\n";
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
@@ -164,6 +170,19 @@ static int make_parent(const char *path)
     return mkdir(dir, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Each rank summed its own tasks: rank 0 prints the sums over all ranks. */
+static void sum_ranks(care_summary *sm)
+{
+    uint64_t *n = malloc(sm->n_scen * sizeof *n);   /* a sweep may hold many scenarios */
+    for (size_t s = 0; n && s < sm->n_scen; s++) n[s] = sm->n_rep[s];
+    if (n) sim_par_sum_u64(n, sm->n_scen);
+    for (size_t s = 0; n && s < sm->n_scen; s++) sm->n_rep[s] = (size_t)n[s];
+    free(n);
+    sim_par_sum_f64(sm->lac, sm->n_scen * sm->T);
+    sim_par_sum_f64(sm->starts, sm->n_scen * sm->T);
+    sim_par_sum_f64(sm->exits, sm->n_scen * sm->T);
+}
+
 /* --resume: reopens OUTPUT.part, marks its finished tasks to skip and feeds them to the summary,
  * so the summary printed at the end covers every task. */
 static int resume(const char *path, const care_output *lay, care_summary *sm, unsigned char *skip, size_t n_tasks,
@@ -176,27 +195,29 @@ static int resume(const char *path, const care_output *lay, care_summary *sm, un
             rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
     size_t done = 0;
     for (size_t i = 0; i < n_tasks && rc == SIM_OK; i++)
-        if (skip[i]) {
-            rc = sim_out_read_task(*out, i / n_rep, i % n_rep, bufs, err);
-            if (rc == SIM_OK) care_summary_add(sm, i / n_rep, (const void *const *)bufs);
+        if (skip[i]) {   /* rank 0 alone adds them to the summary, which is summed over ranks */
+            if (sim_par_rank() == 0) rc = sim_out_read_task(*out, i / n_rep, i % n_rep, bufs, err);
+            if (rc == SIM_OK && sim_par_rank() == 0) care_summary_add(sm, i / n_rep, (const void *const *)bufs);
             done++;
         }
+    if (*out) rc = sim_par_agree((uint64_t)sim_par_rank(), err);
     for (int v = 0; v < CARE_NVAR; v++)
         free(bufs[v]);
-    if (rc == SIM_OK)
+    if (rc == SIM_OK && sim_par_rank() == 0)
         fprintf(stderr, "caresim: resuming %s.part: %zu of %zu tasks already complete\n", path, done, n_tasks);
-    else if (*out) {
-        sim_out_close_partial(*out);   /* keep what was computed */
+    else if (rc != SIM_OK && *out) {
+        sim_out_close(*out, SIM_OUT_KEEP, err);   /* keep what was computed */
         *out = NULL;
     }
     return rc;
 }
 
-static int simulate(const run_opts *o, care_config **cfgs, const char *path, const char *command_line, sim_err *err)
+static int simulate(const run_opts *o, care_config **cfgs, size_t n_scen, const char *path, const char *command_line,
+                    sim_err *err)
 {
     care_config *c = cfgs[0];
-    size_t n_scen = (size_t)o->n_scen;
-    double horizons[MAX_SCENARIOS];
+    double *horizons = malloc(n_scen * sizeof *horizons);
+    if (!horizons) return sim_err_set(err, SIM_ENOMEM, "out of memory");
     for (size_t s = 0; s < n_scen; s++)
         horizons[s] = cfgs[s]->horizon;
     char created[32];
@@ -207,8 +228,8 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
     sim_out *out = NULL;
     int rc = care_output_init(&lay, (const care_config *const *)cfgs, (int)n_scen, command_line, CARESIM_VERSION,
                               created, err);
-    if (rc != SIM_OK) return rc;
-    if ((rc = care_summary_init(&sm, n_scen, c, err)) != SIM_OK) { care_output_free(&lay); return rc; }
+    if (rc != SIM_OK) { free(horizons); return rc; }
+    if ((rc = care_summary_init(&sm, n_scen, c, err)) != SIM_OK) { care_output_free(&lay); free(horizons); return rc; }
     size_t n_tasks = n_scen * c->replicates;
     unsigned char *skip = calloc(n_tasks, 1);
     /* handlers before the output exists: a signal while the file is being laid out (a background
@@ -228,17 +249,20 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
         if (rc == SIM_ECANCEL) {
             size_t before = 0;
             for (size_t i = 0; skip && i < n_tasks; i++) before += skip[i];
-            fprintf(stderr, "caresim: interrupted; %zu of %zu tasks (scenario x replicate) are complete in %s "
-                    "(finish them with --resume)\n", before + st.tasks_done, n_tasks, sim_out_part_path(out));
-            sim_out_close_partial(out);
+            if (sim_par_rank() == 0)
+                fprintf(stderr, "caresim: interrupted; %zu of %zu tasks (scenario x replicate) are complete in %s "
+                        "(finish them with --resume)\n", before + st.tasks_done, n_tasks, sim_out_part_path(out));
+            sim_out_close(out, SIM_OUT_KEEP, err);
         } else if (rc != SIM_OK) {
-            sim_out_abort(out);
+            sim_out_close(out, SIM_OUT_DISCARD, err);
         } else {
-            rc = sim_out_close(out, err);
-            if (rc == SIM_OK && !o->quiet) print_summary(cfgs, n_scen, &sm, path, &st);
+            sum_ranks(&sm);
+            rc = sim_out_close(out, SIM_OUT_PUBLISH, err);
+            if (rc == SIM_OK && !o->quiet && sim_par_rank() == 0) print_summary(cfgs, n_scen, &sm, path, &st);
         }
     }
     free(skip);
+    free(horizons);
     care_summary_free(&sm);
     care_output_free(&lay);
     return rc;
@@ -246,11 +270,27 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
 
 /* Loads every scenario, applies the command line's overrides, and checks that they can share
  * one run: unique names, and the same seed and replicates unless the command line sets them. */
-static int load_all(const run_opts *o, care_config **cfgs, sim_err *err)
+static int load_all(const run_opts *o, care_config ***out, int *n_out, sim_err *err)
 {
-    for (int s = 0; s < o->n_scen; s++) {
-        int rc = care_scenario_load(&cfgs[s], o->scenarios[s], err);
+    care_config **cfgs = NULL;
+    int n = 0;
+    for (int f = 0; f < o->n_scen; f++) {   /* a file with a sweep: block gives many scenarios */
+        care_config **got;
+        int n_got, rc = care_scenario_expand(&got, &n_got, o->scenarios[f], err);
         if (rc != SIM_OK) return rc;
+        care_config **grown = realloc(cfgs, (size_t)(n + n_got) * sizeof *grown);
+        if (!grown) {
+            for (int i = 0; i < n_got; i++) care_config_free(got[i]);
+            free(got);
+            return sim_err_set(err, SIM_ENOMEM, "out of memory");
+        }
+        cfgs = *out = grown;
+        memcpy(cfgs + n, got, (size_t)n_got * sizeof *got);
+        free(got);
+        n = *n_out = n + n_got;
+    }
+    for (int s = 0; s < n; s++) {
+        int rc;
         care_config *c = cfgs[s];
         if (o->replicates > 0) c->replicates = (uint32_t)o->replicates;
         if (o->seed >= 0) c->seed = (uint64_t)o->seed;
@@ -265,8 +305,11 @@ static int load_all(const run_opts *o, care_config **cfgs, sim_err *err)
                                    "them (set --seed and --replicates to run them together)", c->path, cfgs[q]->path);
         }
         if ((rc = care_scenario_resolve(c, err)) != SIM_OK) return rc;
+        if (c->episodes && sim_par_enabled())   /* tables are written by one process (docs/hpc.md) */
+            return sim_err_set(err, SIM_EINVAL, "%s: output.episodes: the episode log needs the serial build "
+                               "(this one runs MPI ranks)", c->path);
     }
-    return SIM_OK;
+    return care_scenario_link(cfgs, n, err);
 }
 
 int cli_run(int argc, char **argv, const char *command_line)
@@ -275,8 +318,15 @@ int cli_run(int argc, char **argv, const char *command_line)
     int prc = parse(argc, argv, &o);
     if (prc) return prc == 1 ? 0 : 2;
     sim_err err = {0};
-    care_config *cfgs[MAX_SCENARIOS] = {0};
-    load_all(&o, cfgs, &err);
+    if (sim_par_init(&err) != SIM_OK) {
+        fprintf(stderr, "caresim run: %s\n", err.msg);
+        return cli_exit_status(&err);
+    }
+    if (sim_par_rank() != 0 && !freopen("/dev/null", "w", stdout))   /* rank 0 speaks for all */
+        return 1;
+    care_config **cfgs = NULL;
+    int n_cfg = 0;
+    load_all(&o, &cfgs, &n_cfg, &err);
     char path[4096];
     if (err.code == SIM_OK) {
         if (o.output) snprintf(path, sizeof path, "%s", o.output);
@@ -288,10 +338,12 @@ int cli_run(int argc, char **argv, const char *command_line)
         sim_err_set(&err, SIM_EINVAL, o.resume ? "%s: output exists and is complete: nothing to resume"
                                                : "%s: output exists; use --force to overwrite or -o to choose another file", path);
     if (err.code == SIM_OK)
-        simulate(&o, cfgs, path, command_line, &err);
-    if (err.code != SIM_OK && err.code != SIM_ECANCEL)   /* an interruption was reported above */
+        simulate(&o, cfgs, (size_t)n_cfg, path, command_line, &err);
+    if (err.code != SIM_OK && err.code != SIM_ECANCEL && sim_par_rank() == 0)   /* reported above if interrupted */
         fprintf(stderr, "%s\n", err.msg);
-    for (int s = 0; s < o.n_scen; s++)
+    for (int s = 0; s < n_cfg; s++)
         care_config_free(cfgs[s]);
+    free(cfgs);
+    sim_par_finalize();
     return cli_exit_status(&err);
 }
