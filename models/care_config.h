@@ -24,6 +24,7 @@ enum { CARE_PL_FOSTER, CARE_PL_KINSHIP, CARE_PL_RESIDENTIAL, CARE_PL_WITH_PARENT
 extern const char *const care_placement_names[CARE_NPLACE];
 
 #define CARE_MAXTB 16        /* time-in-state bands per hazard table */
+#define CARE_MAXCUT 8        /* age intervals within one age band (tables.entry_ages) */
 
 typedef struct care_hazard_table {
     int n_tb;                            /* time-in-state bands */
@@ -39,6 +40,12 @@ typedef struct care_area {
     double entry_mult, exit_mult;
     double cla[3];                       /* children in care 31 March 2015-2017, NaN if absent */
 } care_area;
+
+typedef struct care_age_cuts {         /* intervals of age within each age band, with shares */
+    int n[CARE_NAGE];                    /* 0: ages uniform within the band */
+    double lo[CARE_NAGE][CARE_MAXCUT], hi[CARE_NAGE][CARE_MAXCUT];   /* days */
+    double cum[CARE_NAGE][CARE_MAXCUT];  /* cumulative shares */
+} care_age_cuts;
 
 typedef struct care_stock_row {          /* initial stock: count children in a state */
     int state, area, age, tb;                /* tb: band of lac_hazards (lac) or home_hazards (home) */
@@ -83,6 +90,15 @@ typedef struct care_config {
     double cost_per_day[CARE_NPLACE];    /* pounds */
     size_t n_stock;
     care_stock_row *stock;
+    char *entry_ages_path, *parameter_draws_path, *initial_placement_shares_path;
+    int has_initial_share;               /* 1: the initial stock's placements have their own shares */
+    double initial_share[CARE_NAGE][CARE_NPLACE];   /* by age band on the start date */
+    care_age_cuts entry_ages;            /* tables.entry_ages (n = 0: uniform within the band) */
+    care_age_cuts stock_ages;            /* tables.initial_stock_ages, for the initial stock */
+    char *initial_stock_ages_path;
+    int n_draws;                         /* 0: no parameter uncertainty drawn */
+    double *draw_entry;                  /* [n_draws][CARE_NAGE] multipliers on entry rates */
+    double *draw_exit;                   /* [n_draws][CARE_MAXK] multipliers on lac_hazards columns */
     int deflate;                         /* output compression level 0-9 */
     int episodes;                        /* 1: write the episode log (output.episodes) */
     double adjust_entry;                 /* scenario-level multipliers (adjust:), applied on load */

@@ -77,6 +77,10 @@ int care_keys_table(care_key *keys)
     keys[n - 1].hi = CARE_MAXSTOCKFILES;
     n = add(keys, n, "rereferral_window", CARE_KEY_SPAN, "1y", OFF(rereferral_window_span));
     keys[n - 1].lo = 1;
+    n = add(keys, n, "tables.entry_ages", CARE_KEY_PATH, "", OFF(entry_ages_path));
+    n = add(keys, n, "tables.initial_stock_ages", CARE_KEY_PATH, "", OFF(initial_stock_ages_path));
+    n = add(keys, n, "tables.parameter_draws", CARE_KEY_PATH, "", OFF(parameter_draws_path));
+    n = add(keys, n, "tables.initial_placement_shares", CARE_KEY_PATH, "", OFF(initial_placement_shares_path));
     n = add(keys, n, "output.deflate", CARE_KEY_INT, "1", OFF(deflate));
     keys[n - 1].hi = 9;
     n = add(keys, n, "output.episodes", CARE_KEY_BOOL, "false", OFF(episodes));

@@ -7,6 +7,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "../sim/rng.h"
+#include "care_calib.h"
 #include "care_config.h"
 #include "care_episodes.h"
 #include "care_hazard.h"
@@ -254,8 +255,11 @@ static void enter_lac(care_model *m, sim_ctx *ctx, care_child *k, double t, int 
     if (!moved)
         k->episodes++;
     k->pl_since = t;
+    const double *sh = m->cfg->placement_share[b];
+    if (tr == CARE_TR_NONE && m->cfg->has_initial_share)   /* initial stock: its own mix, by age today */
+        sh = m->cfg->initial_share[care_age_band_at(0.0 - k->birth)];
     k->placement = (uint8_t)(moved ? pick_placement(m->cfg->move_share[b], ctx, k->placement)
-                                   : pick_placement(m->cfg->placement_share[b], ctx, -1));
+                                   : pick_placement(sh, ctx, -1));
     log_open(m, k, t, tr == CARE_TR_NONE ? CARE_START_INITIAL : care_transition_start_code(tr));
 }
 
@@ -364,8 +368,13 @@ static int arrive(care_model *m, sim_ctx *ctx, int p, uint32_t a, int b, double 
     k->serial = p == PROC_ENTRY ? as->next_serial++ : REFERRED_SERIAL | as->next_referred++;
     care_model_child_stream(ctx, k);
     if (b < 0) b = age_band_of(&as->proc[p], gsl_rng_uniform(ctx->rng));
-    double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
-    k->birth = t - gsl_ran_flat(ctx->rng, lo, hi);
+    if (p == PROC_ENTRY && m->cfg->entry_ages.n[b]) {   /* the interval first: no extra draw without the table */
+        double u1 = gsl_rng_uniform(ctx->rng);
+        k->birth = t - care_calib_age(&m->cfg->entry_ages, b, 0.0, u1, gsl_rng_uniform(ctx->rng));
+    } else {
+        double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
+        k->birth = t - gsl_ran_flat(ctx->rng, lo, hi);
+    }
     k->sex = gsl_rng_uniform(ctx->rng) < m->cfg->male_share[b];
     int rc = SIM_OK;
     if (p == PROC_ENTRY && m->entry_max) {   /* a programme may prevent this entry: decided on its own stream */
@@ -496,6 +505,13 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     for (int tr = 0; tr < CARE_NTR; tr++)
         if (care_transitions[tr].flags & CARE_TF_LAZY)
             m->lazy[care_transitions[tr].from] = 1;
+    const double *de = NULL, *dx = NULL;
+    if (c->n_draws) {    /* this replicate's parameters: one draw, the same in every scenario */
+        sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_PARAMS << 56, 0, 0);
+        size_t d = (size_t)gsl_rng_uniform_int(ctx->rng, (unsigned long)c->n_draws);
+        de = c->draw_entry + d * CARE_NAGE;
+        dx = c->draw_exit + d * CARE_MAXK;
+    }
     for (size_t a = 0; a < m->A; a++) {
         area_state *as = &m->areas[a];
         const care_area *ar = &c->areas[a];
@@ -503,12 +519,12 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
             const double *rate = p == PROC_ENTRY ? c->entry_rate : c->referral_rate;
             double acc = 0;
             for (int b = 0; b < CARE_NAGE; b++)
-                as->proc[p].cum[b] = (acc += ar->pop[b] * rate[b]);
+                as->proc[p].cum[b] = (acc += ar->pop[b] * rate[b] * (p == PROC_ENTRY && de ? de[b] : 1.0));
             as->proc[p].base_rate = acc * ar->entry_mult;
         }
         for (int s = 0; s < CARE_NSTATE; s++)
             for (int k = 0; k < c->haz[s].n_k; k++)
-                as->mult[s][k] = care_hazard_mult(c, (int)a, s, k);
+                as->mult[s][k] = care_hazard_mult(c, (int)a, s, k) * (dx && s == CARE_ST_LAC ? dx[k] : 1.0);
     }
     int rc = SIM_OK;
     for (size_t i = 0; i < m->T && rc == SIM_OK; i++)
@@ -541,7 +557,13 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             k->area = (uint16_t)row->area;
             k->serial = serial++;
             care_model_child_stream(ctx, k);
-            double age = gsl_ran_flat(ctx->rng, fmax(lo, tb0), hi);
+            double age;
+            if (c->stock_ages.n[row->age]) {   /* single-year ages: an interval, then within it */
+                double u1 = gsl_rng_uniform(ctx->rng);
+                age = care_calib_age(&c->stock_ages, row->age, tb0, u1, gsl_rng_uniform(ctx->rng));
+            } else {
+                age = gsl_ran_flat(ctx->rng, fmax(lo, tb0), hi);
+            }
             double tic = gsl_ran_flat(ctx->rng, tb0, fmin(tb1, age));
             k->birth = -age;
             k->sex = gsl_rng_uniform(ctx->rng) < c->male_share[row->age];

@@ -16,7 +16,12 @@
 /* Event kinds. A child's event whose time is not the child's next_at was superseded by a
  * redraw (a programme changed the child's hazards) and is ignored. */
 enum { EV_ARRIVAL, EV_CHILD, EV_OBS, EV_PROG, EV_REFERRAL };
-enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_REFERRAL = 4, STREAM_REFERRED = 5 };
+/* Stream kinds (the top byte of a stream's key): 1-3 the model's own, 4 programme effects
+ * (care_effect.c), 5 sweeps (care_sweep.c), 6 entry thinning (care_mprog.c), 7 fitted-parameter
+ * draws (care_calib.c), 8-9 referrals. Each kind is used by one purpose only, so no two purposes
+ * ever share a stream. */
+enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_PARAMS = 7,
+       STREAM_REFERRAL = 8, STREAM_REFERRED = 9 };
 #define INITIAL_SERIAL 0x80000000u   /* initial-stock children: serials from here, own stream kind */
 #define REFERRED_SERIAL 0x40000000u  /* children who came by referral: their own serials and streams */
 

@@ -52,6 +52,12 @@ void care_config_free(care_config *c)
     free(c->trend_from);
     free(c->trend_mult);
     free(c->stock);
+    free(c->entry_ages_path);
+    free(c->parameter_draws_path);
+    free(c->initial_placement_shares_path);
+    free(c->initial_stock_ages_path);
+    free(c->draw_entry);
+    free(c->draw_exit);
     free(c->resolved_yaml);
     free(c);
 }

@@ -11,6 +11,7 @@
 #include "care_bounds.h"
 #include "care_estimate.h"
 #include "care_keys.h"
+#include "care_calib.h"
 #include "care_prog.h"
 #include "care_tables.h"
 
@@ -84,6 +85,17 @@ static int load_tables(care_config *c, sim_err *err)
     if (rc == SIM_OK && c->referral_rates_path) rc = care_tables_referral_rates(c, c->referral_rates_path, "tables.referral_rates", err);
     for (int i = 0; i < c->n_initial_stock && rc == SIM_OK; i++)
         rc = care_tables_initial_stock(c, c->initial_stock_paths[i], "initial_stock", err);
+    if (rc == SIM_OK && c->initial_placement_shares_path) {
+        rc = care_tables_placement_shares(c->initial_share, c->initial_placement_shares_path,
+                                          "tables.initial_placement_shares", err);
+        c->has_initial_share = rc == SIM_OK;
+    }
+    if (rc == SIM_OK && c->entry_ages_path)
+        rc = care_calib_age_cuts(&c->entry_ages, c->entry_ages_path, "tables.entry_ages", err);
+    if (rc == SIM_OK && c->initial_stock_ages_path)
+        rc = care_calib_age_cuts(&c->stock_ages, c->initial_stock_ages_path, "tables.initial_stock_ages", err);
+    if (rc == SIM_OK && c->parameter_draws_path)
+        rc = care_calib_draws(c, c->parameter_draws_path, "tables.parameter_draws", err);
     return rc;
 }
 

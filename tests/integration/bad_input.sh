@@ -69,6 +69,12 @@ case "$case" in
   too_many_kids)  printf 'adjust:\n  entry_rates: 100\n' >> "$scen"; extra="--max-memory 16M -t 1"
                   want="scenario.yaml:10: areas: the run would need up to about .* children tracked at once" ;;
   full_disk)      want_status=1; want="out.h5.part: cannot (write|flush|create|close|reserve)" ;;
+  bad_draws)      printf 'draw,entry_under_1,exit_nope\n0,1,1\n' > "$tmp/d.csv"
+                  sed -i "s#^tables:#tables:\n  parameter_draws: d.csv#" "$scen"
+                  want="d.csv:1: exit_nope: unknown column" ;;
+  bad_entry_ages) printf 'age_band,from_age_days,to_age_days,share\nunder_1,0,400,1\n' > "$tmp/e.csv"
+                  sed -i "s#^tables:#tables:\n  entry_ages: e.csv#" "$scen"
+                  want="e.csv:2: to_age_days: .*inside the age band" ;;
   *) echo "unknown case $case"; exit 2 ;;
 esac
 if [ "$case" = full_disk ]; then

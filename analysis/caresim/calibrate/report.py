@@ -4,6 +4,7 @@ value with a 90% band that holds both parameter uncertainty (draws from the fitt
 covariance) and chance (Poisson variation of counts of this size)."""
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +64,34 @@ def draw_multipliers(f, s, draws: np.ndarray) -> list:
     return rows
 
 
+def accepted_draws(f, s, rng, n: int, max_mult: float) -> tuple:
+    """n draws from the Laplace approximation N(theta, cov), keeping only those whose entry and
+    exit multipliers in the last fitted year all lie within [1/max_mult, max_mult]. Weakly
+    identified parameters (a hazard the data barely see) have log-scale spreads of several
+    units, where the linear approximation behind the covariance is not credible and draws would
+    multiply a rate a hundredfold; the truncation keeps the draws where it is. Returns the
+    draws and the accepted share of candidates."""
+    out, tried = [], 0
+    while len(out) < n and tried < 200 * n:
+        cand = rng.multivariate_normal(f.theta, f.cov, size=n, method="eigh")
+        tried += n
+        for th, row in zip(cand, draw_multipliers(f, s, cand)):
+            m = np.array([float(v) for v in row[1:]])
+            if np.all((m <= max_mult) & (m >= 1.0 / max_mult)) and len(out) < n:
+                out.append(th)
+    return np.array(out), len(out) / tried
+
+
+def write_summary(cal: Path, f17, f14, accepted: float, max_mult: float) -> Path:
+    rows = [["fit_2017_chi2", f"{f17.chi2:.2f}", "sum of squared standardised residuals, 2010-2017"],
+            ["fit_2017_published_numbers", len(f17.obs), "published numbers fitted"],
+            ["fit_2017_inflation", f"{f17.inflation:.3f}", "chi2 / degrees of freedom (covariance inflation)"],
+            ["fit_2014_chi2", f"{f14.chi2:.2f}", "back-test fit, 2010-2014"],
+            ["draws_accepted_share", f"{accepted:.4f}",
+             f"share of Laplace draws with every 2017 multiplier within [1/{max_mult:g}, {max_mult:g}]"]]
+    return tables._write(cal / "fit_summary.csv", ["quantity", "value", "note"], rows)
+
+
 def write_tables(cal: Path, t, f, s, draws, bnd, forecasts, errs, years) -> list:
     src = tables.fit_source(f.last_fit)
     mu, sd = params.prior()
@@ -103,6 +132,7 @@ def write_tables(cal: Path, t, f, s, draws, bnd, forecasts, errs, years) -> list
                                 for y, v in sorted(f.uasc_entries.items())]))
     paths.append(_entry_ages(cal, f))
     paths.append(_stock_ages(cal, s, f.last_fit))
+    paths.append(write_stock_ages(cal, paths[-1]))
     return paths
 
 
@@ -187,13 +217,19 @@ def figures(out: Path, t, s, bnd, forecasts, years) -> list:
     return paths
 
 
-def write_projection(cal: Path, s, last: int) -> Path:
-    """The expected values of the baseline's projection (rates held at the last fitted year),
-    to check the simulator against."""
+
+def write_stock_ages(cal: Path, stock_ages: Path) -> Path:
+    """tables.initial_stock_ages for the simulator: single years of age within each age band,
+    with the fitted model's shares of the last 31 March's stock (from stock_ages_2017.csv)."""
+    by_year = {}
+    for r in csv.DictReader(open(stock_ages)):
+        by_year[int(r["age_years"])] = by_year.get(int(r["age_years"]), 0.0) + float(r["expected"])
     rows = []
-    for y in s.years:
-        if y >= last:
-            rows.append([y, f"{s.at('stock', y):.1f}", f"{s.at('starts', y):.1f}",
-                         f"{s.at('ceased', y):.1f}"] + [f"{v:.1f}" for v in s.at("stock_age", y)])
-    return tables._write(cal / "projection.csv", ["year", "stock", "starts", "ceased"] +
-                         [f"stock_{a}" for a in tables.AGES], rows)
+    for b, a in enumerate(tables.AGES):
+        lo, hi = tables.AGE_YEARS[b]
+        tot = sum(by_year[y] for y in range(lo, hi))
+        for y in range(lo, hi):
+            rows.append([a, f"{y * 365.25:.2f}", f"{(y + 1) * 365.25:.2f}", f"{by_year[y] / tot:.5f}",
+                         "stock_ages_2017.csv (fitted model on the last 31 March)"])
+    return tables._write(cal / "initial_stock_ages.csv", ["age_band", "from_age_days", "to_age_days",
+                                                         "share", "source"], rows)

@@ -11,10 +11,10 @@ from . import backtest, data, fit, model, params, report, tables
 
 DRAWS = 200
 BAND_DRAWS = 100
+MAX_MULT = 2.0        # draws whose 2017 multipliers leave [1/2, 2] are rejected (docs/calibration.md)
 SEED = 20170331
 LAST_FIT = 2017
 BACKTEST_LAST = 2014
-PROJECT_TO = 2030
 
 
 def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print) -> list:
@@ -37,17 +37,17 @@ def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print)
         forecasts[f"naive_{kind}"] = backtest.naive(t14, BACKTEST_LAST, years, kind)
     errs = backtest.errors(t, forecasts, years)
     rng = np.random.default_rng(SEED)
-    draws = rng.multivariate_normal(f17.theta, f17.cov, size=DRAWS, method="eigh")
+    draws, accepted = report.accepted_draws(f17, s17, rng, DRAWS, MAX_MULT)
+    log(f"  parameter draws: {accepted:.1%} of candidates within multipliers [1/{MAX_MULT:g}, {MAX_MULT:g}]")
     las, mult = tables.area_multipliers(data_dir, t)
     paths = [tables.entry_rates(out, f17, s17, las), tables.entry_trend(out, f17),
              tables.lac_hazards(out, f17),
              tables.areas_table(out, las, mult), tables.initial_stock(out, s17, las, LAST_FIT),
-             tables.placement_costs(out)]
+             tables.placement_costs(out), tables.initial_placement_shares(out, t)]
     cal = out / "calibration"
     bands = report.bands(t, f17, draws[:BAND_DRAWS], rng)
     paths += report.write_tables(cal, t, f17, s17, draws, bands, forecasts, errs, years)
-    proj = model.series(f17.theta, t, f17.uasc_entries, LAST_FIT, PROJECT_TO, "held")
-    paths.append(report.write_projection(cal, proj, LAST_FIT))
+    paths.append(report.write_summary(cal, f17, f14, accepted, MAX_MULT))
     if figures is not None:
         paths += report.figures(Path(figures), t, s17, bands, forecasts, years)
     for name, e in errs.items():

@@ -160,3 +160,41 @@ def area_multipliers(data: Path, t) -> tuple:
 
 def fmt(x: float) -> str:
     return f"{x:.6g}" if math.isfinite(x) else ""
+
+
+# Published placement groups on 31 March 2017 (placements.csv) -> groups of the model's
+# placements. Kinship foster care is inside DfE's foster count; placed for adoption and "other
+# placements" are counted as foster, as at entry.
+PLACEMENT_GROUPS = {
+    ("foster", "kinship"): ("foster", "placed_for_adoption", "other"),
+    ("residential",): ("secure_childrens_homes_semi_independent", "other_residential", "residential_school"),
+    ("placed_with_parents",): ("placed_with_parents",),
+    ("independent",): ("independent_living",),
+}
+PLACEMENTS = ("foster", "kinship", "residential", "placed_with_parents", "independent")
+SEED_SHARES = Path(__file__).resolve().parents[3] / "models" / "data" / "placement_shares.csv"
+
+
+def initial_placement_shares(out: Path, t) -> Path:
+    """Placement shares of the 31 March 2017 stock by age band: the age pattern of the entry
+    shares (placement_shares.csv) raked (iterative proportional fitting) to the published 2017
+    stock by age band and the published 2017 placements, so the initial mix is 2017's."""
+    seed = np.zeros((5, 5))
+    for r in csv.DictReader(open(SEED_SHARES)):
+        seed[AGES.index(r["age_band"])] = [float(r[p]) for p in PLACEMENTS]
+    rows_t = np.array(t.stock_age[2017], float)
+    pub = t.placements_2017
+    groups = [([PLACEMENTS.index(p) for p in g], sum(pub[k] for k in src)) for g, src in PLACEMENT_GROUPS.items()]
+    total = sum(v for _, v in groups)
+    x = seed * rows_t[:, None]
+    for _ in range(500):
+        for cols, v in groups:
+            x[:, cols] *= v / total * rows_t.sum() / x[:, cols].sum()
+        x *= (rows_t / x.sum(axis=1))[:, None]
+    shares = x / x.sum(axis=1, keepdims=True)
+    src = ("placements.csv 2017 (SFR 50/2017: foster incl. placed for adoption, children's homes and "
+           "other residential, placed with parents, living independently) and cla_by_age.csv 2017, "
+           "raked from the age pattern of placement_shares.csv (python3 -m caresim calibrate)")
+    rows = [[a] + [f"{v:.5f}" for v in sh] + [src, "kinship within foster as in placement_shares.csv"]
+            for a, sh in zip(AGES, shares)]
+    return _write(out / "initial_placement_shares.csv", ["age_band"] + list(PLACEMENTS) + ["source", "note"], rows)

@@ -1,0 +1,128 @@
+"""The two tables the calibration writes for the simulator: tables.entry_ages (where in its age
+band an entrant's age falls) and tables.parameter_draws (one draw of the fitted parameters per
+replicate). Small scenario (tests/data/small), fixed seeds.
+
+- entry ages: every entrant's age must lie in an interval the table allows: an exact property,
+  no tolerance;
+- draws: with two draws, entry multipliers 1 and 3, each replicate's entries over the run are
+  Poisson around lambda or 3 lambda (lambda estimated from the replicates nearer it); each must lie
+  within 5 Poisson standard deviations of one of them (false alarm under 1e-5 per replicate),
+  and with 40 replicates both draws must occur (all in one: probability 2^-39).
+"""
+import os
+import subprocess
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+CARESIM = os.environ.get("CARESIM_BIN", str(ROOT / "build" / "caresim"))
+SMALL = ROOT / "tests" / "data" / "small"
+YEAR = 365.25
+
+
+def scenario(tmp: Path, extra: str) -> Path:
+    text = (SMALL / "scenario.yaml").read_text().replace("../../../models", str(ROOT / "models"))
+    (tmp / "areas.csv").write_text((SMALL / "areas.csv").read_text())
+    text = text.replace("areas: areas.csv", f"areas: {tmp / 'areas.csv'}")
+    (tmp / "s.yaml").write_text(text)
+    path = tmp / "v.yaml"
+    path.write_text(f"extends: {tmp / 's.yaml'}\nname: small\n" + extra)
+    return path
+
+
+def run(path: Path, out: Path, *args):
+    r = subprocess.run([CARESIM, "run", str(path), "-o", str(out), "-q", "--force", *args],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+
+
+def test_entry_ages_follow_the_table(tmp_path):
+    (tmp_path / "ages.csv").write_text(
+        "age_band,from_age_days,to_age_days,share\n"
+        "under_1,0,30.4375,0.8\nunder_1,182.625,365.25,0.2\n"
+        "10_15,5478.75,5844,1\n")
+    path = scenario(tmp_path, f"tables:\n  entry_ages: {tmp_path / 'ages.csv'}\noutput:\n  episodes: true\n")
+    out = tmp_path / "o.h5"
+    run(path, out, "-r", "2")
+    with h5py.File(out) as f:
+        ages = []
+        for g in f["episodes"].values():
+            labels = g["reason_started"].attrs["labels"].split(",")
+            first = g["reason_started"][:] == labels.index("entry")
+            ages.append((g["start"][:] - g["birth"][:])[first])
+        age = np.concatenate(ages)
+    under1 = age[age < YEAR]
+    teen = age[(age >= 10 * YEAR) & (age < 16 * YEAR)]
+    assert len(under1) > 100 and len(teen) > 100
+    assert np.all((under1 < 30.4375) | (under1 >= 182.625))
+    assert np.all(teen >= 15 * YEAR)
+    # the bands without intervals keep uniform ages: 1-4 entrants reach both ends of the band
+    mid = age[(age >= YEAR) & (age < 5 * YEAR)]
+    assert mid.min() < 1.5 * YEAR and mid.max() > 4.5 * YEAR
+
+
+def test_parameter_draws_one_per_replicate(tmp_path):
+    cols = ["entry_under_1", "entry_1_4", "entry_5_9", "entry_10_15", "entry_16_17"]
+    (tmp_path / "draws.csv").write_text(
+        "draw," + ",".join(cols) + ",exit_home\n0,1,1,1,1,1,1\n1,3,3,3,3,3,1\n")
+    path = scenario(tmp_path, f"tables:\n  parameter_draws: {tmp_path / 'draws.csv'}\n")
+    out = tmp_path / "o.h5"
+    run(path, out, "-r", "40")
+    with h5py.File(out) as f:
+        tr = [t.decode() if isinstance(t, bytes) else t for t in f["transition"][:]]
+        flow = f["flow"][0, :, :, :, tr.index("entry"), :]      # replicate, time, area, age
+        n = flow.reshape(flow.shape[0], -1).sum(axis=1).astype(float)
+    lam = np.median(n[n < 2 * n.min()])          # the replicates of the draw with multiplier 1
+    low = np.abs(n - lam) < 5 * np.sqrt(lam)
+    high = np.abs(n - 3 * lam) < 5 * np.sqrt(3 * lam)
+    assert np.all(low | high), n
+    assert low.any() and high.any(), n
+
+
+def test_initial_stock_takes_its_own_placement_shares(tmp_path):
+    """Every child of the initial stock aged 10-15 is in residential care when the initial
+    shares say so, while the other bands follow theirs (all foster): exact, no tolerance."""
+    rows = ["age_band,foster,kinship,residential,placed_with_parents,independent"]
+    for a in ("under_1", "1_4", "5_9", "16_17"):
+        rows.append(f"{a},1,0,0,0,0")
+    rows.append("10_15,0,0,1,0,0")
+    (tmp_path / "init.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "stock.csv").write_text("area,age_band,from_days,count\n"
+                                        "E06000001,10_15,365,50\nE06000001,1_4,0,30\n")
+    path = scenario(tmp_path, f"burn_in: 0\ninitial_stock: {tmp_path / 'stock.csv'}\n"
+                    f"tables:\n  initial_placement_shares: {tmp_path / 'init.csv'}\n")
+    out = tmp_path / "o.h5"
+    run(path, out, "-r", "1", "--areas", "E06000001")
+    with h5py.File(out) as f:
+        pl = [p.decode() if isinstance(p, bytes) else p for p in f["placement"][:]]
+        ages = [p.decode() if isinstance(p, bytes) else p for p in f["age_band"][:]]
+        at0 = f["placements"][0, 0, 0, 0]                  # time 0, the one area: placement x age
+    assert at0[pl.index("residential"), ages.index("10_15")] == 50
+    assert at0[pl.index("foster"), ages.index("1_4")] == 30
+    assert at0.sum() == 80
+
+
+def test_initial_stock_ages_follow_the_table(tmp_path):
+    """Initial-stock children of band 10-15 all aged 15 when the table allows only 15; a band
+    without intervals (1-4) keeps ages spread over the band: exact, no tolerance."""
+    (tmp_path / "ages.csv").write_text("age_band,from_age_days,to_age_days,share\n"
+                                       "10_15,3652.5,5478.75,0\n10_15,5478.75,5844,1\n")
+    (tmp_path / "stock.csv").write_text("area,age_band,from_days,count\n"
+                                        "E06000001,10_15,365,200\nE06000001,1_4,0,200\n")
+    path = scenario(tmp_path, f"burn_in: 0\ninitial_stock: {tmp_path / 'stock.csv'}\n"
+                    f"tables:\n  initial_stock_ages: {tmp_path / 'ages.csv'}\noutput:\n  episodes: true\n")
+    out = tmp_path / "o.h5"
+    run(path, out, "-r", "1", "--areas", "E06000001")
+    with h5py.File(out) as f:
+        g = f["episodes"]["s0_r0"]
+        labels = g["reason_started"].attrs["labels"].split(",")
+        init = g["reason_started"][:] == labels.index("initial_stock")
+        first = g["period"][:] == 1
+        age = -g["birth"][:][init & first]
+    teen = age[age >= 10 * YEAR]
+    young = age[age < 5 * YEAR]
+    assert len(teen) == 200 and len(young) == 200
+    assert np.all((teen >= 15 * YEAR) & (teen < 16 * YEAR))
+    assert young.min() < 2 * YEAR and young.max() > 4 * YEAR
