@@ -18,7 +18,7 @@ static const char usage[] =
     "  validate FILE   check FILE and every table it names; print the resolved scenario\n"
     "\n"
     "options:\n"
-    "  -h, --help      show this help\n"
+    "  -h, --help      show this help (caresim help COMMAND: that command's help)\n"
     "  --version       show the version\n"
     "\n"
     "Exit status: 0 success, 1 run-time failure (e.g. disk full), 2 bad input, 130 interrupted.\n"
@@ -69,6 +69,13 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
+    if (!strcmp(cmd, "help") && argc > 2) {   /* `caresim help run`: that command's help */
+        char *sub[] = {argv[2], "--help", NULL};
+        if (!strcmp(argv[2], "run")) return cli_run(2, sub, "caresim run --help");
+        if (!strcmp(argv[2], "validate")) return cli_validate(2, sub);
+        fprintf(stderr, "caresim: help: unknown command '%s'\n\n%s", argv[2], usage);
+        return 2;
+    }
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         fputs(usage, stdout);
         return 0;

@@ -31,6 +31,9 @@ static const char usage[] =
     "  -t, --threads N       worker threads (default: all cores; results never depend on N)\n"
     "  -r, --replicates N    override the scenario's replicates\n"
     "  -s, --seed N          override the scenario's seed\n"
+    "      --areas CODE,...  simulate only these areas (codes of the areas table; their initial stock\n"
+    "                        only), e.g. --areas E09000007 for one authority\n"
+    "      --horizon SPAN    run for SPAN instead of the scenario's horizon (5y, 18m, 90d)\n"
     "  -f, --force           overwrite OUTPUT if it exists (default: refuse, to keep earlier results)\n"
     "      --resume          finish an interrupted run: reopen OUTPUT.part, skip the tasks it holds\n"
     "                        (same scenario files and options as the interrupted run)\n"
@@ -52,7 +55,7 @@ static void on_signal(int sig) { (void)sig; interrupted = 1; }
 
 #define MAX_SCENARIOS 256
 typedef struct run_opts {
-    const char *scenarios[MAX_SCENARIOS], *output;
+    const char *scenarios[MAX_SCENARIOS], *output, *areas, *horizon;
     int n_scen;
     int threads, force, quiet, resume;
     long long replicates, seed;
@@ -79,6 +82,8 @@ static int parse(int argc, char **argv, run_opts *o)
         else if (!strcmp(a, "-f") || !strcmp(a, "--force")) o->force = 1;
         else if (!strcmp(a, "--resume")) o->resume = 1;
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
+        else if (!strcmp(a, "--areas")) { if (!want_value(argc, argv, i)) return 2; o->areas = argv[++i]; }
+        else if (!strcmp(a, "--horizon")) { if (!want_value(argc, argv, i)) return 2; o->horizon = argv[++i]; }
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) { if (!want_value(argc, argv, i)) return 2; o->output = argv[++i]; }
         else if (!strcmp(a, "-t") || !strcmp(a, "--threads") || !strcmp(a, "-r") || !strcmp(a, "--replicates") ||
                  !strcmp(a, "-s") || !strcmp(a, "--seed")) {
@@ -242,11 +247,11 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
     }
     if ((rc = care_summary_init(&sm, n_scen, c, err)) != SIM_OK) { care_output_free(&lay); return rc; }
     size_t n_tasks = n_scen * c->replicates;
-    /* Before the output exists: a signal that arrives while it is being built still stops the
-     * run cleanly (the default action would kill it, or, for a background job, ignore it). */
+    unsigned char *skip = calloc(n_tasks, 1);
+    /* handlers before the output exists: a signal while the file is being laid out (a background
+     * job ignores SIGINT until then) still stops the run, keeping OUTPUT.part */
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    unsigned char *skip = calloc(n_tasks, 1);
     if (!skip) rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
     else if (o->resume) rc = resume(path, &lay, &sm, skip, n_tasks, c->replicates, &out, err);
     else rc = sim_out_open(&out, path, &lay.layout, err);
@@ -286,6 +291,8 @@ static int load_all(const run_opts *o, care_config **cfgs, sim_err *err)
         care_config *c = cfgs[s];
         if (o->replicates > 0) c->replicates = (uint32_t)o->replicates;
         if (o->seed >= 0) c->seed = (uint64_t)o->seed;
+        if (o->horizon && (rc = care_scenario_set_horizon(c, o->horizon, err)) != SIM_OK) return rc;
+        if (o->areas && (rc = care_scenario_keep_areas(c, o->areas, err)) != SIM_OK) return rc;
         for (int q = 0; q < s; q++) {
             if (!strcmp(cfgs[q]->name, c->name))
                 return sim_err_set(err, SIM_EINVAL, "%s: name: '%s' is also the name of %s; scenarios of one run need "

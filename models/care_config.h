@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "care_date.h"
+#include "care_states.h"
 
 /* DfE age bands. Ages in days: a year is 365.25 days, the same everywhere in the model. */
 enum { CARE_AGE_UNDER_1, CARE_AGE_1_4, CARE_AGE_5_9, CARE_AGE_10_15, CARE_AGE_16_17, CARE_NAGE };
@@ -21,30 +22,13 @@ enum { CARE_PL_FOSTER, CARE_PL_KINSHIP, CARE_PL_RESIDENTIAL, CARE_PL_WITH_PARENT
        CARE_PL_INDEPENDENT, CARE_NPLACE };
 extern const char *const care_placement_names[CARE_NPLACE];
 
-enum { CARE_ST_LAC, CARE_ST_HOME, CARE_NSTATE };
-extern const char *const care_state_names[CARE_NSTATE];
-
-/* Hazards out of (or within) care, columns of the lac_hazards table, in this order. */
-enum { CARE_LX_HOME, CARE_LX_ADOPTED, CARE_LX_SGO_CAO, CARE_LX_INDEPENDENT, CARE_LX_OTHER,
-       CARE_LX_MOVE, CARE_NLX };
-extern const char *const care_lac_hazard_names[CARE_NLX];
-/* Hazards out of home after reunification. */
-enum { CARE_HX_REENTRY, CARE_HX_CLOSED, CARE_NHX };
-extern const char *const care_home_hazard_names[CARE_NHX];
-
-/* Transitions counted in the flow output. */
-enum { CARE_TR_ENTRY, CARE_TR_REENTRY, CARE_TR_HOME, CARE_TR_ADOPTED, CARE_TR_SGO_CAO,
-       CARE_TR_INDEPENDENT, CARE_TR_OTHER, CARE_TR_AGED_OUT, CARE_TR_MOVE, CARE_TR_CLOSED,
-       CARE_NTR };
-extern const char *const care_transition_names[CARE_NTR];
-
 #define CARE_MAXTB 16        /* time-in-state bands per hazard table */
-#define CARE_MAXK 8          /* competing transitions per table */
 
 typedef struct care_hazard_table {
     int n_tb;                            /* time-in-state bands */
     double tb_from[CARE_MAXTB + 1];      /* band starts in days; tb_from[n_tb] = +inf */
-    int n_k;                             /* competing transitions */
+    int n_k;                             /* competing transitions (0: the state is not in the scenario) */
+    int tr[CARE_MAXK];                   /* the transition of each column (care_state_columns) */
     double rate[CARE_NAGE][CARE_MAXTB][CARE_MAXK];   /* per day */
 } care_hazard_table;
 
@@ -64,6 +48,7 @@ typedef struct care_config {
     char *path;                  /* scenario file as given */
     char *name;
     int64_t start_date;          /* day number (care_date) */
+    char *description;
     care_span horizon_span, observe_span, burn_in_span, follow_up_span;
     int follow_up_none;          /* 1: no re-entry window, home lasts until a hazard fires */
     double horizon;              /* days */
@@ -74,9 +59,9 @@ typedef struct care_config {
     int n_obs;
     double *obs;                 /* observation times, days; obs[0] = 0, obs[n_obs-1] = horizon */
 
-    char *areas_path, *entry_rates_path, *entry_trend_path, *lac_hazards_path,
-         *home_hazards_path, *placement_shares_path, *placement_move_shares_path, *placement_costs_path,
-         *initial_stock_path;
+    char *areas_path, *entry_rates_path, *entry_trend_path, *placement_shares_path,
+         *placement_move_shares_path, *placement_costs_path, *initial_stock_path;
+    char *hazards_path[CARE_NSTATE];     /* tables.<state>_hazards, NULL if absent */
     int n_areas;
     care_area *areas;
     double entry_rate[CARE_NAGE];        /* per child per day */
@@ -84,7 +69,8 @@ typedef struct care_config {
     int n_trend;
     double *trend_from;                  /* days; trend_from[0] <= -burn_in */
     double *trend_mult;
-    care_hazard_table lac, home;
+    care_hazard_table haz[CARE_NSTATE];  /* by state (care_states.h) */
+    double window[CARE_NSTATE];          /* days a state lasts at most (INFINITY: no window) */
     double placement_share[CARE_NAGE][CARE_NPLACE];   /* at entry */
     double move_share[CARE_NAGE][CARE_NPLACE];        /* destination of a move (current one left out) */
     double cost_per_day[CARE_NPLACE];    /* pounds */
@@ -93,7 +79,7 @@ typedef struct care_config {
     int deflate;                         /* output compression level 0-9 */
     int episodes;                        /* 1: write the episode log (output.episodes) */
     double adjust_entry;                 /* scenario-level multipliers (adjust:), applied on load */
-    double adjust_lac[CARE_NLX], adjust_home[CARE_NHX];
+    double adjust_haz[CARE_NSTATE][CARE_MAXK];   /* by state and table column */
     char *resolved_yaml;                 /* the scenario as resolved (validate, output attribute) */
 } care_config;
 

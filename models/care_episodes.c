@@ -44,9 +44,7 @@ void care_episodes_free(care_episodes *log)
 
 int care_episodes_table(care_episodes *log, sim_table *t)
 {
-    static const char start_labels[] = "entry,reentry,placement_move,initial_stock";
-    static const char end_labels[] = "entry,reentry,home,adopted,sgo_cao,independent_living,other,aged_out,"
-                                     "placement_move,closed";
+    static const char *const start_labels = CARE_EPISODE_START_LABELS, *const end_labels = CARE_EPISODE_END_LABELS;
     static const char place_labels[] = "foster,kinship,residential,placed_with_parents,independent";
     size_t n = log->n;
     *t = (sim_table){.group = "episodes", .nrows = n};

@@ -10,13 +10,13 @@
 #include <stdint.h>
 
 #include "../sim/out.h"
-
-enum { CARE_START_ENTRY, CARE_START_REENTRY, CARE_START_MOVE, CARE_START_INITIAL };
+#include "care_states.h"
 
 typedef struct care_episode {
     int64_t child;        /* area << 32 | serial: unique within a task */
     double birth, start, end;   /* days since the start date */
-    int32_t area, placement, reason_started, reason_ended, period;   /* reason_ended: CARE_TR_*, -1 open */
+    int32_t area, placement, reason_started, reason_ended, period;   /* reason_started: care_transition_start_code;
+                                                                         reason_ended: CARE_TR_*, -1 open */
     uint8_t male;
 } care_episode;
 

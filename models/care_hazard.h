@@ -26,4 +26,16 @@ static inline double care_unit_exponential(gsl_rng *g) { return -log(gsl_rng_uni
 double care_hazard_draw(const care_hazard_table *h, const double *mult, double now, double birth,
                         double since, double limit, gsl_rng *g, int *kind);
 
+/* The multiplier area `area` puts on column k of state s's hazards (the area's exit_multiplier
+ * on transitions flagged EXIT_MULT, else 1). */
+double care_hazard_mult(const care_config *c, int area, int state, int k);
+
+/* The hazards a child in `state` faces in `area` at age age_days, time in state dur_days and
+ * calendar day t (days since the start date; no table depends on it yet): fills tr[] with the
+ * transitions (CARE_TR_*) and rate[] with their rates per day, multipliers applied; returns how
+ * many (0 when the state has no table in this scenario). Transitions by rule (at 18, at the end
+ * of a window) are not hazards and are not listed. */
+int care_hazards_at(const care_config *c, int state, int area, double age_days, double dur_days, double t,
+                    int tr[CARE_MAXK], double rate[CARE_MAXK]);
+
 #endif

@@ -10,6 +10,7 @@
 #include "care_config.h"
 #include "care_episodes.h"
 #include "care_hazard.h"
+#include "care_output.h"
 
 enum { EV_ARRIVAL, EV_CHILD, EV_OBS };
 enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3 };
@@ -39,7 +40,7 @@ typedef struct area_state {
     uint32_t next_serial;
     double base_rate;             /* entries per day before the trend multiplier */
     double cum[CARE_NAGE];        /* cumulative age-band weights of entries */
-    double lac_mult[CARE_NLX];    /* multipliers on lac hazards (exits scaled, moves not) */
+    double mult[CARE_NSTATE][CARE_MAXK];   /* multipliers on each state's hazards (care_hazard_mult) */
 } area_state;
 
 typedef struct care_model {
@@ -49,15 +50,14 @@ typedef struct care_model {
     area_state *areas;
     int period;                   /* observation period of the current time, for flows */
     size_t A, T;
-    uint32_t *stock, *placements, *flow;   /* [T][A][state|placement|transition][age] */
-    double *days, *cost;                   /* [T][A][age], [T][A][placement] */
+    uint8_t lazy[CARE_NSTATE];    /* 1: the state can end by a LAZY transition (close_at in use) */
+    void *buf[CARE_NVAR];         /* the output variables (care_output.h) */
+    uint32_t *stock, *placements, *flow;   /* = buf[CARE_VAR_STOCK], ... */
+    double *days, *cost;
     care_episodes log;                     /* only when cfg->episodes */
     int log_failed;
 } care_model;
 
-static const double one[CARE_MAXK] = {1, 1, 1, 1, 1, 1, 1, 1};
-static const uint8_t lac_to_tr[CARE_NLX] = {CARE_TR_HOME, CARE_TR_ADOPTED, CARE_TR_SGO_CAO,
-                                            CARE_TR_INDEPENDENT, CARE_TR_OTHER, CARE_TR_MOVE};
 
 /* ---- streams ---- */
 static void child_stream(sim_ctx *ctx, const care_child *k)
@@ -88,7 +88,7 @@ static void count_flow_ahead(care_model *m, double t, const care_child *k, int t
     size_t p = period_after(m, t);
     if (p > 0 && obs[p - 1] == t) p--;   /* the period (obs[p-1], obs[p]] holds t */
     int b = care_age_band_at(t - k->birth);
-    m->flow[((p * m->A + k->area) * CARE_NTR + (size_t)tr) * CARE_NAGE + (size_t)b]++;
+    m->flow[care_var_at(CARE_VAR_FLOW, m->A, p, k->area, (size_t)tr, (size_t)b)]++;
 }
 
 static void count_flow(care_model *m, double t, const care_child *k, int tr)
@@ -99,7 +99,7 @@ static void count_flow(care_model *m, double t, const care_child *k, int tr)
     while ((size_t)m->period < m->T && obs[m->period] < t)
         m->period++;
     int b = care_age_band_at(t - k->birth);
-    m->flow[(((size_t)m->period * m->A + k->area) * CARE_NTR + (size_t)tr) * CARE_NAGE + (size_t)b]++;
+    m->flow[care_var_at(CARE_VAR_FLOW, m->A, (size_t)m->period, k->area, (size_t)tr, (size_t)b)]++;
 }
 
 /* Days in care and placement cost of [t0, t1], split by observation period and age band. */
@@ -115,9 +115,8 @@ static void account(care_model *m, const care_child *k, double t0, double t1)
         int b = care_age_band_at(t0 - k->birth);
         double age_end = b + 1 < CARE_NAGE ? k->birth + care_age_lo_years[b + 1] * CARE_YEAR_DAYS : INFINITY;
         double end = fmin(fmin(t1, obs[p]), fmax(age_end, t0 + 1e-9));
-        size_t ta = p * m->A + k->area;
-        m->days[ta * CARE_NAGE + (size_t)b] += end - t0;
-        m->cost[ta * CARE_NPLACE + k->placement] += (end - t0) * cpd;
+        m->days[care_var_at(CARE_VAR_DAYS, m->A, p, k->area, (size_t)b, 0)] += end - t0;
+        m->cost[care_var_at(CARE_VAR_COST, m->A, p, k->area, k->placement, 0)] += (end - t0) * cpd;
         t0 = end;
     }
 }
@@ -133,7 +132,7 @@ static uint32_t reclaim(care_model *m, double now)
     uint32_t n = 0;
     for (uint32_t id = 0; id < m->n_kids; id++) {
         care_child *k = &m->kids[id];
-        if (k->state == CARE_ST_HOME && k->close_at <= now) {
+        if (k->state != FREE && m->lazy[k->state] && k->close_at <= now) {
             free_child(m, id);
             n++;
         }
@@ -188,40 +187,36 @@ static int pick_placement(const double *sh, sim_ctx *ctx, int exclude)
     return last;
 }
 
-static int schedule_lac(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, double now, sim_err *err)
+/* The one scheduling routine: the child's next transition out of (or within) its state, drawn
+ * from the state's hazard table until its 18th birthday or the end of the state's window, where
+ * the state's rule applies. A LAZY transition to outside (a case closing) needs no handler: it is
+ * marked on the child and counted now, which spares the queue one event per case closed. */
+static int schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, double now, sim_err *err)
 {
-    double age_out = k->birth + CARE_AGE_OUT_DAYS, limit = fmin(age_out, ctx->horizon);
-    int kind;
-    double t = care_hazard_draw(&m->cfg->lac, m->areas[k->area].lac_mult, now, k->birth, k->since, limit, ctx->rng, &kind);
-    if (isinf(t)) {
-        if (age_out > ctx->horizon) return SIM_OK;   /* still in care at the horizon */
-        t = age_out;
-        k->next = CARE_TR_AGED_OUT;
-    } else {
-        k->next = lac_to_tr[kind];
+    int s = k->state, kind, tr;
+    const care_state_info *si = &care_states[s];
+    double end = k->birth + CARE_AGE_OUT_DAYS;
+    int end_tr = si->at_18;
+    if (si->window_end != CARE_TR_NONE) {
+        double w = k->since + m->cfg->window[s];
+        if (w < end) end = w, end_tr = si->window_end;
     }
-    return sim_schedule(ctx, t, EV_CHILD, id, err);
-}
-
-/* At home: a re-entry is an event; a closing (by hazard, at the end of the follow-up window or
- * at 18) is only marked and counted now, which spares the queue one event per case closed. */
-static int schedule_home(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, double now, sim_err *err)
-{
-    double end = fmin(k->since + m->cfg->follow_up, k->birth + CARE_AGE_OUT_DAYS), limit = fmin(end, ctx->horizon);
-    int kind;
-    double t = care_hazard_draw(&m->cfg->home, one, now, k->birth, k->since, limit, ctx->rng, &kind);
-    k->close_at = INFINITY;
+    if (m->lazy[s]) k->close_at = INFINITY;
+    double t = care_hazard_draw(&m->cfg->haz[s], m->areas[k->area].mult[s], now, k->birth, k->since,
+                                fmin(end, ctx->horizon), ctx->rng, &kind);
     if (isinf(t)) {
-        if (end > ctx->horizon) return SIM_OK;
+        if (end > ctx->horizon) return SIM_OK;   /* still in the state at the horizon */
         t = end;
-        kind = CARE_HX_CLOSED;
+        tr = end_tr;
+    } else {
+        tr = m->cfg->haz[s].tr[kind];
     }
-    if (kind == CARE_HX_CLOSED) {
+    if (care_transitions[tr].flags & CARE_TF_LAZY) {
         k->close_at = t;
-        count_flow_ahead(m, t, k, CARE_TR_CLOSED);
+        count_flow_ahead(m, t, k, tr);
         return SIM_OK;
     }
-    k->next = CARE_TR_REENTRY;
+    k->next = (uint8_t)tr;
     return sim_schedule(ctx, t, EV_CHILD, id, err);
 }
 
@@ -242,13 +237,52 @@ static void log_close(care_model *m, const care_child *k, double t, int tr)
         care_episodes_close(&m->log, k->ep, t, tr);
 }
 
-static void enter_care(care_model *m, sim_ctx *ctx, care_child *k, double t, int reason)
+/* ---- what each state does on entry and exit, beyond what every state shares ---- */
+/* tr: the transition (CARE_TR_NONE: a child of the initial stock, or the horizon). */
+static void enter_lac(care_model *m, sim_ctx *ctx, care_child *k, double t, int tr)
 {
-    k->state = CARE_ST_LAC;
-    k->since = k->pl_since = t;
-    k->episodes++;
-    k->placement = (uint8_t)pick_placement(m->cfg->placement_share[care_age_band_at(t - k->birth)], ctx, -1);
-    log_open(m, k, t, reason);
+    int b = care_age_band_at(t - k->birth), moved = tr != CARE_TR_NONE && care_transitions[tr].from == CARE_ST_LAC;
+    if (!moved)
+        k->episodes++;
+    k->pl_since = t;
+    k->placement = (uint8_t)(moved ? pick_placement(m->cfg->move_share[b], ctx, k->placement)
+                                   : pick_placement(m->cfg->placement_share[b], ctx, -1));
+    log_open(m, k, t, tr == CARE_TR_NONE ? CARE_START_INITIAL : care_transition_start_code(tr));
+}
+
+static void leave_lac(care_model *m, care_child *k, double t, int tr)
+{
+    account(m, k, k->pl_since, t);
+    if (tr != CARE_TR_NONE)
+        log_close(m, k, t, tr);
+}
+
+static void enter_home(care_model *m, sim_ctx *ctx, care_child *k, double t, int tr)
+{
+    (void)m, (void)ctx, (void)t;
+    if (tr == CARE_TR_NONE)
+        k->episodes = 1;   /* at home at the start: after one period of care */
+}
+
+typedef struct state_hooks {
+    void (*enter)(care_model *m, sim_ctx *ctx, care_child *k, double t, int tr);
+    void (*leave)(care_model *m, care_child *k, double t, int tr);
+} state_hooks;
+static const state_hooks hooks[CARE_NSTATE] = {
+    [CARE_ST_LAC] = {enter_lac, leave_lac},
+    [CARE_ST_HOME] = {enter_home, NULL},
+};
+
+/* Puts k in the destination of tr (CARE_TR_NONE: in `state`, from the initial stock). */
+static void enter(care_model *m, sim_ctx *ctx, care_child *k, double t, int tr, int state)
+{
+    int to = tr == CARE_TR_NONE ? state : care_transitions[tr].to;
+    if (tr == CARE_TR_NONE || care_transitions[tr].from != to) {
+        k->state = (uint8_t)to;
+        k->since = t;
+    }
+    if (hooks[to].enter)
+        hooks[to].enter(m, ctx, k, t, tr);
 }
 
 /* ---- handlers ---- */
@@ -293,9 +327,9 @@ static int on_arrival(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_err
     double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
     k->birth = t - gsl_ran_flat(ctx->rng, lo, hi);
     k->sex = gsl_rng_uniform(ctx->rng) < m->cfg->male_share[b];
-    enter_care(m, ctx, k, t, CARE_START_ENTRY);
+    enter(m, ctx, k, t, CARE_TR_ENTRY, 0);
     count_flow(m, t, k, CARE_TR_ENTRY);
-    int rc = schedule_lac(m, ctx, k, id, t, err);
+    int rc = schedule(m, ctx, k, id, t, err);
     child_save(k, ctx);
     return rc != SIM_OK ? rc : schedule_arrival(m, ctx, a, t, err);
 }
@@ -303,36 +337,18 @@ static int on_arrival(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_err
 static int on_child(care_model *m, sim_ctx *ctx, uint32_t id, double t, sim_err *err)
 {
     care_child *k = &m->kids[id];
-    int tr = k->next, rc = SIM_OK;
+    int tr = k->next;
+    const care_transition_info *ti = &care_transitions[tr];
     count_flow(m, t, k, tr);
-    if (tr == CARE_TR_MOVE || tr == CARE_TR_HOME || tr == CARE_TR_REENTRY)
-        child_stream(ctx, k);   /* only these draw: a leaving child needs no Philox block */
-    switch (tr) {
-    case CARE_TR_MOVE:
-        account(m, k, k->pl_since, t);
-        log_close(m, k, t, tr);
-        k->placement = (uint8_t)pick_placement(m->cfg->move_share[care_age_band_at(t - k->birth)], ctx, k->placement);
-        k->pl_since = t;
-        log_open(m, k, t, CARE_START_MOVE);
-        rc = schedule_lac(m, ctx, k, id, t, err);
-        break;
-    case CARE_TR_HOME:
-        account(m, k, k->pl_since, t);
-        log_close(m, k, t, tr);
-        k->state = CARE_ST_HOME;
-        k->since = t;
-        rc = schedule_home(m, ctx, k, id, t, err);
-        break;
-    case CARE_TR_REENTRY:
-        enter_care(m, ctx, k, t, CARE_START_REENTRY);
-        rc = schedule_lac(m, ctx, k, id, t, err);
-        break;
-    default:   /* adopted, sgo_cao, independent_living, other, aged_out: the child leaves */
-        account(m, k, k->pl_since, t);
-        log_close(m, k, t, tr);
+    if (hooks[ti->from].leave)
+        hooks[ti->from].leave(m, k, t, tr);
+    if (ti->to == CARE_ST_OUT) {
         free_child(m, id);
         return SIM_OK;
     }
+    child_stream(ctx, k);   /* only a child who stays draws: a leaving child needs no Philox block */
+    enter(m, ctx, k, t, tr, 0);
+    int rc = schedule(m, ctx, k, id, t, err);
     child_save(k, ctx);
     return rc;
 }
@@ -342,14 +358,14 @@ static void on_observe(care_model *m, size_t i, double t)
     for (uint32_t id = 0; id < m->n_kids; id++) {
         const care_child *k = &m->kids[id];
         if (k->state == FREE) continue;
-        if (k->state == CARE_ST_HOME && k->close_at < t) {
+        if (m->lazy[k->state] && k->close_at < t) {
             free_child(m, id);
             continue;
         }
-        size_t b = (size_t)care_age_band_at(t - k->birth), ta = i * m->A + k->area;
-        m->stock[(ta * CARE_NSTATE + k->state) * CARE_NAGE + b]++;
+        size_t b = (size_t)care_age_band_at(t - k->birth);
+        m->stock[care_var_at(CARE_VAR_STOCK, m->A, i, k->area, k->state, b)]++;
         if (k->state == CARE_ST_LAC)
-            m->placements[(ta * CARE_NPLACE + k->placement) * CARE_NAGE + b]++;
+            m->placements[care_var_at(CARE_VAR_PLACEMENTS, m->A, i, k->area, k->placement, b)]++;
     }
 }
 
@@ -375,15 +391,20 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     m->cfg = c;
     m->A = (size_t)c->n_areas;
     m->T = (size_t)c->n_obs;
-    size_t ta = m->T * m->A;
-    m->stock = calloc(ta * CARE_NSTATE * CARE_NAGE, sizeof *m->stock);
-    m->placements = calloc(ta * CARE_NPLACE * CARE_NAGE, sizeof *m->placements);
-    m->flow = calloc(ta * CARE_NTR * CARE_NAGE, sizeof *m->flow);
-    m->days = calloc(ta * CARE_NAGE, sizeof *m->days);
-    m->cost = calloc(ta * CARE_NPLACE, sizeof *m->cost);
+    int ok = 1;
+    for (int v = 0; v < CARE_NVAR; v++)
+        ok &= (m->buf[v] = calloc(care_var_elems(v, m->T, m->A), sim_type_size(care_vars[v].type))) != NULL;
+    m->stock = m->buf[CARE_VAR_STOCK];
+    m->placements = m->buf[CARE_VAR_PLACEMENTS];
+    m->flow = m->buf[CARE_VAR_FLOW];
+    m->days = m->buf[CARE_VAR_DAYS];
+    m->cost = m->buf[CARE_VAR_COST];
     m->areas = calloc(m->A, sizeof *m->areas);
-    if (!m->stock || !m->placements || !m->flow || !m->days || !m->cost || !m->areas)
+    if (!ok || !m->areas)
         return sim_err_set(err, SIM_ENOMEM, "care model: out of memory for %zu areas x %zu times", m->A, m->T);
+    for (int tr = 0; tr < CARE_NTR; tr++)
+        if (care_transitions[tr].flags & CARE_TF_LAZY)
+            m->lazy[care_transitions[tr].from] = 1;
     for (size_t a = 0; a < m->A; a++) {
         area_state *as = &m->areas[a];
         const care_area *ar = &c->areas[a];
@@ -391,8 +412,9 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
         for (int b = 0; b < CARE_NAGE; b++)
             as->cum[b] = (acc += ar->pop[b] * c->entry_rate[b]);
         as->base_rate = acc * ar->entry_mult;
-        for (int k = 0; k < CARE_NLX; k++)
-            as->lac_mult[k] = k == CARE_LX_MOVE ? 1.0 : ar->exit_mult;
+        for (int s = 0; s < CARE_NSTATE; s++)
+            for (int k = 0; k < c->haz[s].n_k; k++)
+                as->mult[s][k] = care_hazard_mult(c, (int)a, s, k);
     }
     int rc = SIM_OK;
     for (size_t i = 0; i < m->T && rc == SIM_OK; i++)
@@ -412,11 +434,10 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
     uint32_t serial = INITIAL_SERIAL;
     for (size_t r = 0; r < c->n_stock; r++) {
         const care_stock_row *row = &c->stock[r];
-        const care_hazard_table *h = row->state == CARE_ST_LAC ? &c->lac : &c->home;
+        const care_hazard_table *h = &c->haz[row->state];
         double lo = care_age_lo_years[row->age] * CARE_YEAR_DAYS, hi = care_age_lo_years[row->age + 1] * CARE_YEAR_DAYS;
         double tb0 = h->tb_from[row->tb], tb1 = h->tb_from[row->tb + 1];
-        if (row->state == CARE_ST_HOME)
-            tb1 = fmin(tb1, c->follow_up);
+        tb1 = fmin(tb1, c->window[row->state]);
         for (uint32_t n = 0; n < row->count; n++) {
             uint32_t id;
             care_child *k = new_child(m, &id, 0.0, err);
@@ -428,17 +449,10 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             double tic = gsl_ran_flat(ctx->rng, tb0, fmin(tb1, age));
             k->birth = -age;
             k->sex = gsl_rng_uniform(ctx->rng) < c->male_share[row->age];
-            int rc;
-            if (row->state == CARE_ST_HOME) {
-                k->state = CARE_ST_HOME;
-                k->since = -tic;
-                k->episodes = 1;
-                rc = schedule_home(m, ctx, k, id, 0.0, err);
-            } else {
-                enter_care(m, ctx, k, -tic, CARE_START_INITIAL);
+            enter(m, ctx, k, -tic, CARE_TR_NONE, row->state);
+            if (k->state == CARE_ST_LAC)
                 k->pl_since = 0.0;   /* cost and days are counted from the start date */
-                rc = schedule_lac(m, ctx, k, id, 0.0, err);
-            }
+            int rc = schedule(m, ctx, k, id, 0.0, err);
             child_save(k, ctx);
             if (rc != SIM_OK) return rc;
         }
@@ -451,15 +465,13 @@ static int finish(void *state, sim_ctx *ctx, void *const *bufs, sim_table *table
     care_model *m = state;
     if (m->log_failed || (m->cfg->episodes && care_episodes_table(&m->log, table) != 0))
         return sim_err_set(err, SIM_ENOMEM, "episode log: out of memory after %zu episodes", m->log.n);
-    for (uint32_t id = 0; id < m->n_kids; id++)
-        if (m->kids[id].state == CARE_ST_LAC)
-            account(m, &m->kids[id], m->kids[id].pl_since, ctx->horizon);
-    size_t ta = m->T * m->A;
-    memcpy(bufs[0], m->stock, ta * CARE_NSTATE * CARE_NAGE * sizeof *m->stock);
-    memcpy(bufs[1], m->placements, ta * CARE_NPLACE * CARE_NAGE * sizeof *m->placements);
-    memcpy(bufs[2], m->flow, ta * CARE_NTR * CARE_NAGE * sizeof *m->flow);
-    memcpy(bufs[3], m->days, ta * CARE_NAGE * sizeof *m->days);
-    memcpy(bufs[4], m->cost, ta * CARE_NPLACE * sizeof *m->cost);
+    for (uint32_t id = 0; id < m->n_kids; id++) {   /* the time of children still in a state */
+        care_child *k = &m->kids[id];
+        if (k->state != FREE && hooks[k->state].leave)
+            hooks[k->state].leave(m, k, ctx->horizon, CARE_TR_NONE);
+    }
+    for (int v = 0; v < CARE_NVAR; v++)
+        memcpy(bufs[v], m->buf[v], care_var_elems(v, m->T, m->A) * sim_type_size(care_vars[v].type));
     return SIM_OK;
 }
 
@@ -471,11 +483,8 @@ static void destroy(void *state)
     free(m->kids);
     free(m->free_ids);
     free(m->areas);
-    free(m->stock);
-    free(m->placements);
-    free(m->flow);
-    free(m->days);
-    free(m->cost);
+    for (int v = 0; v < CARE_NVAR; v++)
+        free(m->buf[v]);
     free(m);
 }
 

@@ -1,5 +1,5 @@
-/* models/care_names.c - labels of the model's categories (the output's coordinate labels) and
- * care_config_free. */
+/* models/care_names.c - labels of age bands and placements (the output's coordinate labels;
+ * states and transitions are in care_states.c) and care_config_free. */
 #include <stdlib.h>
 
 #include "care_config.h"
@@ -8,12 +8,6 @@ const char *const care_age_names[CARE_NAGE] = {"under_1", "1_4", "5_9", "10_15",
 const double care_age_lo_years[CARE_NAGE + 1] = {0, 1, 5, 10, 16, 18};
 const char *const care_placement_names[CARE_NPLACE] = {"foster", "kinship", "residential",
                                                        "placed_with_parents", "independent"};
-const char *const care_state_names[CARE_NSTATE] = {"lac", "home"};
-const char *const care_lac_hazard_names[CARE_NLX] = {"home", "adopted", "sgo_cao", "independent_living",
-                                                     "other", "placement_move"};
-const char *const care_home_hazard_names[CARE_NHX] = {"reentry", "closed"};
-const char *const care_transition_names[CARE_NTR] = {"entry", "reentry", "home", "adopted", "sgo_cao",
-    "independent_living", "other", "aged_out", "placement_move", "closed"};
 
 void care_config_free(care_config *c)
 {
@@ -32,8 +26,9 @@ void care_config_free(care_config *c)
     free(c->areas_path);
     free(c->entry_rates_path);
     free(c->entry_trend_path);
-    free(c->lac_hazards_path);
-    free(c->home_hazards_path);
+    for (int s = 0; s < CARE_NSTATE; s++)
+        free(c->hazards_path[s]);
+    free(c->description);
     free(c->placement_shares_path);
     free(c->placement_move_shares_path);
     free(c->placement_costs_path);

@@ -6,14 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { D_SCEN, D_REP, D_TIME, D_AREA, D_STATE, D_AGE, D_PLACE, D_TRANS, D_ITEM };
-
-static sim_var var(const char *name, sim_type t, int n, const int *dims, const char *units, const char *long_name)
-{
-    sim_var v = {name, t, n, {0}, units, long_name, "area_name region"};
-    memcpy(v.dims, dims, (size_t)n * sizeof *dims);
-    return v;
-}
+#define X_DSIZE(id, name, size, labels) DSIZE_##id = size,
+enum { CARE_DIM_LIST(X_DSIZE) DSIZE_NONE = 1 };
+#define X_SIZE(id) (size_t)DSIZE_##id
+#define X_VAR(id, name, type, d1, d2, units, long_name) \
+    {name, type, CARE_D_##d1, CARE_D_##d2, X_SIZE(d1), X_SIZE(d2), units, long_name},
+const care_var_info care_vars[CARE_NVAR] = {CARE_VAR_LIST(X_VAR)};
 
 int care_output_init(care_output *o, const care_config *const *cfgs, int n_scen, const char *command_line,
                      const char *version, const char *created, sim_err *err)
@@ -60,28 +58,29 @@ int care_output_init(care_output *o, const care_config *const *cfgs, int n_scen,
     snprintf(o->time_units, sizeof o->time_units, "days since %s", o->start);
     snprintf(o->seed, sizeof o->seed, "%" PRIu64, c->seed);
 
-    o->dims[D_SCEN] = (sim_dim){"scenario", (size_t)n_scen, o->scenario_names, NULL, NULL, NULL};
-    o->dims[D_REP] = (sim_dim){"replicate", c->replicates, NULL, NULL, NULL, NULL};
-    o->dims[D_TIME] = (sim_dim){"time", (size_t)c->n_obs, NULL, c->obs, o->time_units, "standard"};
-    o->dims[D_AREA] = (sim_dim){"area", A, o->codes, NULL, NULL, NULL};
-    o->dims[D_STATE] = (sim_dim){"state", CARE_NSTATE, care_state_names, NULL, NULL, NULL};
-    o->dims[D_AGE] = (sim_dim){"age_band", CARE_NAGE, care_age_names, NULL, NULL, NULL};
-    o->dims[D_PLACE] = (sim_dim){"placement", CARE_NPLACE, care_placement_names, NULL, NULL, NULL};
-    o->dims[D_TRANS] = (sim_dim){"transition", CARE_NTR, care_transition_names, NULL, NULL, NULL};
-    o->dims[D_ITEM] = (sim_dim){"item", CARE_NPLACE, care_placement_names, NULL, NULL, NULL};
-    o->aux[0] = (sim_aux){"area_name", D_AREA, o->names};
-    o->aux[1] = (sim_aux){"region", D_AREA, o->regions};
-
-    static const int d_stock[] = {D_SCEN, D_REP, D_TIME, D_AREA, D_STATE, D_AGE};
-    static const int d_place[] = {D_SCEN, D_REP, D_TIME, D_AREA, D_PLACE, D_AGE};
-    static const int d_flow[] = {D_SCEN, D_REP, D_TIME, D_AREA, D_TRANS, D_AGE};
-    static const int d_days[] = {D_SCEN, D_REP, D_TIME, D_AREA, D_AGE};
-    static const int d_cost[] = {D_SCEN, D_REP, D_TIME, D_AREA, D_ITEM};
-    o->vars[CARE_VAR_STOCK] = var("stock", SIM_U32, 6, d_stock, "children", "children in each state at the observation time");
-    o->vars[CARE_VAR_PLACEMENTS] = var("placements", SIM_U32, 6, d_place, "children", "looked-after children by placement at the observation time");
-    o->vars[CARE_VAR_FLOW] = var("flow", SIM_U32, 6, d_flow, "events", "transitions in the period ending at the observation time");
-    o->vars[CARE_VAR_DAYS] = var("days_in_care", SIM_F64, 5, d_days, "child-days", "child-days in care in the period ending at the observation time");
-    o->vars[CARE_VAR_COST] = var("cost", SIM_F64, 5, d_cost, "GBP", "placement cost in the period ending at the observation time");
+    o->dims[CARE_D_SCEN] = (sim_dim){"scenario", (size_t)n_scen, o->scenario_names, NULL, NULL, NULL};
+    o->dims[CARE_D_REP] = (sim_dim){"replicate", c->replicates, NULL, NULL, NULL, NULL};
+    o->dims[CARE_D_TIME] = (sim_dim){"time", (size_t)c->n_obs, NULL, c->obs, o->time_units, "standard"};
+    o->dims[CARE_D_AREA] = (sim_dim){"area", A, o->codes, NULL, NULL, NULL};
+#define X_DIM(id, name, size, labels) \
+    if (size) o->dims[CARE_D_##id] = (sim_dim){name, (size_t)(size), labels, NULL, NULL, NULL};
+    CARE_DIM_LIST(X_DIM)
+    o->aux[0] = (sim_aux){"area_name", CARE_D_AREA, o->names};
+    o->aux[1] = (sim_aux){"region", CARE_D_AREA, o->regions};
+    for (int tr = 0; tr < CARE_NTR; tr++) {
+        int from = care_transitions[tr].from, to = care_transitions[tr].to;
+        o->tr_from[tr] = from == CARE_ST_OUT ? "out" : care_state_names[from];
+        o->tr_to[tr] = to == CARE_ST_OUT ? "out" : care_state_names[to];
+    }
+    o->aux[2] = (sim_aux){"transition_from", CARE_D_TRANS, o->tr_from};
+    o->aux[3] = (sim_aux){"transition_to", CARE_D_TRANS, o->tr_to};
+    for (int v = 0; v < CARE_NVAR; v++) {
+        const care_var_info *vi = &care_vars[v];
+        int by_tr = vi->d1 == CARE_D_TRANS;
+        o->vars[v] = (sim_var){vi->name, vi->type, vi->d2 == CARE_D_NONE ? 5 : 6,
+                               {CARE_D_SCEN, CARE_D_REP, CARE_D_TIME, CARE_D_AREA, vi->d1, vi->d2}, vi->units,
+                               vi->long_name, by_tr ? "area_name region transition_from transition_to" : "area_name region"};
+    }
 
     o->attrs[0] = (sim_attr){"caresim_version", version};
     o->attrs[1] = (sim_attr){"created", created};
@@ -90,7 +89,7 @@ int care_output_init(care_output *o, const care_config *const *cfgs, int n_scen,
     o->attrs[4] = (sim_attr){"scenario_yaml", o->yaml};
     o->attrs[5] = (sim_attr){"start_date", o->start};
     o->attrs[6] = (sim_attr){"Conventions", "CF-1.8"};
-    o->layout = (sim_out_layout){o->dims, 9, o->aux, 2, o->vars, CARE_NVAR, o->attrs, 7, "scenario_yaml", c->deflate};
+    o->layout = (sim_out_layout){o->dims, CARE_NDIM, o->aux, 4, o->vars, CARE_NVAR, o->attrs, 7, "scenario_yaml", c->deflate};
     return SIM_OK;
 }
 

@@ -1,23 +1,73 @@
-/* models/care_output.h - describes the care model's output to the generic writer
- * (sim/out.h): dimensions, coordinate labels, variables and units (README.md, "Output").
- * The order of variables here is the order of the buffers care_model fills.
+/* models/care_output.h - the care model's output contract: the one list of output variables
+ * (name, type, the dimensions after scenario x replicate x time x area, units, meaning), the
+ * dimensions' sizes and coordinate labels, and the index of an element in a task's buffer.
+ * care_model fills one buffer per variable, found by its CARE_VAR_* name; care_summary reads
+ * them the same way; Python reads every label from the file's coordinates, and which
+ * transitions enter or leave which state from the transition_from/transition_to coordinates.
+ * A buffer holds [time][area][d1][d2] in C order (d2 absent: size 1).
  * Ownership: care_output holds the arrays the layout points into; it borrows the configs'
  * strings, so the configs must outlive it. care_output_free releases what it allocated. */
 #ifndef CARE_OUTPUT_H
 #define CARE_OUTPUT_H
 
+#include <stddef.h>
+
 #include "../sim/out.h"
 #include "care_config.h"
 
-enum { CARE_VAR_STOCK, CARE_VAR_PLACEMENTS, CARE_VAR_FLOW, CARE_VAR_DAYS, CARE_VAR_COST, CARE_NVAR };
+/* Dimensions of the output. X(ID, name, size (0: set per run), labels) */
+#define CARE_DIM_LIST(X)                                                  \
+    X(SCEN,  "scenario",   0,            NULL)                            \
+    X(REP,   "replicate",  0,            NULL)                            \
+    X(TIME,  "time",       0,            NULL)                            \
+    X(AREA,  "area",       0,            NULL)                            \
+    X(STATE, "state",      CARE_NSTATE,  care_state_names)                \
+    X(AGE,   "age_band",   CARE_NAGE,    care_age_names)                  \
+    X(PLACE, "placement",  CARE_NPLACE,  care_placement_names)            \
+    X(TRANS, "transition", CARE_NTR,     care_transition_names)           \
+    X(ITEM,  "item",       CARE_NPLACE,  care_placement_names)
+#define CARE_X_DIM_ENUM(id, ...) CARE_D_##id,
+enum { CARE_DIM_LIST(CARE_X_DIM_ENUM) CARE_NDIM, CARE_D_NONE = -1 };
+
+/* Variables. X(ID, name, type, d1, d2 (NONE: absent), units, long name)
+ * Counts are stored signed (int32), so differences between scenarios never wrap in numpy or
+ * xarray; the model counts in uint32 far below 2^31, so the bits are the same. */
+#define CARE_VAR_LIST(X)                                                                            \
+    X(STOCK, "stock", SIM_I32, STATE, AGE, "children", "children in each state at the observation time") \
+    X(PLACEMENTS, "placements", SIM_I32, PLACE, AGE, "children",                                     \
+      "looked-after children by placement at the observation time")                                 \
+    X(FLOW, "flow", SIM_I32, TRANS, AGE, "events", "transitions in the period ending at the observation time") \
+    X(DAYS, "days_in_care", SIM_F64, AGE, NONE, "child-days",                                        \
+      "child-days in care in the period ending at the observation time")                            \
+    X(COST, "cost", SIM_F64, ITEM, NONE, "GBP", "placement cost in the period ending at the observation time")
+#define CARE_X_VAR_ENUM(id, ...) CARE_VAR_##id,
+enum { CARE_VAR_LIST(CARE_X_VAR_ENUM) CARE_NVAR };
+
+typedef struct care_var_info {
+    const char *name;
+    sim_type type;
+    int d1, d2;                  /* CARE_D_*, d2 may be CARE_D_NONE */
+    size_t n1, n2;               /* their sizes (n2 = 1 when absent) */
+    const char *units, *long_name;
+} care_var_info;
+extern const care_var_info care_vars[CARE_NVAR];
+
+/* Element (t, area, i, j) of variable v's buffer in a run with A areas. */
+static inline size_t care_var_at(int v, size_t A, size_t t, size_t area, size_t i, size_t j)
+{
+    return ((t * A + area) * care_vars[v].n1 + i) * care_vars[v].n2 + j;
+}
+/* Elements in one task's buffer of v. */
+static inline size_t care_var_elems(int v, size_t T, size_t A) { return T * A * care_vars[v].n1 * care_vars[v].n2; }
 
 typedef struct care_output {
     sim_out_layout layout;
-    sim_dim dims[9];
-    sim_aux aux[2];
+    sim_dim dims[CARE_NDIM];
+    sim_aux aux[4];
     sim_var vars[CARE_NVAR];
     sim_attr attrs[7];
     const char **scenario_names, **codes, **names, **regions;
+    const char *tr_from[CARE_NTR], *tr_to[CARE_NTR];   /* state labels, "out" outside */
     char *yaml;                  /* resolved scenarios, as one YAML stream of documents */
     char time_units[48], seed[24], start[11];
 } care_output;

@@ -1,62 +1,92 @@
-/* models/care_resolved.c - the scenario as resolved: every key with its value or default and
- * every table as an absolute path. Printed by `caresim validate` and stored in the output's
+/* models/care_resolved.c - the scenario as resolved: every key of the key table (care_keys.h)
+ * with its value or default, every table as an absolute path, numbers in their shortest form
+ * that reads back exactly. Printed by `caresim validate` and stored in the output's
  * scenario_yaml attribute, so a run says exactly what it ran. Declared in care_scenario.h. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "care_keys.h"
 #include "care_scenario.h"
 
-static void span(FILE *f, const char *key, care_span s)
+static void quoted(FILE *f, const char *v)
 {
-    char b[32];
-    care_span_format(s, b, sizeof b);
-    fprintf(f, "%s: %s\n", key, b);
-}
-
-static void quoted(FILE *f, const char *indent, const char *key, const char *v)
-{
-    fprintf(f, "%s%s: \"", indent, key);
+    fputc('"', f);
     for (; *v; v++)
         fprintf(f, *v == '"' || *v == '\\' ? "\\%c" : "%c", *v);
-    fputs("\"\n", f);
+    fputc('"', f);
+}
+
+void care_format_number(double v, char *out, size_t n)
+{
+    for (int prec = 1; prec <= 17; prec++) {   /* the shortest that reads back as v */
+        snprintf(out, n, "%.*g", prec, v);
+        if (strtod(out, NULL) == v) return;
+    }
+}
+
+/* Opens the maps between the previous key and this one; returns the indent of the leaf. */
+static int open_maps(FILE *f, const char *prev, const char *name, const char **leaf)
+{
+    int depth = 0;
+    const char *p = name, *q = prev;
+    /* skip the map segments both keys share */
+    for (;;) {
+        size_t lp = strcspn(p, "."), lq = strcspn(q, ".");
+        if (!p[lp] || !q[lq] || lp != lq || strncmp(p, q, lp)) break;
+        p += lp + 1, q += lq + 1, depth++;
+    }
+    for (size_t l; p[l = strcspn(p, ".")]; p += l + 1, depth++)
+        fprintf(f, "%*s%.*s:\n", 2 * depth, "", (int)l, p);
+    *leaf = p;
+    return depth;
+}
+
+static void value(FILE *f, const care_config *c, const care_key *k)
+{
+    const void *v = (const char *)c + k->off;
+    char b[40];
+    switch (k->type) {
+    case CARE_KEY_STR: case CARE_KEY_PATH: quoted(f, *(char *const *)v); break;
+    case CARE_KEY_PATH_NONE:
+        if (*(char *const *)v) quoted(f, *(char *const *)v);
+        else fputs("none", f);
+        break;
+    case CARE_KEY_DATE: care_date_format(*(const int64_t *)v, b); fputs(b, f); break;
+    case CARE_KEY_SPAN_NONE:
+        if (*(const int *)((const char *)c + k->aux)) { fputs("none", f); break; }
+        /* fall through */
+    case CARE_KEY_SPAN: care_span_format(*(const care_span *)v, b, sizeof b); fputs(b, f); break;
+    case CARE_KEY_U32: fprintf(f, "%" PRIu32, *(const uint32_t *)v); break;
+    case CARE_KEY_U64: fprintf(f, "%" PRIu64, *(const uint64_t *)v); break;
+    case CARE_KEY_INT: fprintf(f, "%d", *(const int *)v); break;
+    case CARE_KEY_BOOL: fputs(*(const int *)v ? "true" : "false", f); break;
+    default: care_format_number(*(const double *)v, b, sizeof b); fputs(b, f); break;
+    }
 }
 
 int care_scenario_resolve(care_config *c, sim_err *err)
 {
-    char *text = NULL, date[11];
+    char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return sim_err_set(err, SIM_ENOMEM, "out of memory");
-    care_date_format(c->start_date, date);
-    quoted(f, "", "name", c->name);
-    fprintf(f, "start_date: %s\n", date);
-    span(f, "horizon", c->horizon_span);
-    span(f, "observe", c->observe_span);
-    fprintf(f, "replicates: %" PRIu32 "\nseed: %" PRIu64 "\n", c->replicates, c->seed);
-    span(f, "burn_in", c->burn_in_span);
-    if (c->follow_up_none) fputs("follow_up: none\n", f);
-    else span(f, "follow_up", c->follow_up_span);
-    quoted(f, "", "areas", c->areas_path);
-    fputs("tables:\n", f);
-    quoted(f, "  ", "entry_rates", c->entry_rates_path);
-    if (c->entry_trend_path) quoted(f, "  ", "entry_trend", c->entry_trend_path);
-    quoted(f, "  ", "lac_hazards", c->lac_hazards_path);
-    quoted(f, "  ", "home_hazards", c->home_hazards_path);
-    quoted(f, "  ", "placement_shares", c->placement_shares_path);
-    if (c->placement_move_shares_path) quoted(f, "  ", "placement_move_shares", c->placement_move_shares_path);
-    if (c->placement_costs_path) quoted(f, "  ", "placement_costs", c->placement_costs_path);
-    if (c->initial_stock_path) quoted(f, "", "initial_stock", c->initial_stock_path);
-    else fputs("initial_stock: none\n", f);
-    fprintf(f, "output:\n  deflate: %d\n  episodes: %s\n", c->deflate, c->episodes ? "true" : "false");
-    fprintf(f, "adjust:\n  entry_rates: %g\n  lac_hazards: {", c->adjust_entry);
-    for (int i = 0; i < CARE_NLX; i++)
-        fprintf(f, "%s%s: %g", i ? ", " : "", care_lac_hazard_names[i], c->adjust_lac[i]);
-    fputs("}\n  home_hazards: {", f);
-    for (int i = 0; i < CARE_NHX; i++)
-        fprintf(f, "%s%s: %g", i ? ", " : "", care_home_hazard_names[i], c->adjust_home[i]);
-    fputs("}\n", f);
+    care_key keys[CARE_MAXKEYS];
+    int n = care_keys_table(keys);
+    const char *prev = "";
+    for (int i = 0; i < n; i++) {
+        const care_key *k = &keys[i];
+        if ((k->type == CARE_KEY_STR || k->type == CARE_KEY_PATH) && !*(char *const *)((const char *)c + k->off))
+            continue;   /* optional and absent */
+        const char *leaf;
+        int depth = open_maps(f, prev, k->name, &leaf);
+        fprintf(f, "%*s%s: ", 2 * depth, "", leaf);
+        value(f, c, k);
+        fputc('\n', f);
+        prev = k->name;
+    }
     fprintf(f, "# %d areas, %d observation times, horizon %.0f days\n", c->n_areas, c->n_obs, c->horizon);
     if (fclose(f) != 0 || !text) {
         free(text);

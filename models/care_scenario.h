@@ -12,4 +12,13 @@ int care_scenario_load(care_config **out, const char *path, sim_err *err);
 /* (Re)builds c->resolved_yaml; call again after changing the config (e.g. --seed). */
 int care_scenario_resolve(care_config *c, sim_err *err);
 
+/* Observation times (c->obs, c->n_obs) and c->horizon from the spans; call again after changing
+ * horizon_span or observe_span. */
+int care_scenario_obs_times(care_config *c, sim_err *err);
+/* Command-line overrides (models/care_override.c): a shorter or longer horizon ("5y"), and a
+ * subset of the areas (comma-separated codes; the initial stock of other areas is dropped).
+ * Errors name the option and the bad value (SIM_EINVAL). */
+int care_scenario_set_horizon(care_config *c, const char *span, sim_err *err);
+int care_scenario_keep_areas(care_config *c, const char *codes, sim_err *err);
+
 #endif

@@ -1,6 +1,6 @@
-/* models/care_stock.c - the initial-stock table: children in care (state lac, the default) or
- * at home after reunification (state home) at the start date, by area, age band and
- * time-in-state band (bands of lac_hazards or home_hazards). Declared in care_tables.h. */
+/* models/care_stock.c - the initial-stock table: children in each state (column state, a label
+ * of care_states.h; lac when absent) at the start date, by area, age band and time-in-state
+ * band (the bands of the state's hazard table). Declared in care_tables.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,14 +29,12 @@ static int parse_row(care_config *c, const care_csv *t, size_t r, const int *col
     char **f = t->rows[r].fields;
     int line = t->rows[r].line, rc;
     double from, count;
-    out->state = CARE_ST_LAC;
-    if (col[4] >= 0 && strcmp(f[col[4]], "lac") != 0) {
-        if (strcmp(f[col[4]], "home") != 0)
-            return sim_err_set(err, SIM_EINVAL, "%s:%d: state: expected lac or home, got '%s'", t->path, line, f[col[4]]);
-        out->state = CARE_ST_HOME;
-    }
-    const care_hazard_table *h = out->state == CARE_ST_LAC ? &c->lac : &c->home;
-    const char *table = out->state == CARE_ST_LAC ? "lac_hazards" : "home_hazards";
+    out->state = col[4] >= 0 ? care_state_find(f[col[4]]) : CARE_ST_LAC;
+    if (out->state < 0 || !c->haz[out->state].n_k)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: state: '%s' is not a state with a hazard table in this scenario",
+                           t->path, line, f[col[4]]);
+    const care_hazard_table *h = &c->haz[out->state];
+    const char *table = care_states[out->state].table;
     out->area = area_index(c, f[col[0]]);
     if (out->area < 0)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: area: '%s' is not in the areas table", t->path, line, f[col[0]]);
@@ -51,9 +49,9 @@ static int parse_row(care_config *c, const care_csv *t, size_t r, const int *col
     if (from >= care_age_lo_years[out->age + 1] * CARE_YEAR_DAYS)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: from_days: a child aged %s cannot have been in that state %g days",
                            t->path, line, care_age_names[out->age], from);
-    if (out->state == CARE_ST_HOME && from >= c->follow_up)
-        return sim_err_set(err, SIM_EINVAL, "%s:%d: from_days: %g days at home is past the follow-up window (%g days)",
-                           t->path, line, from, c->follow_up);
+    if (from >= c->window[out->state])
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: from_days: %g days in state %s is past its window (%g days)",
+                           t->path, line, from, care_states[out->state].name, c->window[out->state]);
     if ((rc = care_csv_nonneg(t, r, col[3], &count, err)) != SIM_OK) return rc;
     if (count != floor(count) || count > 1e8)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: count: must be a whole number, got %g", t->path, line, count);

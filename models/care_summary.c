@@ -25,21 +25,22 @@ int care_summary_init(care_summary *s, size_t n_scen, const care_config *c, sim_
     return SIM_OK;
 }
 
+/* Entries: transitions into care from outside it; exits: out of care (care_states.h). */
 void care_summary_add(care_summary *s, size_t scen, const void *const *bufs)
 {
     const uint32_t *stock = bufs[CARE_VAR_STOCK], *flow = bufs[CARE_VAR_FLOW];
     size_t base = scen * s->T;
     for (size_t t = 0; t < s->T; t++)
-        for (size_t a = 0; a < s->A; a++) {
-            size_t ta = t * s->A + a;
-            for (int b = 0; b < CARE_NAGE; b++) {
-                s->lac[base + t] += stock[(ta * CARE_NSTATE + CARE_ST_LAC) * CARE_NAGE + (size_t)b];
-                const uint32_t *f = &flow[ta * CARE_NTR * CARE_NAGE + (size_t)b];
-                s->starts[base + t] += f[CARE_TR_ENTRY * CARE_NAGE] + f[CARE_TR_REENTRY * CARE_NAGE];
-                for (int tr = CARE_TR_HOME; tr <= CARE_TR_AGED_OUT; tr++)
-                    s->exits[base + t] += f[tr * CARE_NAGE];
+        for (size_t a = 0; a < s->A; a++)
+            for (size_t b = 0; b < CARE_NAGE; b++) {
+                s->lac[base + t] += stock[care_var_at(CARE_VAR_STOCK, s->A, t, a, CARE_ST_LAC, b)];
+                for (size_t tr = 0; tr < CARE_NTR; tr++) {
+                    const care_transition_info *ti = &care_transitions[tr];
+                    uint32_t n = flow[care_var_at(CARE_VAR_FLOW, s->A, t, a, tr, b)];
+                    if (ti->to == CARE_ST_LAC && ti->from != CARE_ST_LAC) s->starts[base + t] += n;
+                    if (ti->from == CARE_ST_LAC && ti->to != CARE_ST_LAC) s->exits[base + t] += n;
+                }
             }
-        }
     s->n_rep[scen]++;
 }
 

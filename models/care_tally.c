@@ -27,22 +27,21 @@ int care_tally_init(care_tally *t, const care_config *c)
     t->cfg = c;
     t->A = (size_t)c->n_areas;
     t->T = (size_t)c->n_obs;
-    size_t ta = t->T * t->A;
-    t->stock = calloc(ta * CARE_NSTATE * CARE_NAGE, sizeof *t->stock);
-    t->placements = calloc(ta * CARE_NPLACE * CARE_NAGE, sizeof *t->placements);
-    t->flow = calloc(ta * CARE_NTR * CARE_NAGE, sizeof *t->flow);
-    t->days = calloc(ta * CARE_NAGE, sizeof *t->days);
-    t->cost = calloc(ta * CARE_NPLACE, sizeof *t->cost);
-    return t->stock && t->placements && t->flow && t->days && t->cost ? 0 : -1;
+    int ok = 1;
+    for (int v = 0; v < CARE_NVAR; v++)
+        ok &= (t->buf[v] = calloc(care_var_elems(v, t->T, t->A), sim_type_size(care_vars[v].type))) != NULL;
+    t->stock = t->buf[CARE_VAR_STOCK];
+    t->placements = t->buf[CARE_VAR_PLACEMENTS];
+    t->flow = t->buf[CARE_VAR_FLOW];
+    t->days = t->buf[CARE_VAR_DAYS];
+    t->cost = t->buf[CARE_VAR_COST];
+    return ok ? 0 : -1;
 }
 
 void care_tally_free(care_tally *t)
 {
-    free(t->stock);
-    free(t->placements);
-    free(t->flow);
-    free(t->days);
-    free(t->cost);
+    for (int v = 0; v < CARE_NVAR; v++)
+        free(t->buf[v]);
     memset(t, 0, sizeof *t);
 }
 
@@ -68,17 +67,17 @@ void care_tally_flow(care_tally *t, double time, int area, double birth, int tr)
     size_t p = period_after(t, time);
     if (p > 0 && obs[p - 1] == time) p--;   /* the period (obs[p-1], obs[p]] holds time */
     int b = care_tally_band(t, time - birth);
-    t->flow[((p * t->A + (size_t)area) * CARE_NTR + (size_t)tr) * CARE_NAGE + (size_t)b]++;
+    t->flow[care_var_at(CARE_VAR_FLOW, t->A, p, (size_t)area, (size_t)tr, (size_t)b)]++;
 }
 
 void care_tally_seen(care_tally *t, double from, double to, int area, double birth, int state, int placement)
 {
     const double *obs = t->cfg->obs;
     for (size_t i = isinf(from) ? 0 : period_after(t, from); i < t->T && obs[i] <= to; i++) {
-        size_t b = (size_t)care_tally_band(t, obs[i] - birth), ta = i * t->A + (size_t)area;
-        t->stock[(ta * CARE_NSTATE + (size_t)state) * CARE_NAGE + b]++;
+        size_t b = (size_t)care_tally_band(t, obs[i] - birth);
+        t->stock[care_var_at(CARE_VAR_STOCK, t->A, i, (size_t)area, (size_t)state, b)]++;
         if (state == CARE_ST_LAC)
-            t->placements[(ta * CARE_NPLACE + (size_t)placement) * CARE_NAGE + b]++;
+            t->placements[care_var_at(CARE_VAR_PLACEMENTS, t->A, i, (size_t)area, (size_t)placement, b)]++;
     }
 }
 
@@ -94,20 +93,15 @@ void care_tally_days(care_tally *t, double t0, double t1, int area, double birth
         int b = care_tally_band(t, t0 - birth);
         double age_end = b + 1 < CARE_NAGE ? birth + care_age_lo_years[b + 1] * CARE_YEAR_DAYS : INFINITY;
         double end = min2(min2(t1, obs[p]), max2(age_end, t0 + 1e-9));
-        size_t ta = p * t->A + (size_t)area;
-        t->days[ta * CARE_NAGE + (size_t)b] += end - t0;
+        t->days[care_var_at(CARE_VAR_DAYS, t->A, p, (size_t)area, (size_t)b, 0)] += end - t0;
         if (cpd != 0)   /* adding +0 changes nothing: skipped */
-            t->cost[ta * CARE_NPLACE + (size_t)placement] += (end - t0) * cpd;
+            t->cost[care_var_at(CARE_VAR_COST, t->A, p, (size_t)area, (size_t)placement, 0)] += (end - t0) * cpd;
         t0 = end;
     }
 }
 
 void care_tally_copy(const care_tally *t, void *const *bufs)
 {
-    size_t ta = t->T * t->A;
-    memcpy(bufs[0], t->stock, ta * CARE_NSTATE * CARE_NAGE * sizeof *t->stock);
-    memcpy(bufs[1], t->placements, ta * CARE_NPLACE * CARE_NAGE * sizeof *t->placements);
-    memcpy(bufs[2], t->flow, ta * CARE_NTR * CARE_NAGE * sizeof *t->flow);
-    memcpy(bufs[3], t->days, ta * CARE_NAGE * sizeof *t->days);
-    memcpy(bufs[4], t->cost, ta * CARE_NPLACE * sizeof *t->cost);
+    for (int v = 0; v < CARE_NVAR; v++)
+        memcpy(bufs[v], t->buf[v], care_var_elems(v, t->T, t->A) * sim_type_size(care_vars[v].type));
 }

@@ -11,12 +11,14 @@
 #include <stdint.h>
 
 #include "care_config.h"
+#include "care_output.h"
 
 typedef struct care_tally {
     const care_config *cfg;
     size_t A, T;
-    uint32_t *stock, *placements, *flow;   /* [T][A][state|placement|transition][age] */
-    double *days, *cost;                   /* [T][A][age], [T][A][placement] */
+    void *buf[CARE_NVAR];                  /* the output variables (care_output.h) */
+    uint32_t *stock, *placements, *flow;   /* = buf[CARE_VAR_STOCK], ... */
+    double *days, *cost;
     /* band_from[b]: the least age in days that care_age_band_at puts in band b or above, so
      * that the band is found by comparisons alone, with the same answer. */
     double band_from[CARE_NAGE];
@@ -40,7 +42,7 @@ void care_tally_flow(care_tally *t, double time, int area, double birth, int tr)
 void care_tally_seen(care_tally *t, double from, double to, int area, double birth, int state, int placement);
 /* Days in care and placement cost of [t0, t1], split by period and age band. */
 void care_tally_days(care_tally *t, double t0, double t1, int area, double birth, int placement);
-/* Copies the counts into the output buffers, in care_output.h's order. */
+/* Copies the counts into the output buffers (one per CARE_VAR_*). */
 void care_tally_copy(const care_tally *t, void *const *bufs);
 
 #endif

@@ -52,16 +52,13 @@ typedef struct traj_model {
     double (*cum_entry)[CARE_NAGE];   /* [A] cumulative age-band weights of entries */
     double *base_rate;                /* [A] entries per day before the trend */
     uint32_t *stock_from;             /* [rows+1] first initial index of each stock row */
-    int area_cached;                  /* area whose lac multipliers `lac` holds */
-    piece_table lac, home;
+    int area_cached;                  /* area whose multipliers `haz` holds */
+    piece_table haz[CARE_NSTATE];     /* each state's hazards in that area */
     care_episodes log;
     double *log_key;                  /* per row: when it was opened (-inf: at the start) */
     size_t key_cap;
     int log_failed;
 } traj_model;
-
-static const uint8_t lac_to_tr[CARE_NLX] = {CARE_TR_HOME, CARE_TR_ADOPTED, CARE_TR_SGO_CAO,
-                                            CARE_TR_INDEPENDENT, CARE_TR_OTHER, CARE_TR_MOVE};
 
 static void fill_pieces(piece_table *p, const care_hazard_table *h, const double *mult)
 {
@@ -78,14 +75,17 @@ static void fill_pieces(piece_table *p, const care_hazard_table *h, const double
         }
 }
 
+/* Children are drawn area by area, so each area's multipliers are applied once. */
 static void use_area(traj_model *m, int a)
 {
     if (m->area_cached == a)
         return;
-    double mult[CARE_NLX];
-    for (int k = 0; k < CARE_NLX; k++)
-        mult[k] = k == CARE_LX_MOVE ? 1.0 : m->cfg->areas[a].exit_mult;
-    fill_pieces(&m->lac, &m->cfg->lac, mult);
+    for (int s = 0; s < CARE_NSTATE; s++) {
+        double mult[CARE_MAXK];
+        for (int k = 0; k < m->cfg->haz[s].n_k; k++)
+            mult[k] = care_hazard_mult(m->cfg, a, s, k);
+        fill_pieces(&m->haz[s], &m->cfg->haz[s], mult);
+    }
     m->area_cached = a;
 }
 
@@ -203,13 +203,53 @@ static int pick_placement(const double *sh, sim_stream *g, int exclude)
     return last;
 }
 
-static void enter_care(traj_model *m, traj_child *k, double t, double opened, int reason, sim_stream *g)
+/* What a state does on entry and exit beyond what every state shares, as care_model.c's state
+ * hooks do (tr: the transition, CARE_TR_NONE for a child of the initial stock or the horizon). */
+static void enter_lac(traj_model *m, traj_child *k, double t, int tr, sim_stream *g)
 {
-    k->state = CARE_ST_LAC;
-    k->since = k->pl_since = t;
-    k->episodes++;
-    k->placement = (uint8_t)pick_placement(m->cfg->placement_share[care_tally_band(&m->tally, t - k->birth)], g, -1);
-    log_open(m, k, t, opened, reason);
+    int b = care_tally_band(&m->tally, t - k->birth), moved = tr != CARE_TR_NONE && care_transitions[tr].from == CARE_ST_LAC;
+    if (!moved)
+        k->episodes++;
+    k->pl_since = t;
+    k->placement = (uint8_t)(moved ? pick_placement(m->cfg->move_share[b], g, k->placement)
+                                   : pick_placement(m->cfg->placement_share[b], g, -1));
+    log_open(m, k, t, tr == CARE_TR_NONE ? -INFINITY : t,
+             tr == CARE_TR_NONE ? CARE_START_INITIAL : care_transition_start_code(tr));
+}
+
+static void leave_lac(traj_model *m, traj_child *k, double t, int tr)
+{
+    care_tally_days(&m->tally, k->pl_since, t, k->area, k->birth, k->placement);
+    if (tr != CARE_TR_NONE)
+        log_close(m, k, t, tr);
+}
+
+static void enter_home(traj_model *m, traj_child *k, double t, int tr, sim_stream *g)
+{
+    (void)m, (void)t, (void)g;
+    if (tr == CARE_TR_NONE)
+        k->episodes = 1;   /* at home at the start: after one period of care */
+}
+
+typedef struct state_hooks {
+    void (*enter)(traj_model *m, traj_child *k, double t, int tr, sim_stream *g);
+    void (*leave)(traj_model *m, traj_child *k, double t, int tr);
+} state_hooks;
+static const state_hooks hooks[CARE_NSTATE] = {
+    [CARE_ST_LAC] = {enter_lac, leave_lac},
+    [CARE_ST_HOME] = {enter_home, NULL},
+};
+
+/* Puts k in the destination of tr (CARE_TR_NONE: in `state`, from the initial stock). */
+static void enter(traj_model *m, traj_child *k, double t, int tr, int state, sim_stream *g)
+{
+    int to = tr == CARE_TR_NONE ? state : care_transitions[tr].to;
+    if (tr == CARE_TR_NONE || care_transitions[tr].from != to) {
+        k->state = (uint8_t)to;
+        k->since = t;
+    }
+    if (hooks[to].enter)
+        hooks[to].enter(m, k, t, tr, g);
 }
 
 static double trend_at(const care_config *c, double t, double *until)
@@ -241,7 +281,7 @@ static double next_arrival(void *state, uint32_t a, int first, double now, gsl_r
     return INFINITY;
 }
 
-static int begin_arrival(traj_model *m, traj_child *k, uint32_t a, size_t index, double t, sim_ctx *ctx)
+static void begin_arrival(traj_model *m, traj_child *k, uint32_t a, size_t index, double t, sim_ctx *ctx)
 {
     memset(k, 0, sizeof *k);
     k->area = (uint16_t)a;
@@ -255,14 +295,13 @@ static int begin_arrival(traj_model *m, traj_child *k, uint32_t a, size_t index,
     double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
     k->birth = t - sim_stream_flat(g, lo, hi);
     k->sex = sim_stream_uniform(g) < m->cfg->male_share[b];
-    enter_care(m, k, t, t, CARE_START_ENTRY, g);
+    enter(m, k, t, CARE_TR_ENTRY, 0, g);
     care_tally_flow(&m->tally, t, a, k->birth, CARE_TR_ENTRY);
     k->at = k->seen_from = t;
-    return SIM_OK;
 }
 
 /* Initial child `index`: of the stock row r with stock_from[r] <= index < stock_from[r+1]. */
-static int begin_initial(traj_model *m, traj_child *k, size_t index, sim_ctx *ctx)
+static void begin_initial(traj_model *m, traj_child *k, size_t index, sim_ctx *ctx)
 {
     const care_config *c = m->cfg;
     size_t lo = 0, hi = c->n_stock;
@@ -270,13 +309,10 @@ static int begin_initial(traj_model *m, traj_child *k, size_t index, sim_ctx *ct
         size_t mid = (lo + hi) / 2;
         if (m->stock_from[mid] <= index) lo = mid; else hi = mid;
     }
-    while (m->stock_from[lo + 1] <= index) lo++;   /* skip rows of count 0 */
     const care_stock_row *row = &c->stock[lo];
-    const care_hazard_table *h = row->state == CARE_ST_LAC ? &c->lac : &c->home;
+    const care_hazard_table *h = &c->haz[row->state];
     double alo = care_age_lo_years[row->age] * CARE_YEAR_DAYS, ahi = care_age_lo_years[row->age + 1] * CARE_YEAR_DAYS;
-    double tb0 = h->tb_from[row->tb], tb1 = h->tb_from[row->tb + 1];
-    if (row->state == CARE_ST_HOME)
-        tb1 = fmin(tb1, c->follow_up);
+    double tb0 = h->tb_from[row->tb], tb1 = fmin(h->tb_from[row->tb + 1], c->window[row->state]);
     memset(k, 0, sizeof *k);
     k->area = (uint16_t)row->area;
     k->serial = INITIAL_SERIAL + (uint32_t)index;
@@ -286,17 +322,11 @@ static int begin_initial(traj_model *m, traj_child *k, size_t index, sim_ctx *ct
     double tic = sim_stream_flat(g, tb0, fmin(tb1, age));
     k->birth = -age;
     k->sex = sim_stream_uniform(g) < c->male_share[row->age];
-    if (row->state == CARE_ST_HOME) {
-        k->state = CARE_ST_HOME;
-        k->since = -tic;
-        k->episodes = 1;
-    } else {
-        enter_care(m, k, -tic, -INFINITY, CARE_START_INITIAL, g);
+    enter(m, k, -tic, CARE_TR_NONE, row->state, g);
+    if (k->state == CARE_ST_LAC)
         k->pl_since = 0.0;   /* cost and days are counted from the start date */
-    }
     k->at = 0.0;
     k->seen_from = -INFINITY;
-    return SIM_OK;
 }
 
 static int begin(void *state, void *ent, uint32_t stream, size_t index, double t, sim_ctx *ctx, sim_err *err)
@@ -304,53 +334,48 @@ static int begin(void *state, void *ent, uint32_t stream, size_t index, double t
     (void)err;
     traj_model *m = state;
     traj_child *k = ent;
-    int rc = stream == UINT32_MAX ? begin_initial(m, k, index, ctx) : begin_arrival(m, k, stream, index, t, ctx);
+    if (stream == UINT32_MAX)
+        begin_initial(m, k, index, ctx);
+    else
+        begin_arrival(m, k, stream, index, t, ctx);
     use_area(m, k->area);
-    return rc;
+    return SIM_OK;
 }
 
-static double next_lac(traj_model *m, traj_child *k, sim_ctx *ctx)
-{
-    double age_out = k->birth + CARE_AGE_OUT_DAYS, limit = fmin(age_out, ctx->horizon);
-    int kind;
-    double t = draw(m, &m->lac, k->at, k->birth, k->since, limit, sim_rng_stream(ctx->rng), &kind);
-    if (isinf(t)) {
-        if (age_out > ctx->horizon) return INFINITY;   /* still in care at the horizon */
-        k->next = CARE_TR_AGED_OUT;
-        return age_out;
-    }
-    k->next = lac_to_tr[kind];
-    return t;
-}
-
-/* At home: re-entry or closing (by hazard, at the end of the follow-up window or at 18). */
-static double next_home(traj_model *m, traj_child *k, sim_ctx *ctx)
-{
-    double end = fmin(k->since + m->cfg->follow_up, k->birth + CARE_AGE_OUT_DAYS), limit = fmin(end, ctx->horizon);
-    int kind;
-    double t = draw(m, &m->home, k->at, k->birth, k->since, limit, sim_rng_stream(ctx->rng), &kind);
-    if (isinf(t)) {
-        if (end > ctx->horizon) return INFINITY;
-        t = end;
-        kind = CARE_HX_CLOSED;
-    }
-    k->next = kind == CARE_HX_CLOSED ? CARE_TR_CLOSED : CARE_TR_REENTRY;
-    return t;
-}
-
+/* The one scheduling routine, as care_model.c's: the next transition out of (or within) the
+ * child's state, drawn from the state's hazards until its 18th birthday or the end of the
+ * state's window, where the state's rule applies. */
 static double next(void *state, void *ent, sim_ctx *ctx)
 {
+    traj_model *m = state;
     traj_child *k = ent;
-    return k->state == CARE_ST_LAC ? next_lac(state, k, ctx) : next_home(state, k, ctx);
+    int s = k->state, kind, tr;
+    const care_state_info *si = &care_states[s];
+    double end = k->birth + CARE_AGE_OUT_DAYS;
+    int end_tr = si->at_18;
+    if (si->window_end != CARE_TR_NONE) {
+        double w = k->since + m->cfg->window[s];
+        if (w < end) end = w, end_tr = si->window_end;
+    }
+    double t = draw(m, &m->haz[s], k->at, k->birth, k->since, min2(end, ctx->horizon), sim_rng_stream(ctx->rng), &kind);
+    if (isinf(t)) {
+        if (end > ctx->horizon || end_tr == CARE_TR_NONE) return INFINITY;   /* in the state at the horizon */
+        t = end;
+        tr = end_tr;
+    } else {
+        tr = m->cfg->haz[s].tr[kind];
+    }
+    k->next = (uint8_t)tr;
+    return t;
 }
 
 static void spell(void *state, const void *ent, double end)
 {
     traj_model *m = state;
-    const traj_child *k = ent;
+    traj_child *k = (traj_child *)ent;
     care_tally_seen(&m->tally, k->seen_from, end, k->area, k->birth, k->state, k->placement);
-    if (k->state == CARE_ST_LAC)
-        care_tally_days(&m->tally, k->pl_since, isinf(end) ? m->cfg->horizon : end, k->area, k->birth, k->placement);
+    if (hooks[k->state].leave)
+        hooks[k->state].leave(m, k, isinf(end) ? m->cfg->horizon : end, isinf(end) ? CARE_TR_NONE : k->next);
 }
 
 static int apply(void *state, void *ent, double t, sim_ctx *ctx)
@@ -359,29 +384,11 @@ static int apply(void *state, void *ent, double t, sim_ctx *ctx)
     traj_child *k = ent;
     int tr = k->next;
     care_tally_flow(&m->tally, t, k->area, k->birth, tr);
+    if (care_transitions[tr].to == CARE_ST_OUT)
+        return 0;
     k->at = k->seen_from = t;
-    switch (tr) {
-    case CARE_TR_MOVE:
-        log_close(m, k, t, tr);
-        k->placement = (uint8_t)pick_placement(m->cfg->move_share[care_tally_band(&m->tally, t - k->birth)],
-                                               sim_rng_stream(ctx->rng), k->placement);
-        k->pl_since = t;
-        log_open(m, k, t, t, CARE_START_MOVE);
-        return 1;
-    case CARE_TR_HOME:
-        log_close(m, k, t, tr);
-        k->state = CARE_ST_HOME;
-        k->since = t;
-        return 1;
-    case CARE_TR_REENTRY:
-        enter_care(m, k, t, t, CARE_START_REENTRY, sim_rng_stream(ctx->rng));
-        return 1;
-    case CARE_TR_CLOSED:
-        return 0;
-    default:   /* adopted, sgo_cao, independent_living, other, aged_out: the child leaves */
-        log_close(m, k, t, tr);
-        return 0;
-    }
+    enter(m, k, t, tr, 0, sim_rng_stream(ctx->rng));
+    return 1;
 }
 
 /* ---- the task ---- */
@@ -410,8 +417,6 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     }
     for (size_t r = 0; r < c->n_stock; r++)
         m->stock_from[r + 1] = m->stock_from[r] + c->stock[r].count;
-    static const double one[CARE_MAXK] = {1, 1, 1, 1, 1, 1, 1, 1};
-    fill_pieces(&m->home, &c->home, one);
     return SIM_OK;
 }
 

@@ -95,16 +95,6 @@ int care_yaml_check_required(care_yaml_doc *d, const yaml_node_t *where, const c
     return SIM_OK;
 }
 
-void care_yaml_merge(care_yaml_key *into, const care_yaml_key *from)
-{
-    for (; into->name; into++, from++)
-        if (!into->value && from->value) {
-            into->value = from->value;
-            into->line = from->line;
-            into->doc = from->doc;
-        }
-}
-
 static int need_scalar(care_yaml_doc *d, yaml_node_t *n, const char *key, const char *what, sim_err *err)
 {
     if (n->type == YAML_SCALAR_NODE && n->data.scalar.length > 0)
@@ -194,4 +184,18 @@ int care_yaml_span(care_yaml_doc *d, yaml_node_t *n, const char *key, int allow_
         return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: expected a duration such as 10y, 6m or 30d%s, got '%s'",
                            d->path, care_yaml_line(n), key, allow_none ? " (or none)" : "", scalar(n));
     return SIM_OK;
+}
+
+int care_yaml_list(care_yaml_doc *d, yaml_node_t *n, const char *key, size_t *len, sim_err *err)
+{
+    if (n->type != YAML_SEQUENCE_NODE)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: expected a list, got %s", d->path, care_yaml_line(n), key,
+                           n->type == YAML_SCALAR_NODE ? "a single value" : "a mapping");
+    *len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    return SIM_OK;
+}
+
+yaml_node_t *care_yaml_item(care_yaml_doc *d, yaml_node_t *list, size_t i)
+{
+    return yaml_document_get_node(&d->doc, list->data.sequence.items.start[i]);
 }

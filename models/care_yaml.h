@@ -33,9 +33,6 @@ int care_yaml_line(const yaml_node_t *n);
  * path of the mapping ("" at the root) used in messages. */
 int care_yaml_map(care_yaml_doc *d, yaml_node_t *map, const char *prefix, care_yaml_key *keys, sim_err *err);
 
-/* Fills the keys of `into` that have no value yet from `from` (same key list): a file that
- * extends another overrides it key by key. */
-void care_yaml_merge(care_yaml_key *into, const care_yaml_key *from);
 /* The first required key without a value, as an error naming file:line of `where`. */
 int care_yaml_check_required(care_yaml_doc *d, const yaml_node_t *where, const char *prefix,
                              const care_yaml_key *keys, sim_err *err);
@@ -49,5 +46,10 @@ int care_yaml_nonneg(care_yaml_doc *d, yaml_node_t *n, const char *key, double *
 int care_yaml_date(care_yaml_doc *d, yaml_node_t *n, const char *key, int64_t *out, sim_err *err);
 int care_yaml_span(care_yaml_doc *d, yaml_node_t *n, const char *key, int allow_none, care_span *out,
                    int *is_none, sim_err *err);
+
+/* A YAML list (block "- a" or flow "[a, b]"): *n items; item(i) gives the i-th node. A scalar
+ * where a list is expected is an error naming file:line: key. */
+int care_yaml_list(care_yaml_doc *d, yaml_node_t *n, const char *key, size_t *len, sim_err *err);
+yaml_node_t *care_yaml_item(care_yaml_doc *d, yaml_node_t *list, size_t i);
 
 #endif

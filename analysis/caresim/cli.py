@@ -1,7 +1,9 @@
-"""The `python3 -m caresim` command line: report, info, summary, compare, plots, rates.
+"""The `python3 -m caresim` command line: report, info, summary, compare, plots, export,
+rates, local.
 
-Thin: each subcommand parses its arguments and calls the package; errors in the input (a
-missing file, an unknown variable) print one line and exit with status 2.
+Thin: each subcommand parses its arguments and calls the package. Every error in the input (a
+missing or non-HDF5 file, an unknown variable or label, an output that exists without
+--force) prints one line, `caresim: PROBLEM`, and exits with status 2, as the C program does.
 """
 from __future__ import annotations
 
@@ -34,9 +36,44 @@ def _where(items) -> dict:
     return out
 
 
-def _emit(df: pd.DataFrame, csv: str | None) -> None:
+class InputError(ValueError):
+    """Bad input named in one line (exit status 2)."""
+
+
+def _fresh(path, force: bool) -> None:
+    """Refuse to overwrite an existing output unless --force."""
+    from pathlib import Path
+    if path and Path(path).exists() and not force:
+        raise InputError(f"{path}: exists; use --force to overwrite it or -o to choose another name")
+
+
+def _open(path):
+    """open_run, with a non-HDF5 file named as such."""
+    import h5py
+    from .io import open_run, resolve_path
+    real, _ = resolve_path(path)
+    if real.is_dir() or not h5py.is_hdf5(real):
+        raise InputError(f"{real}: not an HDF5 file (expected the output of caresim run)")
+    return open_run(path)
+
+
+def _check_request(ds, var, where) -> None:
+    """An unknown variable or label becomes one line naming it and what exists."""
+    if var is not None and var not in ds.data_vars:
+        raise InputError(f"--var {var}: no such variable (variables: {', '.join(ds.data_vars)})")
+    for dim, labels in (where or {}).items():
+        if dim not in ds.coords:
+            raise InputError(f"--where {dim}=...: no dimension {dim!r} (dimensions: {', '.join(ds.dims)})")
+        have = [str(x) for x in ds[dim].values]
+        for lab in labels if isinstance(labels, list) else [labels]:
+            if dim != "time" and lab not in have:
+                raise InputError(f"--where {dim}={lab}: no such label (labels: {', '.join(have)})")
+
+
+def _emit(df: pd.DataFrame, csv: str | None, force: bool = True) -> None:
     if csv:
-        df.to_csv(csv)
+        _fresh(csv, force)
+        df.reset_index().to_csv(csv, index=False)
         print(f"wrote {csv}")
     else:
         with pd.option_context("display.width", 160, "display.max_rows", 200,
@@ -46,14 +83,16 @@ def _emit(df: pd.DataFrame, csv: str | None) -> None:
 
 def cmd_report(a) -> int:
     from .report import write
+    _fresh(a.output, a.force)
+    _open(a.run).close()
     out = write(a.run, a.output, title=a.title)
     print(f"wrote {out}")
     return 0
 
 
 def cmd_info(a) -> int:
-    from .io import open_run, run_attrs
-    ds = open_run(a.run)
+    from .io import run_attrs
+    ds = _open(a.run)
     attrs = run_attrs(ds)
     print(f"file: {attrs['source_path']}{'  (INCOMPLETE)' if attrs['partial'] else ''}")
     print(f"tasks complete: {attrs['tasks_done']} of {attrs['tasks_total']}")
@@ -71,32 +110,45 @@ def cmd_info(a) -> int:
 
 
 def cmd_summary(a) -> int:
-    from .io import open_run
-    from .summary import summarise
-    from .tables import headline
-    ds = open_run(a.run)
-    if a.var is None:
-        df = headline(ds)
-    else:
-        df = summarise(ds, a.var, by=_by(a.by), where=_where(a.where) or None)
-    _emit(df, a.csv)
+    df = _table(a, "summary" if a.var else "headline")
+    _emit(df, a.csv, a.force)
     return 0
 
 
 def cmd_compare(a) -> int:
-    from .io import open_run
-    from .summary import compare
-    ds = open_run(a.run)
-    df = compare(ds, baseline=a.baseline, var=a.var, by=_by(a.by), where=_where(a.where) or None)
-    _emit(df, a.csv)
+    _emit(_table(a, "compare"), a.csv, a.force)
     return 0
 
 
+def _table(a, kind: str) -> pd.DataFrame:
+    """The table `kind` (headline, summary, compare) of the run named in the arguments; with
+    --cumulative or --discount, a period variable is summed from the start of the run."""
+    from .measures import cumulative, reduce
+    from .summary import DEFAULT_WHERE, compare, summarise
+    from .tables import headline
+    ds = _open(a.run)
+    if kind == "headline":
+        return headline(ds)
+    var = a.var or "stock"
+    where = _where(a.where) or None
+    _check_request(ds, var, where)
+    by = _by(a.by)
+    data = reduce(ds[var], by, where if where is not None else DEFAULT_WHERE.get(var))
+    if getattr(a, "cumulative", False) or getattr(a, "discount", None):
+        if var in ("stock", "placements"):
+            raise InputError(f"--cumulative: {var} is a count at each date, not a period amount "
+                             "(use flow, days_in_care or cost)")
+        data = cumulative(data, a.discount)
+    if kind == "summary":
+        return summarise(data, by=by)
+    return compare(data, baseline=a.baseline, by=by)
+
+
 def cmd_plots(a) -> int:
-    from .io import open_run
     from .measures import collect
     from .plots import save_all
-    ds = open_run(a.run)
+    _fresh(a.output, a.force)
+    ds = _open(a.run)
     paths = save_all(collect(ds), a.output)
     for name, ps in paths.items():
         print(f"{name}: " + ", ".join(str(p) for p in ps))
@@ -121,10 +173,44 @@ def cmd_rates(a) -> int:
 
 
 def cmd_export(a) -> int:
+    if a.what == "table":
+        from .tables import export_table
+        _fresh(a.output, a.force)
+        kind = a.table or ("compare" if a.baseline_given else "headline")
+        frames = {kind: _table(a, kind)}
+        out = export_table(frames, a.output)
+        print(f"wrote {out}")
+        return 0
     from . import export
-    paths = export.export_episodes(a.run, a.output)
-    print(f"wrote {len(paths)} episode table(s) to {a.output}/")
+    paths = export.export_episodes(a.run, a.output, force=a.force)
+    print(f"wrote {len(paths)} episode table(s) to {a.output}/ (SSDA903 header and episodes, DfE codes)")
     return 0
+
+
+def cmd_local(a) -> int:
+    from .local import build
+    ages = _by(a.ages) if a.ages else None
+    info = build(a.returns, a.population, a.output, code=a.code, name=a.name, region=a.region,
+                 horizon=a.horizon, replicates=a.replicates, seed=a.seed, costs=a.costs,
+                 uasc=a.uasc, sex=a.sex, ages=ages, force=a.force)
+    w0, w1 = info["window"]
+    print(info["returns"].summary())
+    print(f"window {w0.date()} to {w1.date()}: {info['periods']} periods of care "
+          f"({info['left_truncated']} already running when the returns begin: left-truncated), "
+          f"{info['entries']} first entries, {info['reentries']} re-entries; "
+          f"{info['in_care']} children in care on {w1.date()}")
+    if len(info["returns"].problems):
+        print(f"{len(info['returns'].problems)} rows could not be used as they are: see "
+              f"{a.output}/problems.csv")
+    print(f"wrote {info['scenario']}  (run: caresim run {info['scenario']})")
+    return 0
+
+
+def _period_options(s) -> None:
+    s.add_argument("--cumulative", action="store_true",
+                   help="sum a period variable (flow, days_in_care, cost) from the start of the run")
+    s.add_argument("--discount", type=float, metavar="RATE",
+                   help="cumulative and discounted at RATE a year (e.g. 0.035, the Green Book rate)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -132,12 +218,18 @@ def parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
                                 description="Analyse caresim output (HDF5 run files) and "
                                             "estimate hazard tables from SSDA903-style episodes.")
+    from . import __version__
+    p.add_argument("--version", action="version", version=f"caresim (Python analysis) {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    s = sub.add_parser("help", help="show a command's help: help COMMAND")
+    s.add_argument("topic", nargs="?", help="command")
+    s.set_defaults(func=None)
 
     s = sub.add_parser("report", help="write a self-contained HTML report of a run")
     s.add_argument("run", help="run file (RUN.h5, or RUN.h5.part while it is written)")
     s.add_argument("-o", "--output", default="report.html", help="HTML file (default report.html)")
     s.add_argument("--title", help="page title (default: the run file's name)")
+    s.add_argument("-f", "--force", action="store_true", help="overwrite OUTPUT if it exists")
     s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("info", help="dimensions, scenarios, variables and completeness of a run")
@@ -158,6 +250,8 @@ def parser() -> argparse.ArgumentParser:
                        help="select labels, e.g. --where transition=entry,reentry (stock: "
                             "state=lac unless given)")
         s.add_argument("--csv", help="write the table as CSV instead of printing it")
+        s.add_argument("-f", "--force", action="store_true", help="overwrite the CSV if it exists")
+        _period_options(s)
         if name == "compare":
             s.add_argument("--baseline", default="baseline",
                            help="baseline scenario (default 'baseline', else the first)")
@@ -166,13 +260,51 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("plots", help="write every chart as PNG and SVG")
     s.add_argument("run")
     s.add_argument("-o", "--output", default="charts", help="folder (default charts/)")
+    s.add_argument("-f", "--force", action="store_true", help="write into the folder if it exists")
     s.set_defaults(func=cmd_plots)
 
-    s = sub.add_parser("export", help="export a run's episode log as SSDA903-style CSVs")
-    s.add_argument("what", choices=["episodes"], help="what to export (episodes)")
-    s.add_argument("run", help="run file written with output: {episodes: true}")
-    s.add_argument("-o", "--output", default="episodes", help="folder (default episodes/)")
+    s = sub.add_parser("export", help="export a table (CSV or Excel) or the episode log "
+                                      "(SSDA903 files, DfE codes)",
+                       description="export table RUN -o FILE.csv|FILE.xlsx: the headline table, "
+                                   "or --table summary|compare with --var/--by/--where; "
+                                   "export episodes RUN -o DIR: SSDA903 header and episodes CSVs "
+                                   "(run written with output: {episodes: true})")
+    s.add_argument("what", choices=["episodes", "table"], help="episodes or table")
+    s.add_argument("run", help="run file")
+    s.add_argument("-o", "--output", required=True, help="folder (episodes) or .csv/.xlsx file (table)")
+    s.add_argument("-f", "--force", action="store_true", help="overwrite what exists")
+    s.add_argument("--table", choices=["headline", "summary", "compare"],
+                   help="which table (default: compare with --baseline, else headline)")
+    s.add_argument("--var", default=None, help="variable for summary/compare (default stock)")
+    s.add_argument("--by", default="time", help="breakdown kept (default time)")
+    s.add_argument("--where", action="append", metavar="DIM=LABEL[,LABEL]")
+    s.add_argument("--baseline", default=None, help="baseline scenario for compare")
+    _period_options(s)
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("local", help="build a scenario folder for one authority from its "
+                                     "SSDA903 returns (one command to a local projection)",
+                       description="Reads the authority's SSDA903 header, episodes and UASC files "
+                                   "(a folder, one per year or stacked), estimates entry rates, "
+                                   "hazards, placement shares and the children in care at the end "
+                                   "of the returns, and writes OUTPUT/scenario.yaml with its tables.")
+    s.add_argument("returns", help="folder of SSDA903 CSV files (header, episodes, uasc)")
+    s.add_argument("--population", required=True,
+                   help="CSV with columns age_band, population (the authority's children)")
+    s.add_argument("-o", "--output", required=True, help="scenario folder to write")
+    s.add_argument("--code", default="LOCAL", help="area code (e.g. the ONS code)")
+    s.add_argument("--name", help="authority's name (also the scenario's name)")
+    s.add_argument("--region", default="", help="region")
+    s.add_argument("--horizon", default="5y", help="projection length (default 5y)")
+    s.add_argument("--replicates", type=int, default=20, help="replicates (default 20)")
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--costs", help="placement costs CSV to copy in (placement, cost_per_day)")
+    s.add_argument("--uasc", default="all", choices=["all", "exclude", "only"],
+                   help="unaccompanied asylum-seeking children (UASC file): all, exclude, only")
+    s.add_argument("--sex", choices=["1", "2"], help="only boys (1) or girls (2)")
+    s.add_argument("--ages", help="only these age bands at entry, comma-separated")
+    s.add_argument("-f", "--force", action="store_true", help="overwrite the folder")
+    s.set_defaults(func=cmd_local)
 
     s = sub.add_parser("rates", help="occurrence/exposure exit hazards from an episodes CSV")
     s.add_argument("episodes", help="CSV with columns child_id, date_of_birth, sex, episode_start, "
@@ -194,12 +326,25 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    if args.command == "help":
+        sub = p._subparsers._group_actions[0].choices      # argparse keeps them here
+        if args.topic and args.topic not in sub:
+            print(f"caresim: help: no command {args.topic!r} (commands: {', '.join(sub)})",
+                  file=sys.stderr)
+            return 2
+        (sub[args.topic] if args.topic else p).print_help()
+        return 0
+    if getattr(args, "command", None) == "export":
+        args.baseline_given = args.baseline is not None
+        args.baseline = args.baseline or "baseline"
     try:
         return args.func(args)
-    except (FileNotFoundError, KeyError, ValueError) as e:
+    except (FileNotFoundError, KeyError, ValueError, OSError) as e:
         msg = e.args[0] if isinstance(e, KeyError) and e.args else e
-        print(f"caresim: {msg}", file=sys.stderr)
+        print(f"caresim: {str(msg).splitlines()[0] if str(msg) else type(e).__name__}",
+              file=sys.stderr)
         return 2
 
 

@@ -24,19 +24,17 @@ CONTINUES = "X1"          # REC: same period of care goes on in a new episode
 STARTS = "S"              # RNE: started to be looked after
 EXITS = ("home", "adopted", "sgo_cao", "independent_living", "other")
 
-#: SSDA903 reason-episode-ceased codes -> the simulator's exits. Choices (override as needed):
-#: E3 (left care to live with parents or relatives without parental responsibility) counts as
-#: a return home, like E4A/E4B; residence and child arrangements orders go with SGOs; an exit at
-#: 18 or later is `aged_out` whatever its code (see `periods`).
-EXIT_CODES = {
-    "E4A": "home", "E4B": "home", "E4": "home", "E3": "home",
-    "E11": "adopted", "E12": "adopted",
-    "E43": "sgo_cao", "E44": "sgo_cao", "E41": "sgo_cao", "E45": "sgo_cao", "E46": "sgo_cao",
-    "E47": "sgo_cao", "E48": "sgo_cao",
-    "E7": "independent_living",
-    "E2": "other", "E5": "other", "E6": "other", "E8": "other", "E9": "other", "E13": "other",
-    "E14": "other", "E15": "other", "E16": "other", "E17": "other",
-}
+def _table_groups(field_name: str) -> dict:
+    from .ssda903 import groups
+    return groups(field_name)
+
+
+#: SSDA903 reason-episode-ceased codes -> the simulator's exits, by the code table
+#: (caresim/data/ssda903_codes.csv, docs/ssda903_codes.md); X1 (continues) is not an exit. An
+#: exit at 18 or later is `aged_out` whatever its code (see caresim.rates).
+EXIT_CODES = {k: v for k, v in _table_groups("REC").items() if v != "continues"}
+#: RNE codes that begin a new placement (a move, whether or not the placement type changes)
+MOVE_CODES = tuple(k for k, v in _table_groups("RNE").items() if v == "placement_change")
 
 
 def read_csv(path, dayfirst: bool = False) -> pd.DataFrame:
@@ -77,12 +75,13 @@ def check(df: pd.DataFrame, dayfirst: bool = False) -> pd.DataFrame:
 
 
 def exit_reason(code: str, reason_map: dict | None = None) -> str:
-    """The simulator's name for a reason-episode-ceased code ('' if the episode is open)."""
+    """The simulator's name for a reason-episode-ceased code ('' if the episode is open,
+    'unknown' for a code not in the table: the period is censored there, no exit counted)."""
     if code == "":
         return ""
     if code in EXITS:
         return code
-    return (reason_map or EXIT_CODES).get(code, "other")
+    return (reason_map or EXIT_CODES).get(code, "unknown")
 
 
 def periods(episodes: pd.DataFrame, reason_map: dict | None = None,
@@ -93,8 +92,10 @@ def periods(episodes: pd.DataFrame, reason_map: dict | None = None,
     start, end (NaT if open), reason (the simulator's exit, '' if open), started ('S' if the
     first episode says the child started to be looked after; otherwise the period began before
     the data and `start` is only its first episode's start). moves: child_id, period (row of
-    periods), date: one row per change of placement type between consecutive episodes of a
-    period (placement types first mapped with `placement_map`, if given).
+    periods), date: one row per placement move, an episode of the period after its first whose
+    RNE says the placement changed (P, T, U, B: `MOVE_CODES`), also to a placement of the same
+    type; with `placement_map`, a change of mapped placement type counts as well where RNE is
+    not a known code.
     """
     ep = episodes.sort_values(["child_id", "episode_start", "episode_end"],
                               na_position="last").reset_index(drop=True)
@@ -112,13 +113,19 @@ def periods(episodes: pd.DataFrame, reason_map: dict | None = None,
                    for c in last["reason_episode_ceased"]],
         "started": head["reason_new_episode"].where(head["reason_new_episode"].eq(STARTS), ""),
     })
+    for extra in ("observed_from", "observed_to", "la", "uasc", "sex"):
+        if extra in ep:
+            per[extra] = head[extra]
+    per["placement_type"] = head["placement_type"]
     # a period whose last episode says X1 but has no successor: treat as still open
     dangling = last["reason_episode_ceased"].eq(CONTINUES)
     per.loc[dangling, "end"] = pd.NaT
     ptype = ep["placement_type"].map(placement_map).fillna(ep["placement_type"]) \
         if placement_map else ep["placement_type"]
     same_period = ep["period"].eq(ep["period"].shift())
-    moved = same_period & ptype.ne(ptype.shift())
+    rne = ep["reason_new_episode"]
+    known = rne.isin(list(MOVE_CODES) + [k for k, v in _table_groups("RNE").items()])
+    moved = same_period & (rne.isin(MOVE_CODES) | (~known & ptype.ne(ptype.shift())))
     moves = pd.DataFrame({"child_id": ep.loc[moved, "child_id"].to_numpy(),
                           "period": ep.loc[moved, "period"].to_numpy(),
                           "date": ep.loc[moved, "episode_start"].to_numpy()})

@@ -1,37 +1,32 @@
-"""SSDA903-style episode tables from a run's episode log (scenario key output.episodes: true).
+"""A run's episode log (scenario key output.episodes: true) as SSDA903 data with DfE codes.
 
 The simulator writes one table per task under episodes/s<S>_r<R>/ with days since the run's
-start date and integer codes (names in each column's `labels` attribute). `episodes_from_run`
-turns one task's table into the DfE SSDA903 episodes layout (caresim.episodes.COLUMNS), with
-dates and codes:
+start date and integer codes whose names (the simulator's labels) are in each column's `labels`
+attribute. `episodes_from_run` turns one task's table into caresim.episodes' layout with DfE
+codes, each label translated by the code table (caresim/data/ssda903_codes.csv, column
+`export`; docs/ssda903_codes.md): RNE S (an entry, a re-entry, or a child in care at the start
+date) or P (a placement move); PLACE U6, U3, K2, P1, P2; REC X1 (a move follows), E4A, E11,
+E45 (special guardianship from a kinship placement) or E46, E5, E8, and E17 at 18. Sex 1 male,
+2 female; child_id AREA/serial. Dates are days since the start date, floored to whole days,
+as SSDA903 records them.
 
-- reason_new_episode: S (started to be looked after: an entry, a re-entry, or a child already
-  in care at the start date) or P (change of placement);
-- placement_type: U6 foster (other foster carer), U3 kinship (relative or friend), K2
-  children's home, P1 placed with parents, P2 independent living;
-- reason_episode_ceased: X1 (a new episode follows: placement move), E4A returned home, E11
-  adopted, E43 special guardianship / child arrangements, E7 independent living, E8 any other
-  reason (and ageing out at 18); empty while open;
-- sex: 1 male, 2 female; child_id: AREA-CODE/serial.
-
-Dates are days since the start date, floored to whole days, as SSDA903 records them.
+`export_episodes` writes them as the yearly returns an authority holds (caresim.ssda903.
+write_returns): OUT/<scenario>_r<R>/<AREA>/<YEAR>/header.csv and episodes.csv, one folder per
+collection year within the run, which `caresim.ssda903.read` (and tools that read real
+returns) read back.
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import h5py
 import numpy as np
 import pandas as pd
 
+from . import ssda903
 from .episodes import COLUMNS
 from .io import resolve_path
-
-RNE = {"entry": "S", "reentry": "S", "initial_stock": "S", "placement_move": "P"}
-REC = {"placement_move": "X1", "home": "E4A", "adopted": "E11", "sgo_cao": "E43",
-       "independent_living": "E7", "other": "E8", "aged_out": "E8"}
-PLACEMENT = {"foster": "U6", "kinship": "U3", "residential": "K2", "placed_with_parents": "P1",
-             "independent": "P2"}
 
 
 def _labels(ds) -> list[str]:
@@ -47,7 +42,7 @@ def _decode(codes: np.ndarray, labels: list[str], table: dict, open_value: str =
 def tasks(path) -> list[tuple[int, int]]:
     """(scenario index, replicate) of every task that has an episode table."""
     p, _ = resolve_path(path)
-    with h5py.File(p, "r", locking=False) as f:
+    with h5py.File(p, "r") as f:
         if "episodes" not in f:
             raise ValueError(f"{p}: no episode log (run the scenario with output: {{episodes: true}})")
         out = []
@@ -58,9 +53,9 @@ def tasks(path) -> list[tuple[int, int]]:
 
 
 def episodes_from_run(path, scenario: int = 0, replicate: int = 0) -> pd.DataFrame:
-    """One task's episode log as an SSDA903-style DataFrame (caresim.episodes.COLUMNS)."""
+    """One task's episode log as an SSDA903 DataFrame (caresim.episodes.COLUMNS, DfE codes)."""
     p, _ = resolve_path(path)
-    with h5py.File(p, "r", locking=False) as f:
+    with h5py.File(p, "r") as f:
         name = f"episodes/s{scenario}_r{replicate}"
         if name not in f:
             raise ValueError(f"{p}: no {name} (run the scenario with output: {{episodes: true}})")
@@ -68,9 +63,20 @@ def episodes_from_run(path, scenario: int = 0, replicate: int = 0) -> pd.DataFra
         start_date = np.datetime64(f.attrs["start_date"], "D")
         areas = np.array([a.decode() if isinstance(a, bytes) else a for a in f["area"][...]], dtype=object)
         col = {k: g[k][...] for k in g}
-        rne = _decode(col["reason_started"], _labels(g["reason_started"]), RNE)
-        rec = _decode(col["reason_ended"], _labels(g["reason_ended"]), REC)
-        ptype = _decode(col["placement"], _labels(g["placement"]), PLACEMENT)
+        rne = _decode(col["reason_started"], _labels(g["reason_started"]), ssda903.export_codes("RNE"))
+        place_labels = _labels(g["placement"])
+        ptype = _decode(col["placement"], place_labels, ssda903.export_codes("PLACE"))
+        rec_codes = ssda903.export_codes("REC")
+        rec = _decode(col["reason_ended"], _labels(g["reason_ended"]), rec_codes)
+        # a code written only for some placements (sgo_cao@kinship -> E45)
+        ended = _labels(g["reason_ended"])
+        for key, code in rec_codes.items():
+            if "@" in key:
+                label, placement = key.split("@")
+                if label in ended and placement in place_labels:
+                    hit = (col["reason_ended"] == ended.index(label)) & \
+                          (col["placement"] == place_labels.index(placement))
+                    rec = np.where(hit, code, rec)
 
     def dates(days):
         whole = np.floor(days)
@@ -91,14 +97,35 @@ def episodes_from_run(path, scenario: int = 0, replicate: int = 0) -> pd.DataFra
     return df[COLUMNS].sort_values(["child_id", "episode_start"], kind="stable").reset_index(drop=True)
 
 
-def export_episodes(path, outdir, scenario_names: bool = True) -> list[Path]:
-    """Writes every task's episodes as outdir/episodes_<scenario>_r<replicate>.csv."""
-    from .episodes import write_csv
+def run_dates(path) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The run's start date and the date of its last observation."""
     p, _ = resolve_path(path)
-    with h5py.File(p, "r", locking=False) as f:
+    with h5py.File(p, "r") as f:
+        start = pd.Timestamp(f.attrs["start_date"] if isinstance(f.attrs["start_date"], str)
+                             else f.attrs["start_date"].decode())
+        last = float(f["time"][-1])
+    return start, start + pd.Timedelta(days=int(np.floor(last)))
+
+
+def export_episodes(path, outdir, scenario_names: bool = True, force: bool = False) -> list[Path]:
+    """Every task's episodes as yearly SSDA903 returns per area:
+    OUTDIR/<scenario>_r<R>/<AREA>/<YEAR>/{header,episodes}.csv. Returns the task folders."""
+    p, _ = resolve_path(path)
+    outdir = Path(outdir)
+    if outdir.exists() and any(outdir.iterdir()):
+        if not force:
+            raise ValueError(f"{outdir}: exists and is not empty; use --force to replace it")
+        shutil.rmtree(outdir)
+    with h5py.File(p, "r") as f:
         names = [n.decode() if isinstance(n, bytes) else n for n in f["scenario"][...]]
+    start, end = run_dates(p)
     out = []
     for s, r in tasks(p):
         label = names[s] if scenario_names else f"s{s}"
-        out.append(write_csv(episodes_from_run(p, s, r), Path(outdir) / f"episodes_{label}_r{r}.csv"))
+        eps = episodes_from_run(p, s, r)
+        task = outdir / f"{label}_r{r}"
+        area = eps["child_id"].str.split("/").str[0]
+        for code in sorted(area.unique()):
+            ssda903.write_returns(eps[area == code], task / code, start, end)
+        out.append(task)
     return out

@@ -46,9 +46,12 @@ def resolve_path(path) -> tuple[Path, bool]:
     raise FileNotFoundError(f"{p}: no such file (nor {part.name})")
 
 
-def _open_raw(path: Path, chunks) -> xr.Dataset:
-    """xarray over h5netcdf, as engine="h5netcdf" does, but with HDF5 file locking off: the
-    writer of a `.part` file holds a lock that would refuse a locking reader."""
+def _open_raw(path: Path, chunks, live: bool = False) -> xr.Dataset:
+    """xarray over h5netcdf, as engine="h5netcdf" does. A finished file is opened with HDF5's
+    default locking, the same as xr.open_dataset and h5py.File use, because HDF5 refuses to
+    open a file already open in the process with another locking flag ("file locking flag
+    values don't match"); a `.part` file (live) with locking off, since its writer holds a
+    lock that would refuse a locking reader."""
     import h5netcdf
     from xarray.backends import CachingFileManager, H5NetCDFStore
     from xarray.backends.locks import HDF5_LOCK
@@ -56,7 +59,7 @@ def _open_raw(path: Path, chunks) -> xr.Dataset:
         warnings.warn("dask is not installed: variables are read lazily but masked eagerly",
                       RuntimeWarning, stacklevel=3)
         chunks = None
-    kwargs = {"decode_vlen_strings": True, **_NO_LOCK}
+    kwargs = {"decode_vlen_strings": True, **(_NO_LOCK if live else {})}
     manager = CachingFileManager(h5netcdf.File, str(path), mode="r", kwargs=kwargs)
     store = H5NetCDFStore(manager, mode="r", lock=HDF5_LOCK)
     # decode_timedelta=False: days_in_care has units "days", which xarray would otherwise turn
@@ -86,7 +89,7 @@ def open_run(path, replicates_per_chunk: int = 1, mask: bool = True) -> xr.Datas
 
     Returns an xarray.Dataset with named dimensions (scenario, replicate, time, area, state,
     age_band, placement, transition, item), labelled coordinates (time decoded to dates; area
-    with area_name and region), a `units` attribute on every variable, and each per-task
+    with area_name and region; transition with transition_from and transition_to), a `units` attribute on every variable, and each per-task
     variable masked to NaN (and so float64) where done == 0 unless mask=False. Data are dask
     arrays with `replicates_per_chunk` replicates (default 1: one task) per chunk.
 
@@ -94,10 +97,12 @@ def open_run(path, replicates_per_chunk: int = 1, mask: bool = True) -> xr.Datas
     some tasks are not done), `tasks_done` and `tasks_total`.
     """
     real, is_part = resolve_path(path)
-    ds = _open_raw(real, task_chunks(replicates_per_chunk))
-    labels = [c for c in ("area_name", "region") if c in ds.variables]
+    ds = _open_raw(real, task_chunks(replicates_per_chunk), live=is_part)
+    # labels along a dimension (area_name, region, transition_from, ...): small, kept in memory
+    labels = [c for c, v in ds.variables.items()
+              if v.ndim == 1 and c not in ds.dims and v.dims[0] in ds.dims and v.dtype == object]
     ds = ds.set_coords(labels)
-    ds = ds.assign_coords({c: ds[c].load() for c in labels})   # small: keep them in memory
+    ds = ds.assign_coords({c: ds[c].load() for c in labels})
     done = _done_mask(ds)
     n_done, n_all = int(done.sum()), int(done.size)
     if mask and "done" in ds:

@@ -14,9 +14,33 @@ import xarray as xr
 
 from .io import TASK_DIMS
 
-ENTRY_KINDS = ("entry", "reentry")
-EXIT_REASONS = ("home", "adopted", "sgo_cao", "independent_living", "other", "aged_out")
+#: the state the measures of care are about (every other label is read from the file)
+CARE_STATE = "lac"
 DAYS_PER_YEAR = 365.25   # as the C model's CARE_YEAR_DAYS
+
+
+def _ends(src) -> tuple[list, list, list]:
+    """The transition labels with their from and to states, from the file's coordinates."""
+    da = src["flow"] if isinstance(src, xr.Dataset) else src
+    for c in ("transition_from", "transition_to"):
+        if c not in da.coords:
+            raise KeyError(f"{c}: not in the file (written by caresim since states became data); "
+                           "cannot tell entries from exits")
+    return ([str(x) for x in da["transition"].values], [str(x) for x in da["transition_from"].values],
+            [str(x) for x in da["transition_to"].values])
+
+
+def entry_kinds(src, state: str = CARE_STATE) -> list:
+    """Transitions into `state` from any other state or from outside (for care: first entries,
+    re-entries, and entries from the pathway before care), in the file's order."""
+    names, frm, to = _ends(src)
+    return [n for n, f, t in zip(names, frm, to) if t == state and f != state]
+
+
+def exit_kinds(src, state: str = CARE_STATE) -> list:
+    """Transitions out of `state` (for care: every reason a child leaves care), in file order."""
+    names, frm, to = _ends(src)
+    return [n for n, f, t in zip(names, frm, to) if f == state and t != state]
 
 
 def reduce(da: xr.DataArray, by=(), where: dict | None = None) -> xr.DataArray:
@@ -54,7 +78,7 @@ def _named(da: xr.DataArray, name: str, units: str, long_name: str) -> xr.DataAr
 
 def in_care(ds: xr.Dataset, by=()) -> xr.DataArray:
     """Children looked after (state lac) at each observation time."""
-    return _named(reduce(ds["stock"], by, {"state": "lac"}), "in_care", "children",
+    return _named(reduce(ds["stock"], by, {"state": CARE_STATE}), "in_care", "children",
                   "children looked after")
 
 
@@ -72,14 +96,13 @@ def flows(ds: xr.Dataset, kinds=None, by=("transition",)) -> xr.DataArray:
 
 def entries(ds: xr.Dataset, by=()) -> xr.DataArray:
     """Starts of care in the period: first entries plus re-entries."""
-    return _named(reduce(ds["flow"], by, {"transition": list(ENTRY_KINDS)}), "entries", "events",
+    return _named(reduce(ds["flow"], by, {"transition": entry_kinds(ds)}), "entries", "events",
                   "entries to care (first entries and re-entries)")
 
 
 def exits(ds: xr.Dataset, by=()) -> xr.DataArray:
     """Exits from care in the period, all reasons (placement moves and closures excluded)."""
-    kinds = [k for k in EXIT_REASONS if k in ds["transition"].values]
-    return _named(reduce(ds["flow"], by, {"transition": kinds}), "exits", "events",
+    return _named(reduce(ds["flow"], by, {"transition": exit_kinds(ds)}), "exits", "events",
                   "exits from care")
 
 
@@ -127,6 +150,32 @@ def over_run_per_year(da: xr.DataArray) -> xr.DataArray:
     years = (t[-1] - t[0]).astype("timedelta64[s]").astype(float) / 86400.0 / DAYS_PER_YEAR
     out = da.isel(time=slice(1, None)).sum("time", skipna=False) / years
     out.attrs = dict(da.attrs, units=f"{da.attrs.get('units', '')} per year".strip())
+    return out.rename(da.name)
+
+
+#: HM Treasury Green Book social time-preference rate (years 0-30), the default for discounting
+GREEN_BOOK_RATE = 0.035
+
+
+def years_since_start(time: xr.DataArray) -> xr.DataArray:
+    """Years from the first observation to each observation time."""
+    t = time.values
+    days = (t - t[0]).astype("timedelta64[s]").astype(float) / 86400.0
+    return xr.DataArray(days / DAYS_PER_YEAR, dims="time", coords={"time": time})
+
+
+def cumulative(da: xr.DataArray, discount: float | None = None) -> xr.DataArray:
+    """A period quantity (cost, events, days) summed from the start of the run to each
+    observation time; with `discount` (a yearly rate such as 0.035) each period's amount is
+    first divided by (1 + discount) ** (years from the start to the period's end), as the
+    Green Book discounts costs falling at the end of each period. NaN (masked tasks) stays NaN."""
+    x = da
+    if discount:
+        x = da / (1.0 + discount) ** years_since_start(da["time"])
+    first = x.isel(time=slice(0, 1)) * 0            # the first time ends no period
+    out = xr.concat([first, x.isel(time=slice(1, None))], dim="time").cumsum("time", skipna=False)
+    what = "cumulative" + (f", discounted at {100 * discount:g}% a year" if discount else "")
+    out.attrs = dict(da.attrs, long_name=f"{da.attrs.get('long_name', da.name)} ({what})")
     return out.rename(da.name)
 
 

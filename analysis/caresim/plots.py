@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import style
-from .measures import ENTRY_KINDS, EXIT_REASONS, as_set, per_year, reduce
+from .measures import as_set, entry_kinds, exit_kinds, per_year, reduce
 
 BANDS = ((0.05, 0.95, 0.16), (0.25, 0.75, 0.32))   # (low, high, alpha): 90% then 50%
 
@@ -103,8 +103,7 @@ def flows_chart(src, max_scenarios: int = 3):
     mean across replicates, with whiskers for the 90% interval of each total."""
     flow = per_year(as_set(src)["flow"])
     names, note = _scenarios(flow, max_scenarios)
-    ins = [k for k in ENTRY_KINDS if k in flow["transition"].values]
-    outs = [k for k in EXIT_REASONS if k in flow["transition"].values]
+    ins, outs = entry_kinds(flow), exit_kinds(flow)
     fig, axes = style.figure(len(names), 1, height=3.4 * len(names) + 0.6, sharex=True,
                              sharey=True, squeeze=False)
     t = flow["time"].values

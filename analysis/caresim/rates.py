@@ -93,20 +93,46 @@ def _days(x) -> np.ndarray:
     return d
 
 
-def _follow(per: pd.DataFrame, extract_date, window) -> dict[str, np.ndarray]:
+def window_start(episodes: pd.DataFrame):
+    """When the data's window opened, inferred from the data themselves: the earliest end of a
+    period of care. Returns hold only children in care at some time in their collection years,
+    so no period in the data ended before the window opened; starting the risk set there (or
+    later) is a valid left truncation. Children already in care then enter the risk set at that
+    date, with their time in care counted from their real start (delayed entry)."""
+    per, _ = ep.periods(ep.check(episodes))
+    ends = per["end"].dropna()
+    return ends.min() if len(ends) else per["start"].max()
+
+
+def _follow(per: pd.DataFrame, extract_date, window, default_from=None) -> dict[str, np.ndarray]:
     """Day numbers of each period: birth, origin (period start), exposure [start, stop), and
-    whether its exit falls inside the exposure (an event)."""
+    whether its exit falls inside the exposure (an event). The window opens at window[0], else
+    the period's own `observed_from` (its authority's returns), else `default_from`; it closes
+    at the earliest of extract_date, window[1] and `observed_to`."""
+    n = len(per)
     birth = _days(per["date_of_birth"])
     origin = _days(per["start"])
     end = _days(per["end"])
-    w0 = -np.inf if window is None or window[0] is None else _days([window[0]])[0]
-    w1 = _days([extract_date])[0]
+    if window is not None and window[0] is not None:
+        w0 = np.full(n, _days([window[0]])[0])
+    elif "observed_from" in per:
+        w0 = _days(per["observed_from"])
+    elif default_from is not None:
+        w0 = np.full(n, _days([default_from])[0])
+    else:
+        w0 = np.full(n, -np.inf)
+    w1 = np.full(n, _days([extract_date])[0])
     if window is not None and window[1] is not None:
-        w1 = min(w1, _days([window[1]])[0])
+        w1 = np.fmin(w1, _days([window[1]])[0])
+    if "observed_to" in per:
+        w1 = np.fmin(w1, _days(per["observed_to"]))
     stop = np.fmin(np.where(np.isnan(end), np.inf, end), np.fmin(w1, birth + AGE_OUT_DAYS))
     start = np.maximum(origin, w0)
     stop = np.maximum(stop, start)
-    event = ~np.isnan(end) & (end >= start) & (end <= stop) & (end < birth + AGE_OUT_DAYS)
+    # an exit on the day a left-truncated period enters the risk set is not counted: the
+    # window's first day has no exposure before it
+    after = (end > start) | ((end == start) & (start == origin))
+    event = ~np.isnan(end) & after & (end <= stop) & (end < birth + AGE_OUT_DAYS)
     return {"birth": birth, "origin": origin, "start": start, "stop": stop,
             "end": end, "event": event}
 
@@ -138,14 +164,23 @@ def estimate(episodes: pd.DataFrame, extract_date=None, window=None, tic_from=TI
     episodes: an SSDA903-style table (caresim.episodes.COLUMNS). extract_date: when the data
     were taken (open episodes are censored there); default the latest date in the table.
     window: optional (from, to) dates; only time and events inside it count (time in care is
-    still measured from the real start of the period). Returns a long DataFrame: age_band,
-    from_days, to_days, reason, events, exposure_years, rate_per_year, lower95, upper95.
+    still measured from the real start of the period). Without a window's start, each period
+    enters the risk set when its data's window opened: the `observed_from` column (written by
+    caresim.ssda903.read from the returns' years) or else `window_start(episodes)`, so
+    children already in care then are left-truncated, never counted from their real start
+    (which would add time in which they could not have left and bias hazards down).
+    Returns a long DataFrame: age_band, from_days, to_days, reason, events, exposure_years,
+    rate_per_year, lower95, upper95; attrs: periods, left_truncated (periods begun before
+    their window opened), window_from, extract_date.
     """
     eps = ep.check(episodes)
     if extract_date is None:
-        extract_date = max(eps["episode_start"].max(), eps["episode_end"].max())
+        extract_date = (eps["observed_to"].max() if "observed_to" in eps else
+                        max(eps["episode_start"].max(), eps["episode_end"].max()))
     per, moves = ep.periods(eps, reason_map, placement_map)
-    f = _follow(per, extract_date, window)
+    ends = per["end"].dropna()
+    default_from = ends.min() if len(ends) else per["start"].max()     # as window_start
+    f = _follow(per, extract_date, window, default_from)
     expo = split_exposure(f["start"], f["stop"], f["birth"], f["origin"], tic_from).sum(axis=0)
     shape = expo.shape
     counts = {k: np.zeros(shape) for k in REASONS}
@@ -162,7 +197,10 @@ def estimate(episodes: pd.DataFrame, extract_date=None, window=None, tic_from=TI
         for ai, ji in zip(ma[inside & (ma >= 0)], mj[inside & (ma >= 0)]):
             counts["placement_move"][ai, ji] += 1
     out = _table(expo, counts, tic_from, level)
-    out.attrs.update(periods=len(per), left_truncated=int((per["started"] != ep.STARTS).sum()),
+    w0 = (pd.Timestamp(window[0]) if window is not None and window[0] is not None else
+          per["observed_from"].min() if "observed_from" in per else default_from)
+    out.attrs.update(periods=len(per), left_truncated=int((f["origin"] < f["start"]).sum()),
+                     window_from=str(pd.Timestamp(w0).date()),
                      extract_date=str(pd.Timestamp(extract_date).date()))
     return out
 
@@ -181,7 +219,7 @@ def estimate_reentry(episodes: pd.DataFrame, follow_up_days: float = 730.5, extr
     home = per[per["reason"].eq("home")].assign(next_start=nxt[per["reason"].eq("home")])
     spell = pd.DataFrame({"date_of_birth": home["date_of_birth"], "start": home["end"],
                           "end": home["next_start"]})
-    f = _follow(spell, extract_date, window)
+    f = _follow(spell, extract_date, window, window_start(eps))
     f["stop"] = np.minimum(f["stop"], f["origin"] + follow_up_days)
     f["event"] &= f["end"] <= f["stop"]
     expo = split_exposure(f["start"], f["stop"], f["birth"], f["origin"], tic_from).sum(axis=0)

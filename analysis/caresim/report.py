@@ -105,8 +105,8 @@ def _compare_html(measures: dict, baseline: str) -> str:
         for scen, r in df.iterrows():
             scen = scen[0] if isinstance(scen, tuple) else scen
             rows.append({"scenario": scen, "measure": name,
-                         "baseline (mean)": _fmt(r["baseline"] / f, digits),
-                         "scenario (mean)": _fmt(r["scenario"] / f, digits),
+                         "baseline (mean)": _fmt(r["baseline_mean"] / f, digits),
+                         "scenario (mean)": _fmt(r["scenario_mean"] / f, digits),
                          "difference (95% CI of the mean)":
                              _interval(r["diff"] / f, r["ci_lo"] / f, r["ci_hi"] / f, digits),
                          "relative": f"{100 * r['rel']:+.2f}%" if np.isfinite(r["rel"]) else "–",

@@ -95,9 +95,11 @@ def compare(data, baseline: str | None = "baseline", var: str | None = "stock", 
             quantiles=(0.05, 0.5, 0.95)) -> pd.DataFrame:
     """Scenario minus baseline, paired by replicate, for every scenario but the baseline.
 
-    Columns: n (complete pairs), baseline (mean), scenario (mean), diff (mean difference),
-    se (its standard error), ci_lo / ci_hi (a `level` t interval for the mean difference),
-    rel (diff / baseline mean), and the quantiles of the paired differences (q05, q50, q95).
+    Indexed by (scenario, *by); columns: baseline (its name), n (complete pairs),
+    baseline_mean, scenario_mean, diff (mean difference), se (its standard error), ci_lo /
+    ci_hi (a `level` t interval for the mean difference), rel (diff / baseline mean), and the
+    quantiles of the paired differences (q05, q50, q95). No column repeats an index level, so
+    `reset_index()` gives a flat table (as `to_csv` and `caresim.tables.export` write it).
     `baseline` defaults to the first scenario if the name is None or not present.
     """
     by = (by,) if isinstance(by, str) else tuple(by)
@@ -123,7 +125,8 @@ def compare(data, baseline: str | None = "baseline", var: str | None = "stock", 
         n = s["n"]
         t = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
         bmean = np.nanmean(xb, axis=1)
-        out = {"n": n, "baseline": bmean, "scenario": np.nanmean(xs, axis=1), "diff": s["mean"],
+        out = {"baseline": baseline, "n": n, "baseline_mean": bmean,
+               "scenario_mean": np.nanmean(xs, axis=1), "diff": s["mean"],
                "se": s["se"], "ci_lo": s["mean"] - t * s["se"], "ci_hi": s["mean"] + t * s["se"],
                "rel": s["mean"] / np.where(bmean != 0, bmean, np.nan)}
     out.update({qname(q): s[qname(q)] for q in quantiles})

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import xarray as xr
 
-from .measures import EXIT_REASONS, ENTRY_KINDS, as_set, over_run_per_year, per_year
+from .measures import (GREEN_BOOK_RATE, as_set, cumulative, entry_kinds, exit_kinds,
+                       over_run_per_year, per_year)
 from .summary import summarise
 
 INTERVAL = (0.05, 0.95)
@@ -31,16 +32,20 @@ def headline_measures(src) -> dict[str, xr.DataArray]:
     }
     if "flow" in m and len(t) > 1:
         flow = m["flow"]
-        kinds = [k for k in EXIT_REASONS if k in flow["transition"].values]
+        kinds = exit_kinds(flow)
         out["Entries to care per year (first and re-entries)"] = over_run_per_year(
-            flow.sel(transition=list(ENTRY_KINDS)).sum("transition", skipna=False))
+            flow.sel(transition=entry_kinds(flow)).sum("transition", skipna=False))
         out["Exits from care per year"] = over_run_per_year(
             flow.sel(transition=kinds).sum("transition", skipna=False))
     if "days_in_care" in m and len(t) > 1:
         out["Child-days in care per year"] = over_run_per_year(m["days_in_care"])
     if "cost_item" in m and len(t) > 1:
-        out["Placement cost per year (GBP)"] = over_run_per_year(
-            m["cost_item"].sum("item", skipna=False))
+        total = m["cost_item"].sum("item", skipna=False)
+        out["Placement cost per year (GBP)"] = over_run_per_year(total)
+        out[f"Placement cost, cumulative to {_date(t[-1])} (GBP)"] = \
+            cumulative(total).isel(time=-1, drop=True)
+        out[f"Placement cost, cumulative, discounted at {100 * GREEN_BOOK_RATE:g}% a year (GBP)"] = \
+            cumulative(total, GREEN_BOOK_RATE).isel(time=-1, drop=True)
     return out
 
 
@@ -106,8 +111,27 @@ def flows_per_year(src) -> pd.DataFrame:
 def exits_by_reason(src) -> pd.DataFrame:
     """Exits from care per year over the whole run, by reason: mean, 90% interval, share."""
     flow = as_set(src)["flow"]
-    kinds = [k for k in EXIT_REASONS if k in flow["transition"].values]
+    kinds = exit_kinds(flow)
     df = summarise(over_run_per_year(flow.sel(transition=kinds)), by=("transition",),
                    quantiles=INTERVAL)
     df["share"] = df["mean"] / df.groupby(level="scenario")["mean"].transform("sum")
     return df.rename_axis(index={"transition": "reason"})
+
+
+def export_table(frames: dict, path) -> "Path":
+    """Write tables for colleagues in a spreadsheet: `path` ending .csv gets the first table
+    (flat: index levels as columns); .xlsx gets one sheet per table (Debian's python3-openpyxl).
+    Returns the path."""
+    from pathlib import Path
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flat = {name: df.reset_index() for name, df in frames.items()}
+    if path.suffix.lower() == ".csv":
+        next(iter(flat.values())).to_csv(path, index=False)
+    elif path.suffix.lower() == ".xlsx":
+        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+            for name, df in flat.items():
+                df.to_excel(xl, sheet_name=name[:31], index=False)
+    else:
+        raise ValueError(f"{path}: expected a .csv or .xlsx file name")
+    return path

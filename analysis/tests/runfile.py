@@ -15,10 +15,12 @@ AGE_BANDS = ["under_1", "1_4", "5_9", "10_15", "16_17"]
 PLACEMENTS = ["foster", "kinship", "residential", "placed_with_parents", "independent"]
 TRANSITIONS = ["entry", "reentry", "home", "adopted", "sgo_cao", "independent_living", "other",
                "aged_out", "placement_move", "closed"]
+TRANSITION_FROM = ["out", "home", "lac", "lac", "lac", "lac", "lac", "lac", "lac", "home"]
+TRANSITION_TO = ["lac", "lac", "home", "out", "out", "out", "out", "out", "lac", "out"]
 AREAS = [("E09000001", "City of London", "London"), ("E09000007", "Camden", "London"),
          ("E08000025", "Birmingham", "West Midlands"), ("E06000001", "Hartlepool", "North East")]
 START = "2017-03-31"
-FILL = np.uint32(4294967295)    # what an unwritten uint32 chunk might hold
+FILL = np.int32(2147483647)     # what an unwritten int32 chunk might hold
 
 
 def write_run(path, scenarios=("baseline",), replicates=5, times=(0.0, 365.0, 730.0, 1096.0),
@@ -31,12 +33,12 @@ def write_run(path, scenarios=("baseline",), replicates=5, times=(0.0, 365.0, 73
     done = np.ones((S, R), np.uint8) if done is None else np.asarray(done, np.uint8)
     lac = rng.integers(50, 500, size=(S, R, T, A, 1, len(AGE_BANDS)))
     home = rng.integers(0, 50, size=(S, R, T, A, 1, len(AGE_BANDS)))
-    stock = np.concatenate([lac, home], axis=4).astype(np.uint32)
+    stock = np.concatenate([lac, home], axis=4).astype(np.int32)
     share = rng.dirichlet(np.ones(len(PLACEMENTS)), size=(S, R, T, A, len(AGE_BANDS)))
-    placements = np.zeros((S, R, T, A, len(PLACEMENTS), len(AGE_BANDS)), np.uint32)
+    placements = np.zeros((S, R, T, A, len(PLACEMENTS), len(AGE_BANDS)), np.int32)
     for p in range(len(PLACEMENTS)):   # roughly lac split by placement (exact sums not needed)
         placements[:, :, :, :, p, :] = np.floor(lac[:, :, :, :, 0, :] * share[..., p])
-    flow = rng.integers(0, 80, size=(S, R, T, A, len(TRANSITIONS), len(AGE_BANDS))).astype(np.uint32)
+    flow = rng.integers(0, 80, size=(S, R, T, A, len(TRANSITIONS), len(AGE_BANDS))).astype(np.int32)
     flow[:, :, 0] = 0
     days = rng.uniform(1e4, 1e5, size=(S, R, T, A, len(AGE_BANDS)))
     days[:, :, 0] = 0
@@ -46,7 +48,7 @@ def write_run(path, scenarios=("baseline",), replicates=5, times=(0.0, 365.0, 73
             "cost": cost}
     if fill_undone:
         for name, arr in data.items():
-            arr[done == 0] = FILL if arr.dtype == np.uint32 else 0.0
+            arr[done == 0] = FILL if arr.dtype == np.int32 else 0.0
 
     text = h5py.string_dtype("utf-8")
     dims = {
@@ -85,6 +87,9 @@ def write_run(path, scenarios=("baseline",), replicates=5, times=(0.0, 365.0, 73
             d = f.create_dataset(name, data=np.array([a[col] for a in areas], dtype=object),
                                  dtype=text)
             d.dims[0].attach_scale(f["area"])
+        for name, labels in (("transition_from", TRANSITION_FROM), ("transition_to", TRANSITION_TO)):
+            d = f.create_dataset(name, data=np.array(labels, dtype=object), dtype=text)
+            d.dims[0].attach_scale(f["transition"])
         for name, (names, units) in layout.items():
             arr = data[name]
             shape = arr.shape

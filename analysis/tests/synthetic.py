@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-CODES = {"home": "E4A", "adopted": "E11", "sgo_cao": "E44", "independent_living": "E7",
+CODES = {"home": "E4A", "adopted": "E11", "sgo_cao": "E44", "independent_living": "E5",
          "other": "E8"}
 PLACEMENT_TYPES = ["U1", "U4", "R1", "P1", "H5"]
 YEAR = 365.25

@@ -64,7 +64,10 @@ def test_tiny_table_by_hand():
         ["B", "2012-06-01", "2", "2019-01-01", "S", "U4", "2019-06-01", "X1"],
         ["B", "2012-06-01", "2", "2019-06-01", "L", "U4", "", ""],
     ], columns=episodes.COLUMNS)
-    est = rates.estimate(eps, extract_date="2020-01-01")
+    # the data hold everything from 2015-01-01 (by default the window would open at the first
+    # exit, 2015-07-01, the latest date the data themselves show that it was open)
+    est = rates.estimate(eps, extract_date="2020-01-01", window=("2015-01-01", None))
+    assert rates.window_start(eps) == pd.Timestamp("2015-07-01")
     assert est.attrs["periods"] == 2
     cell = est.set_index(["age_band", "from_days", "reason"])
     # A: 181 days in care aged 5, 91 in band 0-91 then 90 in 91-182; home on day 181 (band 91)
@@ -100,7 +103,8 @@ def test_checks_reject_bad_tables():
 
 
 def test_recovers_known_constant_hazards(synthetic_episodes):
-    est = rates.estimate(synthetic_episodes, extract_date=EXTRACT)
+    # the synthetic data begin with the first entries on 2010-04-01: nothing is left-truncated
+    est = rates.estimate(synthetic_episodes, extract_date=EXTRACT, window=("2010-04-01", None))
     truth = dict(TRUTH, placement_move=MOVES)
     # pooled over all cells: each rate lies in its exact 95% interval
     pooled = est.groupby("reason")[["events", "exposure_years"]].sum()

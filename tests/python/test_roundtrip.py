@@ -1,5 +1,6 @@
-"""Round trip: simulate with known hazard tables and the episode log on, export SSDA903-style
-episodes, estimate hazards by occurrence/exposure, and recover the inputs.
+"""Round trip: simulate with known hazard tables and the episode log on, export the episodes as
+yearly SSDA903 returns (DfE layout and codes), read them back, estimate hazards by
+occurrence/exposure, and recover the inputs.
 
 Tolerances, from the theory of the estimator (events in a cell ~ Poisson(rate x exposure)):
 - each cell's exact 95% (Garwood) interval contains the true rate with probability >= 0.95, so
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from caresim import export, rates
+from caresim import export, rates, ssda903
 
 ROOT = Path(__file__).resolve().parents[2]
 CARESIM = os.environ.get("CARESIM_BIN", str(ROOT / "build" / "caresim"))
@@ -56,7 +57,7 @@ def write_scenario(d: Path) -> Path:
         for a in AGES:
             f.write(f"{a},0,0.5,0\n")
     (d / "scenario.yaml").write_text(f"""name: roundtrip
-start_date: 2010-04-01
+start_date: 2010-03-31
 horizon: 6y
 observe: 1y
 replicates: 1
@@ -78,12 +79,18 @@ def estimates(tmp_path_factory):
     d = tmp_path_factory.mktemp("roundtrip")
     out = d / "run.h5"
     subprocess.run([CARESIM, "run", str(write_scenario(d)), "-o", str(out), "-q"], check=True)
-    paths = export.export_episodes(out, d / "episodes")
-    assert [p.name for p in paths] == ["episodes_roundtrip_r0.csv"]
-    eps = pd.read_csv(paths[0], dtype=str, keep_default_na=False)
-    assert list(eps.columns) == ["child_id", "date_of_birth", "sex", "episode_start", "reason_new_episode",
-                                 "placement_type", "episode_end", "reason_episode_ceased"]
-    est = rates.estimate(eps, extract_date="2016-04-01")
+    tasks = export.export_episodes(out, d / "episodes")
+    assert [p.name for p in tasks] == ["roundtrip_r0"]
+    parts = []
+    for area in sorted(tasks[0].iterdir()):           # one authority's returns per folder
+        ret = ssda903.read(area)
+        assert len(ret.problems) == 0 and len(ret.windows) == 1
+        parts.append(ret.episodes.assign(child_id=area.name + "/" + ret.episodes["child_id"]))
+    head = pd.read_csv(next((tasks[0] / "A0").glob("*/episodes.csv")), dtype=str, nrows=0)
+    assert list(head.columns) == ssda903.EPISODE_COLUMNS
+    eps = pd.concat(parts, ignore_index=True)
+    est = rates.estimate(eps)
+    assert est.attrs["extract_date"] == "2016-03-31"
     est["true"] = [true_rates(a, BANDS.index(b))[k] for a, b, k in
                    zip(est["age_band"], est["from_days"], est["reason"])]
     return est[est["exposure_years"] > 0]
