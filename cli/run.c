@@ -14,6 +14,7 @@
 #include "../models/care_summary.h"
 #include "../models/care_trajectory.h"
 #include "../sim/driver.h"
+#include "../sim/par.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -48,7 +49,12 @@ static const char usage[] =
     "\n"
     "Progress goes to stderr; the summary (output path, children in care, entries and exits per\n"
     "period, averaged over replicates) to stdout. SIGINT/SIGTERM stop the run cleanly, keeping\n"
-    "finished replicates in OUTPUT.part; --resume finishes it later.\n";
+    "finished replicates in OUTPUT.part; --resume finishes it later, also after SIGKILL (a job's\n"
+    "time limit): tasks marked done are kept, a half-written one is run again.\n"
+    "\n"
+    "Built with MPI (CARESIM_WITH_MPI), the same command runs under mpirun or srun: the ranks\n"
+    "share the tasks, each on its own threads, and write one file together; rank 0 reports\n"
+    "progress and the summary. Results do not depend on the number of ranks (docs/hpc.md).\n";
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
@@ -179,6 +185,18 @@ static int make_parent(const char *path)
     return mkdir(dir, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Each rank summed its own tasks: rank 0 prints the sums over all ranks. */
+static void sum_ranks(care_summary *sm)
+{
+    uint64_t n[MAX_SCENARIOS];
+    for (size_t s = 0; s < sm->n_scen; s++) n[s] = sm->n_rep[s];
+    sim_par_sum_u64(n, sm->n_scen);
+    for (size_t s = 0; s < sm->n_scen; s++) sm->n_rep[s] = (size_t)n[s];
+    sim_par_sum_f64(sm->lac, sm->n_scen * sm->T);
+    sim_par_sum_f64(sm->starts, sm->n_scen * sm->T);
+    sim_par_sum_f64(sm->exits, sm->n_scen * sm->T);
+}
+
 /* --resume: reopens OUTPUT.part, marks its finished tasks to skip and feeds them to the summary,
  * so the summary printed at the end covers every task. */
 static int resume(const char *path, const care_output *lay, care_summary *sm, unsigned char *skip, size_t n_tasks,
@@ -191,17 +209,18 @@ static int resume(const char *path, const care_output *lay, care_summary *sm, un
             rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
     size_t done = 0;
     for (size_t i = 0; i < n_tasks && rc == SIM_OK; i++)
-        if (skip[i]) {
-            rc = sim_out_read_task(*out, i / n_rep, i % n_rep, bufs, err);
-            if (rc == SIM_OK) care_summary_add(sm, i / n_rep, (const void *const *)bufs);
+        if (skip[i]) {   /* rank 0 alone adds them to the summary, which is summed over ranks */
+            if (sim_par_rank() == 0) rc = sim_out_read_task(*out, i / n_rep, i % n_rep, bufs, err);
+            if (rc == SIM_OK && sim_par_rank() == 0) care_summary_add(sm, i / n_rep, (const void *const *)bufs);
             done++;
         }
+    if (*out) rc = sim_par_agree((uint64_t)sim_par_rank(), err);
     for (int v = 0; v < CARE_NVAR; v++)
         free(bufs[v]);
-    if (rc == SIM_OK)
+    if (rc == SIM_OK && sim_par_rank() == 0)
         fprintf(stderr, "caresim: resuming %s.part: %zu of %zu tasks already complete\n", path, done, n_tasks);
-    else if (*out) {
-        sim_out_close_partial(*out);   /* keep what was computed */
+    else if (rc != SIM_OK && *out) {
+        sim_out_close(*out, SIM_OUT_KEEP, err);   /* keep what was computed */
         *out = NULL;
     }
     return rc;
@@ -265,14 +284,16 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
         if (rc == SIM_ECANCEL) {
             size_t before = 0;
             for (size_t i = 0; skip && i < n_tasks; i++) before += skip[i];
-            fprintf(stderr, "caresim: interrupted; %zu of %zu tasks (scenario x replicate) are complete in %s "
-                    "(finish them with --resume)\n", before + st.tasks_done, n_tasks, sim_out_part_path(out));
-            sim_out_close_partial(out);
+            if (sim_par_rank() == 0)
+                fprintf(stderr, "caresim: interrupted; %zu of %zu tasks (scenario x replicate) are complete in %s "
+                        "(finish them with --resume)\n", before + st.tasks_done, n_tasks, sim_out_part_path(out));
+            sim_out_close(out, SIM_OUT_KEEP, err);
         } else if (rc != SIM_OK) {
-            sim_out_abort(out);
+            sim_out_close(out, SIM_OUT_DISCARD, err);
         } else {
-            rc = sim_out_close(out, err);
-            if (rc == SIM_OK && !o->quiet) print_summary(cfgs, n_scen, &sm, path, &st, engines);
+            sum_ranks(&sm);
+            rc = sim_out_close(out, SIM_OUT_PUBLISH, err);
+            if (rc == SIM_OK && !o->quiet && sim_par_rank() == 0) print_summary(cfgs, n_scen, &sm, path, &st, engines);
         }
     }
     free(skip);
@@ -302,6 +323,9 @@ static int load_all(const run_opts *o, care_config **cfgs, sim_err *err)
                                    "them (set --seed and --replicates to run them together)", c->path, cfgs[q]->path);
         }
         if ((rc = care_scenario_resolve(c, err)) != SIM_OK) return rc;
+        if (c->episodes && sim_par_enabled())   /* tables are written by one process (docs/hpc.md) */
+            return sim_err_set(err, SIM_EINVAL, "%s: output.episodes: the episode log needs the serial build "
+                               "(this one runs MPI ranks)", c->path);
     }
     return SIM_OK;
 }
@@ -312,6 +336,12 @@ int cli_run(int argc, char **argv, const char *command_line)
     int prc = parse(argc, argv, &o);
     if (prc) return prc == 1 ? 0 : 2;
     sim_err err = {0};
+    if (sim_par_init(&err) != SIM_OK) {
+        fprintf(stderr, "caresim run: %s\n", err.msg);
+        return cli_exit_status(&err);
+    }
+    if (sim_par_rank() != 0 && !freopen("/dev/null", "w", stdout))   /* rank 0 speaks for all */
+        return 1;
     care_config *cfgs[MAX_SCENARIOS] = {0};
     load_all(&o, cfgs, &err);
     char path[4096];
@@ -326,9 +356,10 @@ int cli_run(int argc, char **argv, const char *command_line)
                                                : "%s: output exists; use --force to overwrite or -o to choose another file", path);
     if (err.code == SIM_OK)
         simulate(&o, cfgs, path, command_line, &err);
-    if (err.code != SIM_OK && err.code != SIM_ECANCEL)   /* an interruption was reported above */
+    if (err.code != SIM_OK && err.code != SIM_ECANCEL && sim_par_rank() == 0)   /* reported above if interrupted */
         fprintf(stderr, "%s\n", err.msg);
     for (int s = 0; s < o.n_scen; s++)
         care_config_free(cfgs[s]);
+    sim_par_finalize();
     return cli_exit_status(&err);
 }

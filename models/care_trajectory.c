@@ -18,7 +18,8 @@ enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3 };
 
 const char *const care_engine_names[3] = {"auto", "case", "event"};
 
-/* Today's scenarios declare no capacity: no child ever waits for another. */
+/* The hook for capacities: a scenario that declares a finite number of places makes children
+ * wait for each other's places. No scenario can declare one yet. */
 static int finite_capacity(const care_config *c) { (void)c; return 0; }
 
 care_engine care_engine_choose(care_engine asked, const care_config *c)
@@ -135,9 +136,10 @@ static double draw(const traj_model *m, const piece_table *p, double now, double
 }
 
 /* ---- the episode log ---- */
-static void log_open(traj_model *m, traj_child *k, double start, double opened, int reason)
+static void log_open(traj_model *m, traj_child *k, double start, double opened, int tr)
 {
     if (!m->cfg->episodes) return;
+    int reason = tr == CARE_TR_NONE ? CARE_START_INITIAL : care_transition_start_code(tr);
     care_episode ep = {.child = (int64_t)k->area << 32 | k->serial, .birth = k->birth, .start = start,
                        .area = k->area, .placement = k->placement, .reason_started = reason,
                        .period = k->episodes, .male = k->sex};
@@ -213,8 +215,7 @@ static void enter_lac(traj_model *m, traj_child *k, double t, int tr, sim_stream
     k->pl_since = t;
     k->placement = (uint8_t)(moved ? pick_placement(m->cfg->move_share[b], g, k->placement)
                                    : pick_placement(m->cfg->placement_share[b], g, -1));
-    log_open(m, k, t, tr == CARE_TR_NONE ? -INFINITY : t,
-             tr == CARE_TR_NONE ? CARE_START_INITIAL : care_transition_start_code(tr));
+    log_open(m, k, t, tr == CARE_TR_NONE ? -INFINITY : t, tr);
 }
 
 static void leave_lac(traj_model *m, traj_child *k, double t, int tr)

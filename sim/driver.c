@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "par.h"
+
 int sim_driver_max_threads(void) { return omp_get_max_threads(); }
 
 /* The failure to report: the lowest-index failed task's, so that the message does not depend
@@ -20,6 +22,34 @@ static void record_failure(first_failure *f, size_t i, const sim_err *e)
         f->index = i;
         f->err = *e;
     }
+}
+
+/* Rank 0 folds the other ranks' finished tasks into its progress (wait: until every rank is
+ * done); the other ranks report each finished task to rank 0. Called under the output lock. */
+static void poll_ranks(sim_progress *prog, int wait)
+{
+    uint64_t tasks, events;
+    if (sim_par_size() == 1 || sim_par_rank() != 0)
+        return;
+    sim_par_recv_progress(wait, &tasks, &events);
+    for (uint64_t k = 0; k < tasks; k++)
+        sim_progress_task(prog, k == 0 ? events : 0);
+}
+
+/* This rank's share of the tasks: the tasks still to run, dealt round-robin over the ranks
+ * (replicates cost about the same, so this balances as well as a shared counter would, and
+ * needs no communication). A task's results do not depend on the rank that runs it. */
+static unsigned char *my_tasks(const sim_driver_opts *o, size_t n_tasks, size_t *to_run)
+{
+    unsigned char *mine = malloc(n_tasks ? n_tasks : 1);
+    size_t k = 0, rank = (size_t)sim_par_rank(), size = (size_t)sim_par_size();
+    for (size_t i = 0; mine && i < n_tasks; i++) {
+        int todo = !(o->skip && o->skip[i]);
+        mine[i] = todo && k % size == rank;
+        k += (size_t)todo;
+    }
+    *to_run = k;
+    return mine;
 }
 
 /* Progress inside long tasks: each thread reports the share done of its running task. */
@@ -41,6 +71,7 @@ static void on_tick(void *user, double fraction, uint64_t new_events)
         for (int k = 0; k < t->threads; k++)
             sum += t->running[k];
         sim_progress_tick(t->prog, new_events, sum);
+        poll_ranks(t->prog, 0);
     }
 }
 
@@ -73,14 +104,15 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
     if (!sizes)
         return sim_err_set(err, SIM_ENOMEM, "driver: out of memory");
     first_failure first = {0};
-    size_t to_run = n_tasks;
-    for (size_t i = 0; o->skip && i < n_tasks; i++)
-        to_run -= o->skip[i] != 0;
-    sim_progress prog;
-    sim_progress_init(&prog, o->progress, to_run, stderr);
+    size_t to_run;
+    unsigned char *mine = my_tasks(o, n_tasks, &to_run);
+    sim_progress prog;   /* rank 0 reports for every rank */
+    sim_progress_init(&prog, sim_par_rank() == 0 ? o->progress : SIM_PROGRESS_QUIET, to_run, stderr);
     int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
     double *running = calloc((size_t)threads, sizeof *running);
-    if (!running) {
+    if (!running || !mine) {
+        free(running);
+        free(mine);
         free(sizes);
         return sim_err_set(err, SIM_ENOMEM, "driver: out of memory");
     }
@@ -100,7 +132,7 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
             int stop;
             #pragma omp atomic read
             stop = failed;
-            if ((o->skip && o->skip[i]) || stop || (o->cancel && *o->cancel))
+            if (!mine[i] || stop || (o->cancel && *o->cancel))
                 continue;   /* no early exit from an OpenMP loop: skip the rest */
             if (!bufs) {
                 sim_err_set(&terr, SIM_ENOMEM, "driver: out of memory for result buffers");
@@ -134,6 +166,8 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
                     st->tasks_done++;
                     running[ts.tid] = 0.0;
                     sim_progress_task(&prog, events - ts.ticked);
+                    sim_par_send_progress(events, 0);
+                    poll_ranks(&prog, 0);
                 } else {
                     running[ts.tid] = 0.0;
                     record_failure(&first, i, &terr);
@@ -146,16 +180,24 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
         if (bufs)
             free_bufs(bufs, lay->nvars);
     }
+    sim_par_send_progress(0, 1);
+    poll_ranks(&prog, 1);
+    /* Every rank's totals, and one error for all: the lowest-index failed task's. */
+    uint64_t tot[3] = {st->events, st->tasks_done, o->cancel && *o->cancel};
+    sim_par_sum_u64(tot, 3);
+    st->events = tot[0];
+    st->tasks_done = (size_t)tot[1];
     sim_progress_finish(&prog);
     st->seconds = sim_progress_elapsed(&prog);
     st->write_seconds = out ? sim_out_seconds(out) : 0.0;
 
-    int rc = first.err.code;
+    int rc = sim_par_agree(first.err.code != SIM_OK ? (uint64_t)first.index : UINT64_MAX, &first.err);
     if (rc != SIM_OK)
         sim_err_set(err, rc, "%s", first.err.msg);
-    else if (o->cancel && *o->cancel)
+    else if (tot[2])
         rc = sim_err_set(err, SIM_ECANCEL, "interrupted: %zu of %zu tasks finished", st->tasks_done, to_run);
     free(running);
+    free(mine);
     free(sizes);
     return rc;
 }

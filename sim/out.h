@@ -2,12 +2,15 @@
  * netCDF-4 readers (README.md, "Output"). It knows no model names: the model describes its
  * dimensions, coordinates and variables in a sim_out_layout, and hands one buffer per variable
  * per task. The first two dimensions of every variable are the task axes (scenario, replicate);
- * each task is one chunk, written whole, then its done(scenario, replicate) flag, then a flush,
- * so an interrupted file says exactly which tasks are complete.
- * The file is written to PATH.part and renamed to PATH only by sim_out_close after success.
+ * each task is one chunk, written whole, then its done(scenario, replicate) flag, so the file
+ * on disk says exactly which tasks are complete, even after the process is killed.
+ * The file is written to PATH.part and renamed to PATH only by sim_out_close(SIM_OUT_PUBLISH).
+ * Built with MPI (sim/par.h), every rank opens the one file and writes its own tasks into it
+ * (docs/hpc.md); open, resume and close are then collective, and rank 0 alone renames.
+ * The generic part is out.c; HDF5 is only in out_h5.c (the only file including <hdf5.h>).
  * Ownership: the layout (and every string it points to) is the caller's and must outlive the
- * sim_out; the sim_out owns its HDF5 handles. Only sim/out_h5.c includes <hdf5.h>.
- * Not thread-safe: one thread calls the writer at a time (the driver serialises it). */
+ * sim_out; the sim_out owns its HDF5 handles. Not thread-safe: one thread calls the writer at a
+ * time (the driver serialises it). */
 #ifndef SIM_OUT_H
 #define SIM_OUT_H
 
@@ -91,14 +94,16 @@ int sim_out_read_task(sim_out *out, size_t s, size_t r, void *const *bufs, sim_e
 int sim_out_write_task(sim_out *out, size_t s, size_t r, const void *const *bufs, sim_err *err);
 /* Writes task (s, r)'s table; call before sim_out_write_task, which marks the task done. */
 int sim_out_write_table(sim_out *out, size_t s, size_t r, const sim_table *t, sim_err *err);
-/* Closes and renames PATH.part to PATH. On error the .part file is removed. */
-int sim_out_close(sim_out *out, sim_err *err);
-/* Closes and keeps PATH.part (an interrupted run: what is done stays readable). */
-void sim_out_close_partial(sim_out *out);
-/* Closes and removes PATH.part (a failed run: no corrupt output is left). Accepts NULL. */
-void sim_out_abort(sim_out *out);
-/* Bytes written so far (file size on close); seconds spent inside the writer. */
+/* How a run ends: PUBLISH renames PATH.part to PATH (a complete run; if the file does not close
+ * cleanly it is removed instead and an error returned); KEEP leaves PATH.part to be resumed (an
+ * interrupted run: what is done stays readable); DISCARD removes PATH.part (a failed run: no
+ * corrupt output is left). The one way to close; accepts NULL. */
+typedef enum sim_out_end { SIM_OUT_PUBLISH, SIM_OUT_KEEP, SIM_OUT_DISCARD } sim_out_end;
+int sim_out_close(sim_out *out, sim_out_end how, sim_err *err);
+/* Seconds spent inside the writer. */
 double sim_out_seconds(const sim_out *out);
 const char *sim_out_part_path(const sim_out *out);
+/* The build written into every file (attribute engine_build) and checked on resume. */
+const char *sim_out_build_id(void);
 
 #endif

@@ -1,41 +1,28 @@
-/* sim/out_h5.c - the only file that includes <hdf5.h>. See out.h for the contract.
+/* sim/out_h5.c - the only file that includes <hdf5.h>. See out_h5.h and out.h for the contract.
  * Named dimensions for xarray/h5netcdf: each coordinate is a 1-D dataset made a dimension scale
  * (H5DSset_scale) and attached to every axis that uses it (H5DSattach_scale). Every axis of
  * every dataset needs a scale, or h5netcdf refuses the file. */
-#include "out.h"
+#include "out_h5.h"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-struct sim_out {
+#ifdef CARESIM_WITH_MPI
+#include <mpi.h>
+#endif
+
+struct sim_h5 {
     const sim_out_layout *lay;
     hid_t file;
     hid_t *dsets;        /* one per variable */
     hid_t done;
-    char *path, *part;
-    double seconds;
+    hid_t dapl;          /* dataset access: no chunk cache in parallel mode */
+    int parallel;
+    char *name;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-size_t sim_type_size(sim_type t)
-{
-    switch (t) {
-    case SIM_U8: return 1;
-    case SIM_U32: case SIM_I32: return 4;
-    case SIM_I64: case SIM_F64: return 8;
-    }
-    return 0;
-}
 
 static hid_t h5type(sim_type t)
 {
@@ -47,14 +34,6 @@ static hid_t h5type(sim_type t)
     case SIM_F64: return H5T_NATIVE_DOUBLE;
     }
     return H5T_NATIVE_UINT8;
-}
-
-size_t sim_out_task_elems(const sim_out_layout *lay, int v)
-{
-    size_t n = 1;
-    for (int k = 2; k < lay->vars[v].ndims; k++)
-        n *= lay->dims[lay->vars[v].dims[k]].size;
-    return n;
 }
 
 static hid_t vlen_str_type(void)
@@ -129,8 +108,11 @@ static hid_t write_coord(hid_t file, const sim_dim *dim)
     return d;
 }
 
+/* Chunked, one chunk per task. For a file to be written in parallel: no filters (HDF5 1.10
+ * writes filtered chunks only collectively), and every chunk allocated and zero-filled now, so
+ * that later writes change no metadata. */
 static hid_t create_var(hid_t file, const sim_out_layout *lay, const char *name, sim_type type,
-                        int ndims, const int *dims)
+                        int ndims, const int *dims, int for_parallel)
 {
     hsize_t shape[SIM_OUT_MAXDIMS], chunk[SIM_OUT_MAXDIMS];
     int any_zero = 0;
@@ -142,7 +124,10 @@ static hid_t create_var(hid_t file, const sim_out_layout *lay, const char *name,
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (!any_zero) {
         H5Pset_chunk(dcpl, ndims, chunk);
-        if (lay->deflate_level > 0 && type != SIM_U8) {
+        if (for_parallel) {
+            H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+            H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC);
+        } else if (lay->deflate_level > 0 && type != SIM_U8) {
             H5Pset_shuffle(dcpl);
             H5Pset_deflate(dcpl, (unsigned)lay->deflate_level);
         }
@@ -164,7 +149,7 @@ static int attach_all(hid_t d, const hid_t *scales, int ndims, const int *dims)
     return 0;
 }
 
-static int build_file(sim_out *o, sim_err *err)
+static int build_file(sim_h5 *o, int for_parallel, sim_err *err)
 {
     const sim_out_layout *lay = o->lay;
     hid_t scales[32];
@@ -174,7 +159,7 @@ static int build_file(sim_out *o, sim_err *err)
     for (; nsc < lay->ndims; nsc++) {
         scales[nsc] = write_coord(o->file, &lay->dims[nsc]);
         if (scales[nsc] < 0 || H5DSset_scale(scales[nsc], lay->dims[nsc].name) < 0) {
-            rc = sim_err_set(err, SIM_EIO, "%s: cannot write coordinate '%s'", o->part, lay->dims[nsc].name);
+            rc = sim_err_set(err, SIM_EIO, "%s: cannot write coordinate '%s'", o->name, lay->dims[nsc].name);
             if (scales[nsc] >= 0) nsc++;
             goto cleanup;
         }
@@ -184,110 +169,109 @@ static int build_file(sim_out *o, sim_err *err)
         int bad = d < 0 || attach_all(d, scales, 1, &lay->aux[a].dim) < 0;
         if (d >= 0) H5Dclose(d);
         if (bad) {
-            rc = sim_err_set(err, SIM_EIO, "%s: cannot write variable '%s'", o->part, lay->aux[a].name);
+            rc = sim_err_set(err, SIM_EIO, "%s: cannot write variable '%s'", o->name, lay->aux[a].name);
             goto cleanup;
         }
     }
     for (int v = 0; v < lay->nvars; v++) {
         const sim_var *var = &lay->vars[v];
-        o->dsets[v] = create_var(o->file, lay, var->name, var->type, var->ndims, var->dims);
+        o->dsets[v] = create_var(o->file, lay, var->name, var->type, var->ndims, var->dims, for_parallel);
         if (o->dsets[v] < 0 || attach_all(o->dsets[v], scales, var->ndims, var->dims) < 0 ||
             (var->units && put_str_attr(o->dsets[v], "units", var->units) < 0) ||
             (var->long_name && put_str_attr(o->dsets[v], "long_name", var->long_name) < 0) ||
             (var->coordinates && put_str_attr(o->dsets[v], "coordinates", var->coordinates) < 0)) {
-            rc = sim_err_set(err, SIM_EIO, "%s: cannot create variable '%s'", o->part, var->name);
+            rc = sim_err_set(err, SIM_EIO, "%s: cannot create variable '%s'", o->name, var->name);
             goto cleanup;
         }
     }
     static const int task_dims[2] = {0, 1};
-    o->done = create_var(o->file, lay, "done", SIM_U8, 2, task_dims);
+    o->done = create_var(o->file, lay, "done", SIM_U8, 2, task_dims, for_parallel);
     if (o->done < 0 || attach_all(o->done, scales, 2, task_dims) < 0 ||
         put_str_attr(o->done, "units", "1") < 0 ||
         put_str_attr(o->done, "long_name", "1 when the task's data are completely written") < 0) {
-        rc = sim_err_set(err, SIM_EIO, "%s: cannot create variable 'done'", o->part);
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot create variable 'done'", o->name);
         goto cleanup;
     }
     for (int a = 0; a < lay->nattrs; a++)
         if (put_str_attr(o->file, lay->attrs[a].name, lay->attrs[a].value) < 0) {
-            rc = sim_err_set(err, SIM_EIO, "%s: cannot write attribute '%s'", o->part, lay->attrs[a].name);
+            rc = sim_err_set(err, SIM_EIO, "%s: cannot write attribute '%s'", o->name, lay->attrs[a].name);
             goto cleanup;
         }
     if (H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
-        rc = sim_err_set(err, SIM_EIO, "%s: cannot flush (disk full?)", o->part);
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot flush (disk full?)", o->name);
 cleanup:
     for (int k = 0; k < nsc; k++)
         H5Dclose(scales[k]);
     return rc;
 }
 
-static void close_handles(sim_out *o)
+
+int sim_h5_close(sim_h5 *o)
 {
-    if (o->dsets)
-        for (int v = 0; v < o->lay->nvars; v++)
-            if (o->dsets[v] >= 0) H5Dclose(o->dsets[v]);
-    if (o->done >= 0) H5Dclose(o->done);
-    if (o->file >= 0) H5Fclose(o->file);
-    o->file = o->done = -1;
+    if (!o)
+        return SIM_OK;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int bad = 0;
+    for (int v = 0; o->dsets && v < o->lay->nvars; v++)
+        if (o->dsets[v] >= 0)
+            bad |= H5Dclose(o->dsets[v]) < 0;
+    if (o->done >= 0) bad |= H5Dclose(o->done) < 0;
+    if (o->dapl >= 0) H5Pclose(o->dapl);
+    if (o->file >= 0) bad |= H5Fclose(o->file) < 0;
     free(o->dsets);
-    o->dsets = NULL;
-}
-
-static void destroy(sim_out *o)
-{
-    close_handles(o);
-    free(o->path);
-    free(o->part);
+    free(o->name);
     free(o);
+    return bad ? SIM_EIO : SIM_OK;
 }
 
-/* A sim_out with no HDF5 handles yet, for PATH (written as PATH.part); NULL if out of memory.
+/* A sim_h5 with no file yet; NULL if out of memory.
  * Also the library set-up every entry point needs: a file whose close failed (disk full) makes
  * HDF5's own exit-time cleanup crash in 1.10, and every handle is closed by us on every path,
  * so that cleanup is switched off; failures become sim_err messages, not stack prints. */
-static sim_out *new_out(const char *path, const sim_out_layout *lay)
+static sim_h5 *new_h5(const char *file, const sim_out_layout *lay, int parallel)
 {
     H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    sim_out *o = calloc(1, sizeof *o);
+    sim_h5 *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     o->lay = lay;
+    o->parallel = parallel;
     o->file = o->done = -1;
-    o->path = strdup(path);
-    o->part = malloc(strlen(path) + 6);
+    o->dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    if (parallel && o->dapl >= 0)   /* each write goes to the file at once, never held in a cache */
+        H5Pset_chunk_cache(o->dapl, 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT);
+    o->name = strdup(file);
     o->dsets = malloc((size_t)(lay->nvars ? lay->nvars : 1) * sizeof *o->dsets);
-    if (!o->path || !o->part || !o->dsets) {
-        destroy(o);
+    if (!o->name || !o->dsets || o->dapl < 0) {
+        sim_h5_close(o);
         return NULL;
     }
     for (int v = 0; v < lay->nvars; v++)
         o->dsets[v] = -1;
-    sprintf(o->part, "%s.part", path);
     return o;
 }
 
-int sim_out_open(sim_out **out, const char *path, const sim_out_layout *lay, sim_err *err)
+int sim_h5_create(sim_h5 **h, const char *file, const sim_out_layout *lay, int for_parallel, sim_err *err)
 {
-    *out = NULL;
-    sim_out *o = new_out(path, lay);
+    *h = NULL;
+    sim_h5 *o = new_h5(file, lay, 0);
     if (!o)
         return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
-    double t0 = now_s();
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
     H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-    o->file = H5Fcreate(o->part, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    o->file = H5Fcreate(file, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
     H5Pclose(fcpl);
     if (o->file < 0) {
-        destroy(o);
-        return sim_err_set(err, SIM_EIO, "%s.part: cannot create output file (missing directory or no permission?)", path);
+        sim_h5_close(o);
+        return sim_err_set(err, SIM_EIO, "%s: cannot create output file (missing directory or no permission?)", file);
     }
-    int rc = build_file(o, err);
-    o->seconds += now_s() - t0;
+    int rc = build_file(o, for_parallel, err);
     if (rc != SIM_OK) {
-        sim_out_abort(o);
+        sim_h5_close(o);
         return rc;
     }
-    *out = o;
+    *h = o;
     return SIM_OK;
 }
 
@@ -307,9 +291,10 @@ static char *get_str_attr(hid_t obj, const char *name)
 }
 
 /* The dataset exists with exactly the layout's shape. */
-static hid_t open_checked(hid_t file, const sim_out_layout *lay, const char *name, int ndims, const int *dims)
+static hid_t open_checked(hid_t file, const sim_out_layout *lay, const char *name, int ndims, const int *dims,
+                          hid_t dapl)
 {
-    hid_t d = H5Lexists(file, name, H5P_DEFAULT) > 0 ? H5Dopen2(file, name, H5P_DEFAULT) : -1;
+    hid_t d = H5Lexists(file, name, H5P_DEFAULT) > 0 ? H5Dopen2(file, name, dapl) : -1;
     if (d < 0)
         return -1;
     hid_t sp = H5Dget_space(d);
@@ -325,52 +310,69 @@ static hid_t open_checked(hid_t file, const sim_out_layout *lay, const char *nam
     return d;
 }
 
-static int reopen(sim_out *o, unsigned char *done, sim_err *err)
+static int reopen(sim_h5 *o, const sim_attr *match, int nmatch, unsigned char *done, sim_err *err)
 {
     const sim_out_layout *lay = o->lay;
     for (int v = 0; v < lay->nvars; v++) {
-        o->dsets[v] = open_checked(o->file, lay, lay->vars[v].name, lay->vars[v].ndims, lay->vars[v].dims);
+        o->dsets[v] = open_checked(o->file, lay, lay->vars[v].name, lay->vars[v].ndims, lay->vars[v].dims, o->dapl);
         if (o->dsets[v] < 0)
             return sim_err_set(err, SIM_EINVAL, "%s: variable '%s' is missing or has another shape: not a file "
-                               "of this run, cannot resume", o->part, lay->vars[v].name);
+                               "of this run, cannot resume", o->name, lay->vars[v].name);
     }
     static const int task_dims[2] = {0, 1};
-    o->done = open_checked(o->file, lay, "done", 2, task_dims);
+    o->done = open_checked(o->file, lay, "done", 2, task_dims, o->dapl);
     if (o->done < 0)
-        return sim_err_set(err, SIM_EINVAL, "%s: 'done' is missing or has another shape: cannot resume", o->part);
-    for (int a = 0; a < lay->nattrs; a++) {
-        if (!lay->identity_attr || strcmp(lay->attrs[a].name, lay->identity_attr) != 0)
-            continue;
-        char *v = get_str_attr(o->file, lay->identity_attr);
-        int same = v && strcmp(v, lay->attrs[a].value) == 0;
+        return sim_err_set(err, SIM_EINVAL, "%s: 'done' is missing or has another shape: cannot resume", o->name);
+    for (int a = 0; a < nmatch; a++) {
+        char *v = get_str_attr(o->file, match[a].name);
+        int same = v && strcmp(v, match[a].value) == 0;
         free(v);
         if (!same)
             return sim_err_set(err, SIM_EINVAL, "%s: attribute '%s' differs from this run's: it was written by "
-                               "another scenario or settings; cannot resume", o->part, lay->identity_attr);
+                               "another scenario, settings or build; cannot resume", o->name, match[a].name);
     }
     if (H5Dread(o->done, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) < 0)
-        return sim_err_set(err, SIM_EIO, "%s: cannot read 'done'", o->part);
+        return sim_err_set(err, SIM_EIO, "%s: cannot read 'done'", o->name);
     return SIM_OK;
 }
 
-int sim_out_resume(sim_out **out, const char *path, const sim_out_layout *lay, unsigned char *done, sim_err *err)
+
+int sim_h5_open(sim_h5 **h, const char *file, const sim_out_layout *lay, const sim_attr *match, int nmatch,
+                int parallel, unsigned char *done, sim_err *err)
 {
-    *out = NULL;
-    sim_out *o = new_out(path, lay);
+    *h = NULL;
+    sim_h5 *o = new_h5(file, lay, parallel);
     if (!o)
         return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
-    o->file = H5Fopen(o->part, H5F_ACC_RDWR, H5P_DEFAULT);
-    int rc = o->file < 0 ? sim_err_set(err, SIM_EINVAL, "%s: cannot open to resume (no interrupted run there?)", o->part)
-                         : reopen(o, done, err);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+#ifdef CARESIM_WITH_MPI
+    if (parallel)
+        H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL);
+#endif
+    o->file = H5Fopen(file, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
+    int rc = o->file < 0 ? sim_err_set(err, SIM_EINVAL, "%s: cannot open it to resume: missing, or not a complete "
+                                       "HDF5 file (killed while it was being created?)", file)
+                         : reopen(o, match, nmatch, done, err);
     if (rc != SIM_OK) {
-        destroy(o);   /* keep the file: it holds what was computed */
+        sim_h5_close(o);
         return rc;
     }
-    *out = o;
+    *h = o;
     return SIM_OK;
 }
 
-int sim_out_read_task(sim_out *o, size_t s, size_t r, void *const *bufs, sim_err *err)
+int sim_h5_rename(sim_h5 *o, const char *new_name, sim_err *err)
+{
+    char *n = strdup(new_name);
+    if (!n)
+        return sim_err_set(err, SIM_ENOMEM, "output: out of memory");
+    free(o->name);
+    o->name = n;
+    return SIM_OK;
+}
+
+int sim_h5_read_task(sim_h5 *o, size_t s, size_t r, void *const *bufs, sim_err *err)
 {
     const sim_out_layout *lay = o->lay;
     for (int v = 0; v < lay->nvars; v++) {
@@ -388,7 +390,7 @@ int sim_out_read_task(sim_out *o, size_t s, size_t r, void *const *bufs, sim_err
         H5Sclose(ms);
         H5Sclose(fs);
         if (rc < 0)
-            return sim_err_set(err, SIM_EIO, "%s: cannot read '%s' of scenario %zu replicate %zu", o->part,
+            return sim_err_set(err, SIM_EIO, "%s: cannot read '%s' of scenario %zu replicate %zu", o->name,
                                var->name, s, r);
     }
     return SIM_OK;
@@ -413,10 +415,9 @@ static int write_slab(hid_t d, sim_type type, int ndims, const hsize_t *shape, s
     return rc < 0 ? -1 : 0;
 }
 
-int sim_out_write_task(sim_out *o, size_t s, size_t r, const void *const *bufs, sim_err *err)
+int sim_h5_write_task(sim_h5 *o, size_t s, size_t r, const void *const *bufs, sim_err *err)
 {
     const sim_out_layout *lay = o->lay;
-    double t0 = now_s();
     int rc = SIM_OK;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* per thread in a thread-safe HDF5: the caller may be a worker */
     for (int v = 0; v < lay->nvars && rc == SIM_OK; v++) {
@@ -426,15 +427,17 @@ int sim_out_write_task(sim_out *o, size_t s, size_t r, const void *const *bufs, 
             shape[k] = lay->dims[var->dims[k]].size;
         if (write_slab(o->dsets[v], var->type, var->ndims, shape, s, r, bufs[v]) < 0)
             rc = sim_err_set(err, SIM_EIO, "%s: cannot write '%s' for scenario %zu replicate %zu (disk full?)",
-                             o->part, var->name, s, r);
+                             o->name, var->name, s, r);
     }
     uint8_t one = 1;   /* done last: a task is complete only when all its data are on disk */
     hsize_t shape2[2] = {lay->dims[0].size, lay->dims[1].size};
     if (rc == SIM_OK && write_slab(o->done, SIM_U8, 2, shape2, s, r, &one) < 0)
-        rc = sim_err_set(err, SIM_EIO, "%s: cannot write 'done' (disk full?)", o->part);
-    if (rc == SIM_OK && H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
-        rc = sim_err_set(err, SIM_EIO, "%s: cannot flush (disk full?)", o->part);
-    o->seconds += now_s() - t0;
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot write 'done' (disk full?)", o->name);
+    /* Serial: flush, so that the file on disk says which tasks are complete. Parallel: a flush
+     * would be collective; the writes went straight to the file (no chunk cache) and changed
+     * no metadata, so the file on disk is already consistent. */
+    if (rc == SIM_OK && !o->parallel && H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot flush (disk full?)", o->name);
     return rc;
 }
 
@@ -477,11 +480,13 @@ static int write_column(hid_t g, const sim_column *c, size_t nrows, int deflate)
     return rc;
 }
 
-int sim_out_write_table(sim_out *o, size_t s, size_t r, const sim_table *t, sim_err *err)
+int sim_h5_write_table(sim_h5 *o, size_t s, size_t r, const sim_table *t, sim_err *err)
 {
     if (!t->group)
         return SIM_OK;
-    double t0 = now_s();
+    if (o->parallel)   /* creating a group is collective in parallel HDF5: tasks do not finish in step */
+        return sim_err_set(err, SIM_EINVAL, "%s: tables (%s) can be written by one process only; run without "
+                           "MPI ranks or switch the table off", o->name, t->group);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     char name[64];
     snprintf(name, sizeof name, "s%zu_r%zu", s, r);
@@ -492,58 +497,12 @@ int sim_out_write_table(sim_out *o, size_t s, size_t r, const sim_table *t, sim_
     if (g >= 0)
         sub = H5Gcreate2(g, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (sub < 0)
-        rc = sim_err_set(err, SIM_EIO, "%s: cannot create group %s/%s (disk full?)", o->part, t->group, name);
+        rc = sim_err_set(err, SIM_EIO, "%s: cannot create group %s/%s (disk full?)", o->name, t->group, name);
     for (int c = 0; c < t->ncols && rc == SIM_OK; c++)
         if (write_column(sub, &t->cols[c], t->nrows, o->lay->deflate_level) < 0)
-            rc = sim_err_set(err, SIM_EIO, "%s: cannot write %s/%s/%s (disk full?)", o->part, t->group, name, t->cols[c].name);
+            rc = sim_err_set(err, SIM_EIO, "%s: cannot write %s/%s/%s (disk full?)", o->name, t->group, name, t->cols[c].name);
     if (sub >= 0) H5Gclose(sub);
     if (g >= 0) H5Gclose(g);
-    o->seconds += now_s() - t0;
     return rc;
 }
 
-int sim_out_close(sim_out *o, sim_err *err)
-{
-    double t0 = now_s();
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    int rc = SIM_OK;
-    for (int v = 0; o->dsets && v < o->lay->nvars; v++) {
-        if (o->dsets[v] >= 0 && H5Dclose(o->dsets[v]) < 0)
-            rc = SIM_EIO;
-        o->dsets[v] = -1;
-    }
-    if (o->done >= 0 && H5Dclose(o->done) < 0)
-        rc = SIM_EIO;
-    o->done = -1;
-    if (o->file >= 0 && H5Fclose(o->file) < 0)
-        rc = SIM_EIO;
-    o->file = -1;
-    o->seconds += now_s() - t0;
-    if (rc != SIM_OK) {
-        sim_err_set(err, SIM_EIO, "%s: cannot close output file (disk full?)", o->part);
-        remove(o->part);
-    } else if (rename(o->part, o->path) != 0) {
-        rc = sim_err_set(err, SIM_EIO, "%s: cannot rename to %s", o->part, o->path);
-    }
-    destroy(o);
-    return rc;
-}
-
-void sim_out_close_partial(sim_out *o)
-{
-    if (o)
-        destroy(o);
-}
-
-void sim_out_abort(sim_out *o)
-{
-    if (!o)
-        return;
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    close_handles(o);
-    remove(o->part);
-    destroy(o);
-}
-
-double sim_out_seconds(const sim_out *o) { return o->seconds; }
-const char *sim_out_part_path(const sim_out *o) { return o->part; }

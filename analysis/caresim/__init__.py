@@ -15,13 +15,13 @@ from .summary import compare, summarise
 from . import measures, tables
 
 __version__ = "0.1.0"
-__all__ = ["open_run", "summarise", "compare", "measures", "tables", "plots", "report", "rates",
+__all__ = ["open_run", "summarise", "compare", "measures", "tables", "plots", "report", "rates", "sweeps",
            "__version__"]
 
 
 def __getattr__(name):
     # plots, report and rates import matplotlib or scipy: load them only when asked for
-    if name in ("plots", "report", "rates", "episodes", "export", "style"):
+    if name in ("plots", "report", "rates", "episodes", "export", "style", "sweeps"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'caresim' has no attribute {name!r}")

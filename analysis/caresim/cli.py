@@ -1,5 +1,5 @@
 """The `python3 -m caresim` command line: report, info, summary, compare, plots, export,
-rates, local.
+rates, local, calibrate.
 
 Thin: each subcommand parses its arguments and calls the package. Every error in the input (a
 missing or non-HDF5 file, an unknown variable or label, an output that exists without
@@ -18,6 +18,7 @@ EPILOG = """examples:
   python3 -m caresim compare out/programmes.h5 --baseline baseline
   python3 -m caresim plots out/baseline.h5 -o charts/
   python3 -m caresim rates episodes.csv -o lac_hazards.csv
+  python3 -m caresim calibrate --data ../shared/data -o models/data
 """
 
 
@@ -187,6 +188,15 @@ def cmd_export(a) -> int:
     return 0
 
 
+def cmd_calibrate(a) -> int:
+    from .calibrate import calibrate
+    paths = calibrate(a.data, a.output, None if a.no_figures else a.figures,
+                      log=(lambda *x: None) if a.quiet else print)
+    for p in paths:
+        print(f"wrote {p}")
+    return 0
+
+
 def cmd_local(a) -> int:
     from .local import build
     ages = _by(a.ages) if a.ages else None
@@ -322,6 +332,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--source", help="text for the source column")
     s.add_argument("--note", help="text for the note column")
     s.set_defaults(func=cmd_rates)
+
+    s = sub.add_parser("calibrate", help="fit the England baseline tables to the published "
+                                         "2010-2017 series (docs/calibration.md)")
+    s.add_argument("--data", default="../shared/data",
+                   help="folder of the published CSV series (default ../shared/data)")
+    s.add_argument("-o", "--output", default="models/data",
+                   help="where the simulator's tables go (default models/data; the fit's own "
+                        "tables go to OUTPUT/calibration/)")
+    s.add_argument("--figures", default="docs/calibration",
+                   help="folder for the fit report charts (default docs/calibration)")
+    s.add_argument("--no-figures", action="store_true", help="write no charts")
+    s.add_argument("-q", "--quiet", action="store_true", help="print only the files written")
+    s.set_defaults(func=cmd_calibrate)
     return p
 
 

@@ -1,0 +1,200 @@
+"""Expected values of the care model from its forward (Kolmogorov) equations.
+
+The simulator draws each child's transitions from piecewise-constant hazards by age band x
+time-in-care band. Here the same hazards move *expected numbers* of children through a grid of
+single months of age (0-215) x months in care (0-59, then 60+), one calendar month at a time:
+within a month every hazard is constant (band boundaries fall on whole months: birthdays, and
+3, 6, 12, 24, 60 months in care), so the month's exits and their split by reason are the exact
+competing-risks probabilities for a child present all month. Entrants arrive at the start of
+their month (the simulator spreads them over it: a half-month offset, small beside the bands).
+A second grid holds children returned home (months since the return, 0-23), who re-enter at the
+re-entry hazard until the two-year follow-up ends. Unaccompanied asylum-seeking children (UASC)
+are a separate stream: `uasc.py`.
+
+The first year starts from the equilibrium of its own rates (`equilibrium`), so a run from 1994
+carries the age and time-in-care mix of children who entered before it. `run(rates, years)`
+returns per year ending 31 March the stock on 31 March by age band, entries by age band (first
+entries and re-entries: DfE counts both as starts), exits by transition, 18th birthdays in care
+and leavers' total time in care; and the grids on the last 31 March, from which the
+simulator's initial stock is made. No state is kept between calls.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+DT = 1.0 / 12.0                       # one month, in years
+MONTH_DAYS = 365.25 / 12.0
+N_AGE = 216                           # months of age 0..215; the 18th birthday ends care
+N_DUR = 61                            # months in care 0..59, then 60+ (index 60)
+N_HOME = 24                           # months since a return home: the 2-year follow-up window
+AGE_BAND_EDGES_Y = (0, 1, 5, 10, 16, 18)
+DUR_BAND_EDGES_M = (0, 3, 6, 12, 24, 60)    # simulator: 0, 91, 182, 365, 730, 1826 days
+EXITS = ("home", "adopted", "sgo_cao", "independent_living", "other")
+
+AGE_BAND = np.searchsorted(np.array(AGE_BAND_EDGES_Y[1:]) * 12, np.arange(N_AGE), side="right")
+DUR_BAND = np.searchsorted(np.array(DUR_BAND_EDGES_M[1:]), np.arange(N_DUR), side="right")
+DUR_MID_M = np.arange(N_DUR - 1) + 0.5      # mean months in care of a leaver from a cell < 60
+AGE_ONEHOT = (AGE_BAND[None, :] == np.arange(5)[:, None]).astype(float)    # [5, N_AGE]
+DUR_ONEHOT = (DUR_BAND[:, None] == np.arange(6)[None, :]).astype(float)    # [N_DUR, 6]
+
+
+@dataclass
+class YearRates:
+    """What the model needs for one year ending 31 March (all per year)."""
+    entries: np.ndarray        # [N_AGE] first entries by month of age
+    hazards: np.ndarray        # [len(EXITS), 5 age bands, 6 time-in-care bands]
+    reentry: np.ndarray        # [5 age bands] re-entry hazard at home
+
+
+@dataclass
+class Result:
+    years: list
+    stock_age: np.ndarray      # [year, 5] on 31 March
+    entries_age: np.ndarray    # [year, 5] first entries and re-entries
+    reentries: np.ndarray      # [year]
+    exits: np.ndarray          # [year, len(EXITS)]
+    aged_out: np.ndarray       # [year] 18th birthdays in care
+    leaver_days: np.ndarray    # [year] total days in care of all leavers (aged out included)
+    grid: np.ndarray = None    # [N_AGE, N_DUR] children in care on the last 31 March
+    cap_days: np.ndarray = None   # [N_AGE] their total days in care in the 60+ column
+    home: np.ndarray = None    # [N_AGE, N_HOME] children at home within the window
+
+
+class _Month:
+    """A year's monthly factors. A cell's exit probability in a month is 1 - exp(-total
+    hazard); the reasons share it in proportion to their hazards, which depend only on the
+    cell's (age band, time-in-care band)."""
+
+    def __init__(self, rates: YearRates):
+        h = rates.hazards
+        tot = h.sum(axis=0)
+        self.frac = np.divide(h, tot, out=np.zeros_like(h), where=tot > 0)
+        self.stay = np.exp(-tot[AGE_BAND][:, DUR_BAND] * DT)
+        self.leave = 1.0 - self.stay
+        self.home_frac = self.frac[0][AGE_BAND][:, DUR_BAND]
+        self.home_stay = np.exp(-rates.reentry[AGE_BAND] * DT)
+        self.home_leave = (1.0 - self.home_stay)[:, None]
+        self.entries = rates.entries * DT
+
+
+class _Year:
+    """A year's flows, summed month by month and split into categories once at the end."""
+
+    def __init__(self):
+        self.new = np.zeros(N_AGE)
+        self.re = np.zeros(N_AGE)
+        self.q = np.zeros((N_AGE, N_DUR))
+        self.cap_days = 0.0          # months in care of leavers from 60+ and at 18
+        self.aged_out = 0.0
+
+    def close(self, m: _Month, res: Result, i: int) -> None:
+        res.entries_age[i] = AGE_ONEHOT @ self.new
+        res.reentries[i] = self.re.sum()
+        res.exits[i] = ((AGE_ONEHOT @ self.q @ DUR_ONEHOT) * m.frac).sum(axis=(1, 2))
+        res.aged_out[i] = self.aged_out
+        res.leaver_days[i] = ((self.q[:, :-1] @ DUR_MID_M).sum() + self.cap_days) * MONTH_DAYS
+
+
+class _State:
+    """Expected children in each cell at the end of a month."""
+
+    def __init__(self):
+        self.lac = np.zeros((N_AGE, N_DUR))
+        self.cap_t = np.zeros(N_AGE)         # total months in care of the 60+ column, by age
+        self.home = np.zeros((N_AGE, N_HOME))
+
+    def month(self, m: _Month, acc: _Year) -> None:
+        """Entries and re-entries arrive, exits happen, everyone ages a month."""
+        re = self.home * m.home_leave
+        self.home -= re
+        re_age = re.sum(axis=1)
+        new = m.entries + re_age
+        self.lac[:, 0] += new
+        acc.new += new
+        acc.re += re_age
+        q = self.lac * m.leave                    # leaving this month, by cell
+        acc.q += q
+        cap = self.lac[:, -1]
+        cap_mean = np.divide(self.cap_t, cap, out=np.zeros(N_AGE), where=cap > 0)
+        acc.cap_days += q[:, -1] @ cap_mean
+        self.lac -= q
+        self.cap_t *= m.stay[:, -1]
+        home_in = (q * m.home_frac).sum(axis=1)
+        # a month passes; those in care on their 18th birthday leave (aged out)
+        out = self.lac[-1]
+        acc.aged_out += out.sum()
+        acc.cap_days += out[:-1] @ (DUR_MID_M + 0.5) + self.cap_t[-1] + out[-1]
+        self.cap_t[1:] = self.cap_t[:-1] + self.lac[:-1, -1] + self.lac[:-1, -2] * 60.0
+        self.cap_t[0] = 0.0
+        stay60 = self.lac[:-1, -1].copy()
+        self.lac[1:, 1:] = self.lac[:-1, :-1]
+        self.lac[1:, -1] += stay60
+        self.lac[0] = 0.0
+        self.lac[:, 0] = 0.0
+        self.home[1:, 1:] = self.home[:-1, :-1]
+        self.home[1:, 0] = home_in[:-1]
+        self.home[0] = 0.0
+
+
+def equilibrium(rates: YearRates, sweeps: int = 4) -> _State:
+    """The end-of-month state reached by holding `rates` for ever: each diagonal (an entry
+    cohort) is its entries times the product of the monthly stays along it; re-entries, which
+    feed the entries back, are found by fixed-point sweeps (they are a small share)."""
+    m = _Month(rates)
+    s = _State()
+    entries = m.entries.copy()
+    a0 = np.arange(N_AGE)
+    for _ in range(sweeps):
+        lac = np.zeros((N_AGE, N_DUR))
+        cap_t = np.zeros(N_AGE)
+        home_in = np.zeros(N_AGE)
+        alive = entries.copy()                  # entrants of age a0, start of month
+        for d in range(N_AGE):
+            age = a0 + d
+            ok = age < N_AGE
+            col = min(d, N_DUR - 1)
+            cell = np.where(ok, alive, 0.0)
+            stay = np.where(ok, m.stay[np.minimum(age, N_AGE - 1), col], 0.0)
+            q = cell * (1.0 - stay)
+            home_in[age[ok]] += q[ok] * m.home_frac[age[ok], col]
+            alive = cell * stay                 # survivors: age a0+d+1, d+1 months in care
+            nxt = age + 1
+            ok2 = nxt < N_AGE
+            c2 = min(d + 1, N_DUR - 1)
+            lac[nxt[ok2], c2] += alive[ok2]
+            if d + 1 >= N_DUR - 1:
+                cap_t[nxt[ok2]] += alive[ok2] * (d + 1)
+            if not alive.any():
+                break
+        home = np.zeros((N_AGE, N_HOME))
+        stay_h = m.home_stay
+        for k in range(N_HOME):
+            if k == 0:
+                home[1:, 0] = home_in[:-1]
+            else:
+                home[k + 1:, k] = home[k:-1, k - 1] * stay_h[k:-1]
+        re = (home * (1.0 - stay_h)[:, None]).sum(axis=1)
+        entries = m.entries + re
+    s.lac, s.cap_t, s.home = lac, cap_t, home
+    return s
+
+
+def run(rates_by_year: list, years: list) -> Result:
+    """Runs the months of `years` (consecutive years ending 31 March) with their rates,
+    starting from the equilibrium of the first year's rates."""
+    n = len(years)
+    res = Result(list(years), np.zeros((n, 5)), np.zeros((n, 5)), np.zeros(n),
+                 np.zeros((n, len(EXITS))), np.zeros(n), np.zeros(n))
+    s = equilibrium(rates_by_year[0])
+    for i, rates in enumerate(rates_by_year):
+        m = _Month(rates)
+        acc = _Year()
+        for _ in range(12):
+            s.month(m, acc)
+        acc.close(m, res, i)
+        res.stock_age[i] = AGE_ONEHOT @ s.lac.sum(axis=1)
+    res.grid, res.home = s.lac, s.home
+    res.cap_days = s.cap_t * MONTH_DAYS
+    return res

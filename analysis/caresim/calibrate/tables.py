@@ -1,0 +1,162 @@
+"""Writes the fitted baseline tables into models/data/ (formats: docs/scenarios.md).
+
+Every row's `source` names the fit (`python3 -m caresim calibrate`, fit years, data files).
+Numbers are written with fixed precision so that a re-run on the same data reproduces the
+files byte for byte.
+"""
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from . import areas, costs, forward, params
+
+AGES = ("under_1", "1_4", "5_9", "10_15", "16_17")
+AGE_YEARS = ((0, 1), (1, 5), (5, 10), (10, 16), (16, 18))
+TB_DAYS = (0, 91, 182, 365, 730, 1826)   # the simulator's time-in-care bands
+HOME_TB_DAYS = (0,)
+TRANSITIONS = ("home", "adopted", "sgo_cao", "independent_living", "other")
+
+
+def _write(path: Path, header: list, rows: list) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def fit_source(last_fit: int) -> str:
+    return (f"fit: python3 -m caresim calibrate (weighted least squares on 2010-{last_fit} "
+            "national series: cla_national.csv, cla_by_age.csv, ceased_by_reason.csv, "
+            "cla_timeseries_1994_2017.csv, duration.csv)")
+
+
+def largest_remainder(total: int, shares) -> list:
+    shares = np.asarray(shares, float)
+    if total <= 0 or shares.sum() <= 0:
+        return [0] * len(shares)
+    raw = total * shares / shares.sum()
+    out = np.floor(raw).astype(int)
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - out[i]), i))
+    for i in order[: total - int(out.sum())]:
+        out[i] += 1
+    return [int(x) for x in out]
+
+
+def entry_rates(out: Path, fit, s, las: list) -> Path:
+    """First entries per 10,000 children by age band in 2017 (the fitted, held level). UASC
+    entries are added to their age bands: the simulator has no separate UASC stream yet."""
+    pop = sum(float(r["population_0_17"]) for r in las)
+    y = s.years.index(fit.last_fit)
+    rates = params.year_rates(fit.theta, [fit.last_fit], fit.last_fit, np.zeros(5), {})
+    first = forward.AGE_ONEHOT @ rates[0].entries
+    uasc = s.uasc_run.entries_age[y]
+    rows = []
+    for b, (a, (lo, hi)) in enumerate(zip(AGES, AGE_YEARS)):
+        band_pop = pop * (hi - lo) / 18.0
+        rate = (first[b] + uasc[b]) / band_pop * 1e4
+        rows.append([a, f"{rate:.3f}", "0.56", fit_source(fit.last_fit) +
+                     "; population local_authorities.csv; male share 56% of CLA (SFR 50/2017 text)",
+                     f"{fit.last_fit} fitted first entries {first[b]:.0f} + UASC {uasc[b]:.0f} "
+                     "(re-entries come from home_hazards)"])
+    return _write(out / "entry_rates.csv", ["age_band", "rate_per_10000_per_year", "male_share",
+                                           "source", "note"], rows)
+
+
+def entry_trend(out: Path, fit) -> Path:
+    return _write(out / "entry_trend.csv", ["from_date", "multiplier", "source", "note"],
+                  [[f"{fit.last_fit}-03-31", "1.0", fit_source(fit.last_fit),
+                    "projection rule: rates held at their fitted 31 March "
+                    f"{fit.last_fit} level (the back-test compares this with continued trends)"]])
+
+
+# Placement moves per year by age band: not fitted (no national series of moves up to 2017);
+# the design assumption the simulator has used (older children move more).
+PLACEMENT_MOVES = (0.25, 0.25, 0.25, 0.30, 0.35)
+
+
+def lac_hazards(out: Path, fit) -> Path:
+    """Fitted exit hazards in the last fitted year, and the (assumed) placement moves."""
+    h = params.hazards(fit.theta, fit.last_fit)
+    rows = []
+    for b, a in enumerate(AGES):
+        for j, tb in enumerate(TB_DAYS):
+            vals = [f"{h[r, b, j]:.5f}" for r in range(5)]
+            rows.append([a, tb] + vals + [f"{PLACEMENT_MOVES[b]:.2f}",
+                                          fit_source(fit.last_fit) + "; placement_move: assumption, not fitted",
+                                          "exit hazards per year in the last fitted year; at 18 "
+                                          "children age out (aged_out)"])
+    names = [f"{t}_per_year" for t in TRANSITIONS] + ["placement_move_per_year"]
+    return _write(out / "lac_hazards.csv", ["age_band", "from_days"] + names + ["source", "note"], rows)
+
+
+def areas_table(out: Path, las: list, mult: list) -> Path:
+    width = [hi - lo for lo, hi in AGE_YEARS]
+    rows = []
+    for r, (e, x) in zip(las, mult):
+        p = int(r["population_0_17"])
+        rows.append([r["la_code"], r["la_name"], r["region"]] + [f"{p * k / 18:.1f}" for k in width] +
+                    [f"{e:.4f}", f"{x:.4f}", r["ofsted_overall_effectiveness"].replace(" ", "_"),
+                     r["cla_31_march_2015"], r["cla_31_march_2016"], r["cla_31_march_2017"],
+                     "shared/data/local_authorities.csv (ONS mid-2017 population 0-17; DfE SFR34/2015, "
+                     "SFR41/2016, SFR50/2017 LA data; Ofsted SIF judgement)",
+                     "population split over age bands by single years (uniform); entry and exit "
+                     "multipliers fitted to the LA's 2015-2017 children in care (caresim.calibrate.areas)"])
+    return _write(out / "areas_england.csv",
+                  ["code", "name", "region", "pop_under_1", "pop_1_4", "pop_5_9", "pop_10_15",
+                   "pop_16_17", "entry_multiplier", "exit_multiplier", "ofsted", "cla_2015",
+                   "cla_2016", "cla_2017", "source", "note"], rows)
+
+
+def stock_mix(s) -> np.ndarray:
+    """[5 age bands, 6 time-in-care bands]: the fitted model's children in care on the last
+    31 March (UASC included)."""
+    g = s.fwd.grid.copy()
+    ug = np.zeros_like(g)
+    n = s.uasc_run.grid.shape[0]
+    ug[forward.N_AGE - n:, :n] = s.uasc_run.grid
+    g = g + ug
+    db = np.searchsorted(np.array(TB_DAYS[1:]) / forward.MONTH_DAYS, np.arange(forward.N_DUR) + 0.5)
+    onehot = (db[:, None] == np.arange(6)[None, :]).astype(float)
+    return forward.AGE_ONEHOT @ g @ onehot
+
+
+def initial_stock(out: Path, s, las: list, last_fit: int) -> Path:
+    mix = stock_mix(s)
+    home = forward.AGE_ONEHOT @ s.fwd.home.sum(axis=1)
+    nat = sum(int(r["cla_31_march_2017"]) for r in las)
+    home_total = int(round(home.sum() * nat / mix.sum()))
+    per_area_home = largest_remainder(home_total, [int(r["cla_31_march_2017"]) for r in las])
+    src = (f"LA CLA 31 March 2017 (local_authorities.csv, SFR50/2017) x the age and time-in-care mix "
+           f"of the fitted model run 1994-{last_fit} (python3 -m caresim calibrate)")
+    rows = []
+    for r, nh in zip(las, per_area_home):
+        cells = largest_remainder(int(r["cla_31_march_2017"]), mix.ravel())
+        for k, c in enumerate(cells):
+            if c:
+                rows.append([r["la_code"], "lac", AGES[k // 6], TB_DAYS[k % 6], c, src])
+        for b, c in enumerate(largest_remainder(nh, home)):
+            if c:
+                rows.append([r["la_code"], "home", AGES[b], 0, c, "returned home within the "
+                             "2-year window: fitted model run 1994-%d, shared by LA CLA" % last_fit])
+    return _write(out / "initial_stock_2017.csv", ["area", "state", "age_band", "from_days",
+                                                  "count", "source"], rows)
+
+
+def placement_costs(out: Path) -> Path:
+    return _write(out / "placement_costs.csv", ["placement", "cost_per_day", "source", "note"],
+                  costs.rows())
+
+
+def area_multipliers(data: Path, t) -> tuple:
+    las = areas.load(data)
+    return las, areas.fit(las, t.starts, t.ceased, t.stock)
+
+
+def fmt(x: float) -> str:
+    return f"{x:.6g}" if math.isfinite(x) else ""

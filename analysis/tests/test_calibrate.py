@@ -1,0 +1,120 @@
+"""Calibration: the forward equations, and the fit recovering parameters from data the model made.
+
+Recovery (test_fit_recovers_parameters): the model's expected series for known parameters,
+times log-normal errors with exactly the standard deviations the fit assumes (model.SD), seeded,
+are fitted with the entry and exit levels and trends free (the rest held at the truth). Each free
+parameter must lie within 4 of its fitted standard errors of the truth: for a correct estimator
+and covariance each miss has probability about 6e-5, so a false alarm among the 20 parameters is
+about 1e-3. Without noise the fit must land on the truth (within 1e-3 on the log scale).
+"""
+import numpy as np
+import pytest
+
+from caresim.calibrate import data, fit, forward, model, params, uasc
+
+
+def truth() -> np.ndarray:
+    th, _ = params.prior()
+    th[params.SL["entry"]] = np.log([5600, 5600, 4800, 8400, 3300])
+    th[params.SL["entry_trend"]] = [0.01, 0.0, 0.04, 0.02, 0.05]
+    th[params.SL["level"]] = np.log([0.3, 0.35, 0.12, 0.25, 0.05])
+    th[params.SL["trend"]] = [0.0, 0.1, 0.12, 0.02, -0.02]
+    th[params.SL["trend2"]] = [-0.02, -0.1, 0.0, 0.05, 0.0]
+    th[params.SL["newborn_logit"]] = 1.0
+    th[params.SL["aged_out_il_logit"]] = -1.0
+    return th
+
+
+UASC = {y: 1500.0 + 100.0 * (y - 2004) for y in range(2004, 2018)}
+
+
+def synthetic(th: np.ndarray, noise: float, seed: int) -> data.Targets:
+    """Published-like series made by the model, with log-normal errors of noise x model.SD."""
+    t = data.Targets()
+    t.ts_starts = {y: 28000.0 for y in range(1994, 2018)}
+    u = uasc.run(UASC, sorted(UASC), params.UASC_AGE)
+    t.uasc_stock = {y: float(v) for y, v in zip(sorted(UASC), u.stock_age.sum(axis=1))}
+    s = model.series(th, t, UASC, 2017)
+    rng = np.random.default_rng(seed)
+
+    def noisy(v, name):
+        v = np.asarray(v, float)
+        return v * np.exp(noise * model.SD[name] * rng.standard_normal(v.shape))
+
+    for y in range(2010, 2018):
+        t.stock[y] = float(noisy(s.at("stock", y), "stock"))
+        t.starts[y] = float(noisy(s.at("starts", y), "starts"))
+        t.ceased[y] = float(noisy(s.at("ceased", y), "ceased"))
+        t.ceased_reason[y] = list(noisy(s.at("ceased_reason", y), "ceased_reason"))
+        if y >= 2011:
+            t.stock_age[y] = list(noisy(s.at("stock_age", y), "stock_age"))
+            t.starts_age[y] = list(noisy(s.at("starts_age", y), "starts_age"))
+    t.mean_duration_days[2017] = float(noisy(s.at("mean_duration", 2017), "mean_duration"))
+    for y in model.PAST_STOCK_YEARS:
+        t.ts_stock[y] = float(noisy(s.at("stock", y), "past_stock"))
+    return t
+
+
+FREE = np.zeros(params.N_PARAMS, bool)
+for _name in ("entry", "entry_trend", "level", "trend"):
+    FREE[params.SL[_name]] = True
+
+
+def _start(th):
+    x0 = th.copy()
+    x0[FREE] += 0.15              # start away from the truth
+    return x0
+
+
+def test_fit_recovers_parameters_without_noise():
+    th = truth()
+    t = synthetic(th, 0.0, 1)
+    f = fit.run(t, 2017, theta0=_start(th), free=FREE)
+    assert np.max(np.abs(f.theta[FREE] - th[FREE])) < 1e-3
+
+
+def test_fit_recovers_parameters():
+    th = truth()
+    t = synthetic(th, 1.0, 20170331)
+    f = fit.run(t, 2017, theta0=_start(th), free=FREE)
+    se = np.sqrt(np.diag(f.cov))[FREE]
+    z = (f.theta[FREE] - th[FREE]) / se
+    assert np.all(np.abs(z) < 4.0), dict(zip(np.array(params.NAMES)[FREE], np.round(z, 2)))
+
+
+def test_equilibrium_is_a_fixed_point():
+    """A year run from the equilibrium of constant rates changes the stock by under 0.1%."""
+    th = truth()
+    r = params.year_rates(th, [2014, 2014], 2014, np.full(5, 0.2), {2010: 1.0})
+    res = forward.run(r, [2014, 2015])
+    a, b = res.stock_age.sum(axis=1)
+    assert abs(b / a - 1) < 1e-3
+    # in equilibrium, entries equal exits (leavers at 18 included)
+    assert abs(res.entries_age[1].sum() / (res.exits[1].sum() + res.aged_out[1]) - 1) < 2e-3
+
+
+def test_no_exits_means_stock_is_entries_times_time():
+    """With no exit hazards and no re-entry, newborn entrants stay to 18: at the end of a month
+    the stock is the cohorts 1..215 months old (E/12 each), and every leaver leaves at 18 after
+    18 years in care."""
+    rates = forward.YearRates(np.zeros(forward.N_AGE), np.zeros((5, 5, 6)), np.zeros(5))
+    rates.entries[0] = 120.0
+    res = forward.run([rates] * 2, [1, 2])
+    assert res.stock_age[1].sum() == pytest.approx(120.0 / 12 * 215, rel=1e-12)
+    assert res.aged_out[1] == pytest.approx(120.0, rel=1e-12)
+    assert res.leaver_days[1] / res.aged_out[1] == pytest.approx(18 * 365.25, rel=1e-9)
+
+
+def test_exit_hazard_gives_exponential_survival():
+    """A constant hazard h: an entry cohort decays as exp(-h t) month by month, so at the end of
+    a month the newborn entrants of the last 11 months (1..11 months old) number
+    E/12 x sum exp(-h k/12)."""
+    h = 0.5
+    hz = np.zeros((5, 5, 6))
+    hz[0] = h
+    rates = forward.YearRates(np.zeros(forward.N_AGE), hz, np.zeros(5))
+    rates.entries[0] = 1200.0
+    res = forward.run([rates], [1])
+    # end-of-month stock: cohorts 1..12 months old
+    discrete = 1200.0 / 12 * sum(np.exp(-h * k / 12) for k in range(1, 12))
+    assert res.stock_age[0, 0] == pytest.approx(discrete, rel=1e-9)
