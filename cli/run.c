@@ -188,10 +188,11 @@ static int make_parent(const char *path)
 /* Each rank summed its own tasks: rank 0 prints the sums over all ranks. */
 static void sum_ranks(care_summary *sm)
 {
-    uint64_t n[MAX_SCENARIOS];
-    for (size_t s = 0; s < sm->n_scen; s++) n[s] = sm->n_rep[s];
-    sim_par_sum_u64(n, sm->n_scen);
-    for (size_t s = 0; s < sm->n_scen; s++) sm->n_rep[s] = (size_t)n[s];
+    uint64_t *n = malloc(sm->n_scen * sizeof *n);   /* a sweep may hold many scenarios */
+    for (size_t s = 0; n && s < sm->n_scen; s++) n[s] = sm->n_rep[s];
+    if (n) sim_par_sum_u64(n, sm->n_scen);
+    for (size_t s = 0; n && s < sm->n_scen; s++) sm->n_rep[s] = (size_t)n[s];
+    free(n);
     sim_par_sum_f64(sm->lac, sm->n_scen * sm->T);
     sim_par_sum_f64(sm->starts, sm->n_scen * sm->T);
     sim_par_sum_f64(sm->exits, sm->n_scen * sm->T);
@@ -228,22 +229,24 @@ static int resume(const char *path, const care_output *lay, care_summary *sm, un
 
 /* The engine of each scenario (--engine, or the automatic choice), as flags for the driver and
  * as text: the engine names, one per scenario, space-separated. */
-static void engine_choice(const run_opts *o, care_config *const *cfgs, unsigned char *use_case, char *text, size_t size)
+static void engine_choice(const run_opts *o, care_config *const *cfgs, size_t n_scen, unsigned char *use_case, char *text,
+                          size_t size)
 {
     size_t len = 0;
     text[0] = '\0';
-    for (int s = 0; s < o->n_scen; s++) {
+    for (size_t s = 0; s < n_scen; s++) {
         care_engine e = care_engine_choose(o->engine, cfgs[s]);
         use_case[s] = e == CARE_ENGINE_CASE;
         len += (size_t)snprintf(text + len, size - len, "%s%s", s ? " " : "", care_engine_names[e]);
     }
 }
 
-static int simulate(const run_opts *o, care_config **cfgs, const char *path, const char *command_line, sim_err *err)
+static int simulate(const run_opts *o, care_config **cfgs, size_t n_scen, const char *path, const char *command_line,
+                    sim_err *err)
 {
     care_config *c = cfgs[0];
-    size_t n_scen = (size_t)o->n_scen;
-    double horizons[MAX_SCENARIOS];
+    double *horizons = malloc(n_scen * sizeof *horizons);
+    if (!horizons) return sim_err_set(err, SIM_ENOMEM, "out of memory");
     for (size_t s = 0; s < n_scen; s++)
         horizons[s] = cfgs[s]->horizon;
     char created[32];
@@ -252,19 +255,25 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
     care_output lay;
     care_summary sm;
     sim_out *out = NULL;
-    unsigned char use_case[MAX_SCENARIOS];
-    char engines[MAX_SCENARIOS * 8];
-    engine_choice(o, cfgs, use_case, engines, sizeof engines);
+    /* horizons holds n_scen doubles, then the engine flags and their names */
+    unsigned char *use_case = NULL;
+    char *engines = NULL;
+    double *grown = realloc(horizons, n_scen * (sizeof *horizons + 1 + 8) + 1);
+    if (!grown) { free(horizons); return sim_err_set(err, SIM_ENOMEM, "out of memory"); }
+    horizons = grown;
+    use_case = (unsigned char *)(horizons + n_scen);
+    engines = (char *)use_case + n_scen;
+    engine_choice(o, cfgs, n_scen, use_case, engines, n_scen * 8 + 1);
     int rc = care_output_init(&lay, (const care_config *const *)cfgs, (int)n_scen, command_line, CARESIM_VERSION,
                               created, err);
-    if (rc != SIM_OK) return rc;
+    if (rc != SIM_OK) { free(horizons); return rc; }
     sim_attr attrs[16];
     if (lay.layout.nattrs < 16) {   /* the engine of each scenario, recorded in the file */
         memcpy(attrs, lay.layout.attrs, (size_t)lay.layout.nattrs * sizeof *attrs);
         attrs[lay.layout.nattrs++] = (sim_attr){"engine", engines};
         lay.layout.attrs = attrs;
     }
-    if ((rc = care_summary_init(&sm, n_scen, c, err)) != SIM_OK) { care_output_free(&lay); return rc; }
+    if ((rc = care_summary_init(&sm, n_scen, c, err)) != SIM_OK) { care_output_free(&lay); free(horizons); return rc; }
     size_t n_tasks = n_scen * c->replicates;
     unsigned char *skip = calloc(n_tasks, 1);
     /* handlers before the output exists: a signal while the file is being laid out (a background
@@ -297,6 +306,7 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
         }
     }
     free(skip);
+    free(horizons);
     care_summary_free(&sm);
     care_output_free(&lay);
     return rc;
@@ -304,11 +314,27 @@ static int simulate(const run_opts *o, care_config **cfgs, const char *path, con
 
 /* Loads every scenario, applies the command line's overrides, and checks that they can share
  * one run: unique names, and the same seed and replicates unless the command line sets them. */
-static int load_all(const run_opts *o, care_config **cfgs, sim_err *err)
+static int load_all(const run_opts *o, care_config ***out, int *n_out, sim_err *err)
 {
-    for (int s = 0; s < o->n_scen; s++) {
-        int rc = care_scenario_load(&cfgs[s], o->scenarios[s], err);
+    care_config **cfgs = NULL;
+    int n = 0;
+    for (int f = 0; f < o->n_scen; f++) {   /* a file with a sweep: block gives many scenarios */
+        care_config **got;
+        int n_got, rc = care_scenario_expand(&got, &n_got, o->scenarios[f], err);
         if (rc != SIM_OK) return rc;
+        care_config **grown = realloc(cfgs, (size_t)(n + n_got) * sizeof *grown);
+        if (!grown) {
+            for (int i = 0; i < n_got; i++) care_config_free(got[i]);
+            free(got);
+            return sim_err_set(err, SIM_ENOMEM, "out of memory");
+        }
+        cfgs = *out = grown;
+        memcpy(cfgs + n, got, (size_t)n_got * sizeof *got);
+        free(got);
+        n = *n_out = n + n_got;
+    }
+    for (int s = 0; s < n; s++) {
+        int rc;
         care_config *c = cfgs[s];
         if (o->replicates > 0) c->replicates = (uint32_t)o->replicates;
         if (o->seed >= 0) c->seed = (uint64_t)o->seed;
@@ -327,7 +353,7 @@ static int load_all(const run_opts *o, care_config **cfgs, sim_err *err)
             return sim_err_set(err, SIM_EINVAL, "%s: output.episodes: the episode log needs the serial build "
                                "(this one runs MPI ranks)", c->path);
     }
-    return SIM_OK;
+    return care_scenario_link(cfgs, n, err);
 }
 
 int cli_run(int argc, char **argv, const char *command_line)
@@ -342,8 +368,9 @@ int cli_run(int argc, char **argv, const char *command_line)
     }
     if (sim_par_rank() != 0 && !freopen("/dev/null", "w", stdout))   /* rank 0 speaks for all */
         return 1;
-    care_config *cfgs[MAX_SCENARIOS] = {0};
-    load_all(&o, cfgs, &err);
+    care_config **cfgs = NULL;
+    int n_cfg = 0;
+    load_all(&o, &cfgs, &n_cfg, &err);
     char path[4096];
     if (err.code == SIM_OK) {
         if (o.output) snprintf(path, sizeof path, "%s", o.output);
@@ -355,11 +382,12 @@ int cli_run(int argc, char **argv, const char *command_line)
         sim_err_set(&err, SIM_EINVAL, o.resume ? "%s: output exists and is complete: nothing to resume"
                                                : "%s: output exists; use --force to overwrite or -o to choose another file", path);
     if (err.code == SIM_OK)
-        simulate(&o, cfgs, path, command_line, &err);
+        simulate(&o, cfgs, (size_t)n_cfg, path, command_line, &err);
     if (err.code != SIM_OK && err.code != SIM_ECANCEL && sim_par_rank() == 0)   /* reported above if interrupted */
         fprintf(stderr, "%s\n", err.msg);
-    for (int s = 0; s < o.n_scen; s++)
+    for (int s = 0; s < n_cfg; s++)
         care_config_free(cfgs[s]);
+    free(cfgs);
     sim_par_finalize();
     return cli_exit_status(&err);
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "care_cost.h"
 #include "care_date.h"
 #include "care_states.h"
 
@@ -81,6 +82,20 @@ typedef struct care_config {
     double adjust_entry;                 /* scenario-level multipliers (adjust:), applied on load */
     double adjust_haz[CARE_NSTATE][CARE_MAXK];   /* by state and table column */
     char *resolved_yaml;                 /* the scenario as resolved (validate, output attribute) */
+
+    /* Programmes (docs/programmes.md), prices, and a sweep point's values. */
+    struct care_programme *progs;        /* n_progs programmes (care_prog.h) */
+    int n_progs;
+    care_money money;                    /* costs.price_base_year and costs.inflation (discount: unused here) */
+    int n_prog_run;                      /* programmes of the whole run (the output's programme axis) */
+    char **prog_run_names;               /* their names, n_prog_run */
+    int *prog_index;                     /* this scenario's programme i is the run's prog_index[i] */
+    int n_items;                         /* cost items: placements, then the run's programmes */
+    struct care_sweep *sweep;            /* the file's sweep: block, or NULL */
+    struct care_overrides *overrides;    /* while loading a sweep point: its values */
+    int n_params;                        /* a sweep point's values, by key */
+    char **param_keys;
+    double *param_values;
 } care_config;
 
 void care_config_free(care_config *c);   /* accepts NULL; frees c itself */

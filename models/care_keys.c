@@ -1,6 +1,9 @@
 /* models/care_keys.c - see care_keys.h. */
 #include "care_keys.h"
 
+#include "care_prog.h"
+#include "care_sweep.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -20,6 +23,22 @@ static int add(care_key *keys, int n, const char *name, int type, const char *de
     k->def = def;
     k->off = off;
     return n + 1;
+}
+
+static int read_programmes(care_config *c, care_yaml_doc *d, yaml_node_t *v, sim_err *err)
+{
+    care_prog_free(c->progs, c->n_progs);
+    c->progs = NULL;
+    c->n_progs = 0;
+    return care_prog_parse(d, v, c->start_date, c->overrides, &c->progs, &c->n_progs, err);
+}
+
+static int read_sweep(care_config *c, care_yaml_doc *d, yaml_node_t *v, sim_err *err)
+{
+    if (!c->sweep && !(c->sweep = calloc(1, sizeof *c->sweep)))
+        return sim_err_set(err, SIM_ENOMEM, "out of memory");
+    care_sweep_free(c->sweep);
+    return care_sweep_parse(d, v, c->sweep, err);
 }
 
 int care_keys_table(care_key *keys)
@@ -55,6 +74,13 @@ int care_keys_table(care_key *keys)
     n = add(keys, n, "output.deflate", CARE_KEY_INT, "1", OFF(deflate));
     keys[n - 1].hi = 9;
     n = add(keys, n, "output.episodes", CARE_KEY_BOOL, "false", OFF(episodes));
+    n = add(keys, n, "costs.price_base_year", CARE_KEY_INT, "2017", OFF(money.price_base_year));
+    keys[n - 1].lo = 1900, keys[n - 1].hi = 2200;
+    n = add(keys, n, "costs.inflation", CARE_KEY_NUM, "0", OFF(money.inflation));
+    n = add(keys, n, "programmes", CARE_KEY_NODE, "", 0);
+    keys[n - 1].read = read_programmes;
+    n = add(keys, n, "sweep", CARE_KEY_NODE, "", 0);
+    keys[n - 1].read = read_sweep;
     n = add(keys, n, "adjust.entry_rates", CARE_KEY_NUM, "1", OFF(adjust_entry));
     for (int s = 0; s < CARE_NSTATE; s++) {
         int tr[CARE_MAXK], nk = care_state_columns(s, tr);
@@ -250,7 +276,16 @@ static int store(care_config *c, care_key *k, care_yaml_doc *d, yaml_node_t *v, 
         else *(int *)dst = (int)u;
         break;
     case CARE_KEY_BOOL: rc = care_yaml_bool(d, v, k->name, dst, err); break;
-    case CARE_KEY_NUM: rc = care_yaml_nonneg(d, v, k->name, dst, err); break;
+    case CARE_KEY_NUM:
+        if (care_override_get(c->overrides, k->name, dst)) {   /* a sweep point's value */
+            if (!(*(double *)dst >= 0))
+                rc = sim_err_set(err, SIM_EINVAL, "%s: %s: the sweep sets %g; it must be >= 0", d->path, k->name,
+                                 *(double *)dst);
+            break;
+        }
+        rc = care_yaml_nonneg(d, v, k->name, dst, err);
+        break;
+    case CARE_KEY_NODE: rc = k->read(c, d, v, err); break;
     default: rc = store_path(c, k, d, v, err); break;
     }
     return rc;

@@ -18,7 +18,7 @@
 #include "care_yaml.h"
 
 enum { CARE_KEY_STR, CARE_KEY_DATE, CARE_KEY_SPAN, CARE_KEY_SPAN_NONE, CARE_KEY_U32, CARE_KEY_U64,
-       CARE_KEY_INT, CARE_KEY_BOOL, CARE_KEY_NUM, CARE_KEY_PATH, CARE_KEY_PATH_NONE };
+       CARE_KEY_INT, CARE_KEY_BOOL, CARE_KEY_NUM, CARE_KEY_PATH, CARE_KEY_PATH_NONE, CARE_KEY_NODE };
 
 #define CARE_MAXKEYS 128
 
@@ -30,6 +30,9 @@ typedef struct care_key {
     size_t aux;             /* SPAN_NONE: the int flag set for "none" */
     uint64_t lo, hi;        /* integer keys: allowed range; SPAN: lo = 1 means longer than 0 */
     care_yaml_key at;       /* where the value came from (NULL value: default) */
+    /* NODE: a structured value (a list or a mapping) read by its own reader while the file is
+     * open; keys before it in the table are already stored (programmes read start_date). */
+    int (*read)(care_config *c, care_yaml_doc *d, yaml_node_t *v, sim_err *err);
 } care_key;
 
 /* Fills keys[] with the scenario's keys, in the order they are printed; returns how many. */

@@ -11,61 +11,16 @@
 #include "care_episodes.h"
 #include "care_hazard.h"
 #include "care_output.h"
-
-enum { EV_ARRIVAL, EV_CHILD, EV_OBS };
-enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3 };
-#define INITIAL_SERIAL 0x80000000u   /* initial-stock children: serials from here, own stream kind */
-
-typedef struct care_child {
-    double birth;        /* day of birth (negative: before the start date) */
-    double since;        /* day the current state (period of care, or time at home) began */
-    union {
-        double pl_since; /* in care: day the current placement began */
-        double close_at; /* at home: day the case closes (INFINITY if it does not close first) */
-    };
-    uint64_t rng_pos;    /* position in the child's own stream */
-    uint32_t serial;
-    uint32_t ep;         /* open row of the episode log, if the log is on */
-    uint16_t area;
-    uint8_t state;       /* CARE_ST_*, or FREE */
-    uint8_t placement;
-    uint8_t next;        /* CARE_TR_* of the pending event */
-    uint8_t episodes;
-    uint8_t sex;         /* 1 = male */
-} care_child;
-#define FREE 255
-
-typedef struct area_state {
-    uint64_t rng_pos;
-    uint32_t next_serial;
-    double base_rate;             /* entries per day before the trend multiplier */
-    double cum[CARE_NAGE];        /* cumulative age-band weights of entries */
-    double mult[CARE_NSTATE][CARE_MAXK];   /* multipliers on each state's hazards (care_hazard_mult) */
-} area_state;
-
-typedef struct care_model {
-    const care_config *cfg;
-    care_child *kids;
-    uint32_t n_kids, cap_kids, *free_ids, n_free;
-    area_state *areas;
-    int period;                   /* observation period of the current time, for flows */
-    size_t A, T;
-    uint8_t lazy[CARE_NSTATE];    /* 1: the state can end by a LAZY transition (close_at in use) */
-    void *buf[CARE_NVAR];         /* the output variables (care_output.h) */
-    uint32_t *stock, *placements, *flow;   /* = buf[CARE_VAR_STOCK], ... */
-    double *days, *cost;
-    care_episodes log;                     /* only when cfg->episodes */
-    int log_failed;
-} care_model;
-
+#include "care_model_impl.h"
 
 /* ---- streams ---- */
-static void child_stream(sim_ctx *ctx, const care_child *k)
+void care_model_child_stream(sim_ctx *ctx, const care_child *k)
 {
     uint64_t kind = k->serial >= INITIAL_SERIAL ? STREAM_INITIAL : STREAM_CHILD;
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, kind << 56 | k->area, k->serial, k->rng_pos);
 }
-static void child_save(care_child *k, sim_ctx *ctx) { k->rng_pos = sim_rng_position(ctx->rng); }
+void care_model_child_save(care_child *k, sim_ctx *ctx) { k->rng_pos = sim_rng_position(ctx->rng); }
+
 
 /* ---- counting ---- */
 static size_t period_after(const care_model *m, double t)   /* first i with obs[i] > t */
@@ -89,6 +44,28 @@ static void count_flow_ahead(care_model *m, double t, const care_child *k, int t
     if (p > 0 && obs[p - 1] == t) p--;   /* the period (obs[p-1], obs[p]] holds t */
     int b = care_age_band_at(t - k->birth);
     m->flow[care_var_at(CARE_VAR_FLOW, m->A, p, k->area, (size_t)tr, (size_t)b)]++;
+}
+
+/* A closing counted ahead (at close_at) that a redraw replaces: taken back, if still ahead. */
+void care_model_uncount_lazy(care_model *m, care_child *k, double now)
+{
+    const double *obs = m->cfg->obs;
+    double t = k->close_at;
+    if (!m->lazy[k->state] || !(t > now) || isinf(t) || t <= obs[0] || t > obs[m->T - 1])
+        return;
+    size_t p = period_after(m, t);
+    if (p > 0 && obs[p - 1] == t) p--;
+    int b = care_age_band_at(t - k->birth);
+    int tr = care_states[k->state].window_end;
+    for (int i = 0; i < CARE_NTR; i++)   /* the state's lazy transition */
+        if (care_transitions[i].from == k->state && (care_transitions[i].flags & CARE_TF_LAZY)) tr = i;
+    m->flow[care_var_at(CARE_VAR_FLOW, m->A, p, k->area, (size_t)tr, (size_t)b)]--;
+    k->close_at = INFINITY;
+}
+
+int care_model_closed(const care_model *m, const care_child *k, double now)
+{
+    return m->lazy[k->state] && k->close_at <= now;
 }
 
 static void count_flow(care_model *m, double t, const care_child *k, int tr)
@@ -116,10 +93,12 @@ static void account(care_model *m, const care_child *k, double t0, double t1)
         double age_end = b + 1 < CARE_NAGE ? k->birth + care_age_lo_years[b + 1] * CARE_YEAR_DAYS : INFINITY;
         double end = fmin(fmin(t1, obs[p]), fmax(age_end, t0 + 1e-9));
         m->days[care_var_at(CARE_VAR_DAYS, m->A, p, k->area, (size_t)b, 0)] += end - t0;
-        m->cost[care_var_at(CARE_VAR_COST, m->A, p, k->area, k->placement, 0)] += (end - t0) * cpd;
+        m->cost[(p * m->A + k->area) * (size_t)m->cfg->n_items + k->placement] += (end - t0) * cpd;
         t0 = end;
     }
 }
+
+#define REDRAW 255   /* k->next: no transition, the hazards change (care_mprog.c) */
 
 /* ---- the child pool ---- */
 static void free_child(care_model *m, uint32_t id);
@@ -132,7 +111,7 @@ static uint32_t reclaim(care_model *m, double now)
     uint32_t n = 0;
     for (uint32_t id = 0; id < m->n_kids; id++) {
         care_child *k = &m->kids[id];
-        if (k->state != FREE && m->lazy[k->state] && k->close_at <= now) {
+        if (k->state != CARE_FREE && m->lazy[k->state] && k->close_at <= now) {
             free_child(m, id);
             n++;
         }
@@ -160,12 +139,13 @@ static care_child *new_child(care_model *m, uint32_t *id, double now, sim_err *e
     }
     care_child *k = &m->kids[*id];
     memset(k, 0, sizeof *k);
+    k->next_at = NAN;   /* an event the slot's last child left never matches */
     return k;
 }
 
 static void free_child(care_model *m, uint32_t id)
 {
-    m->kids[id].state = FREE;
+    m->kids[id].state = CARE_FREE;
     m->free_ids[m->n_free++] = id;
 }
 
@@ -202,8 +182,20 @@ static int schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, dou
         if (w < end) end = w, end_tr = si->window_end;
     }
     if (m->lazy[s]) k->close_at = INFINITY;
-    double t = care_hazard_draw(&m->cfg->haz[s], m->areas[k->area].mult[s], now, k->birth, k->since,
-                                fmin(end, ctx->horizon), ctx->rng, &kind);
+    k->next_at = INFINITY;
+    const double *mult = m->areas[k->area].mult[s];
+    double own[CARE_MAXK], until = INFINITY, limit = fmin(end, ctx->horizon);
+    if (m->pr && care_mprog_treated(m, k)) {   /* a programme's effects, constant until `until` */
+        memcpy(own, mult, sizeof own);
+        until = care_mprog_mult(m, k, now, own);
+        mult = own;
+    }
+    double t = care_hazard_draw(&m->cfg->haz[s], mult, now, k->birth, k->since, fmin(limit, until), ctx->rng, &kind);
+    if (isinf(t) && until < limit) {   /* the effect changes first: draw again then */
+        k->next = REDRAW;
+        k->next_at = until;
+        return sim_schedule(ctx, until, EV_CHILD, id, err);
+    }
     if (isinf(t)) {
         if (end > ctx->horizon) return SIM_OK;   /* still in the state at the horizon */
         t = end;
@@ -211,13 +203,19 @@ static int schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, dou
     } else {
         tr = m->cfg->haz[s].tr[kind];
     }
-    if (care_transitions[tr].flags & CARE_TF_LAZY) {
+    if ((care_transitions[tr].flags & CARE_TF_LAZY) && !(m->pr && care_mprog_holds(m, k))) {
         k->close_at = t;
         count_flow_ahead(m, t, k, tr);
         return SIM_OK;
     }
     k->next = (uint8_t)tr;
+    k->next_at = t;
     return sim_schedule(ctx, t, EV_CHILD, id, err);
+}
+
+int care_model_schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, double now, sim_err *err)
+{
+    return schedule(m, ctx, k, id, now, err);
 }
 
 /* ---- the episode log ---- */
@@ -304,6 +302,7 @@ static int schedule_arrival(care_model *m, sim_ctx *ctx, uint32_t a, double now,
     as->rng_pos = sim_rng_position(ctx->rng);
     while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps */
         double until, rate = as->base_rate * trend_at(m->cfg, t, &until);
+        if (m->entry_max) rate *= m->entry_max[a];   /* thinned back on arrival (care_mprog.c) */
         if (rate > 0 && rate * (until - t) >= e)
             return sim_schedule(ctx, t + e / rate, EV_ARRIVAL, a, err);
         e -= rate * (until - t);
@@ -320,36 +319,56 @@ static int on_arrival(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_err
     area_state *as = &m->areas[a];
     k->area = (uint16_t)a;
     k->serial = as->next_serial++;
-    child_stream(ctx, k);
+    care_model_child_stream(ctx, k);
     double u = gsl_rng_uniform(ctx->rng) * as->cum[CARE_NAGE - 1];
     int b = 0;
     while (b + 1 < CARE_NAGE && u >= as->cum[b]) b++;   /* zero-weight bands are never chosen */
     double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
     k->birth = t - gsl_ran_flat(ctx->rng, lo, hi);
     k->sex = gsl_rng_uniform(ctx->rng) < m->cfg->male_share[b];
+    int rc = SIM_OK;
+    if (m->entry_max) {   /* a programme may prevent this entry: decided on its own stream */
+        care_model_child_save(k, ctx);
+        if (!care_mprog_keep_entry(m, ctx, k, (int)a, t)) {
+            free_child(m, id);
+            return schedule_arrival(m, ctx, a, t, err);
+        }
+        care_model_child_stream(ctx, k);
+    }
     enter(m, ctx, k, t, CARE_TR_ENTRY, 0);
+    if (m->pr) rc = care_mprog_enter(m, ctx, k, id, t, 1, err);
     count_flow(m, t, k, CARE_TR_ENTRY);
-    int rc = schedule(m, ctx, k, id, t, err);
-    child_save(k, ctx);
+    if (rc == SIM_OK) rc = schedule(m, ctx, k, id, t, err);
+    care_model_child_save(k, ctx);
     return rc != SIM_OK ? rc : schedule_arrival(m, ctx, a, t, err);
 }
 
 static int on_child(care_model *m, sim_ctx *ctx, uint32_t id, double t, sim_err *err)
 {
     care_child *k = &m->kids[id];
-    int tr = k->next;
+    if (t != k->next_at || k->state == CARE_FREE)
+        return SIM_OK;   /* superseded by a redraw (care_mprog.c) */
+    int tr = k->next, rc = SIM_OK;
+    if (tr == REDRAW) {   /* a programme's effect steps: the same state, new hazards from now */
+        care_model_child_stream(ctx, k);
+        rc = schedule(m, ctx, k, id, t, err);
+        care_model_child_save(k, ctx);
+        return rc;
+    }
     const care_transition_info *ti = &care_transitions[tr];
     count_flow(m, t, k, tr);
     if (hooks[ti->from].leave)
         hooks[ti->from].leave(m, k, t, tr);
     if (ti->to == CARE_ST_OUT) {
+        if (m->pr) rc = care_mprog_leave(m, ctx, k, t, err);
         free_child(m, id);
-        return SIM_OK;
+        return rc;
     }
-    child_stream(ctx, k);   /* only a child who stays draws: a leaving child needs no Philox block */
+    care_model_child_stream(ctx, k);   /* only a child who stays draws: a leaving child needs no Philox block */
     enter(m, ctx, k, t, tr, 0);
-    int rc = schedule(m, ctx, k, id, t, err);
-    child_save(k, ctx);
+    if (m->pr) rc = care_mprog_enter(m, ctx, k, id, t, ti->from != ti->to, err);
+    if (rc == SIM_OK) rc = schedule(m, ctx, k, id, t, err);
+    care_model_child_save(k, ctx);
     return rc;
 }
 
@@ -357,7 +376,7 @@ static void on_observe(care_model *m, size_t i, double t)
 {
     for (uint32_t id = 0; id < m->n_kids; id++) {
         const care_child *k = &m->kids[id];
-        if (k->state == FREE) continue;
+        if (k->state == CARE_FREE) continue;
         if (m->lazy[k->state] && k->close_at < t) {
             free_child(m, id);
             continue;
@@ -367,6 +386,7 @@ static void on_observe(care_model *m, size_t i, double t)
         if (k->state == CARE_ST_LAC)
             m->placements[care_var_at(CARE_VAR_PLACEMENTS, m->A, i, k->area, k->placement, b)]++;
     }
+    care_mprog_observe(m, i);
 }
 
 static int handle(void *state, const sim_event *ev, sim_ctx *ctx, sim_err *err)
@@ -375,6 +395,7 @@ static int handle(void *state, const sim_event *ev, sim_ctx *ctx, sim_err *err)
     switch (ev->kind) {
     case EV_ARRIVAL: return on_arrival(m, ctx, ev->id, ev->time, err);
     case EV_CHILD: return on_child(m, ctx, ev->id, ev->time, err);
+    case EV_PROG: return care_mprog_event(m, ctx, ev->id, ev->time, err);
     default: on_observe(m, ev->id, ev->time); return SIM_OK;
     }
 }
@@ -393,12 +414,15 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     m->T = (size_t)c->n_obs;
     int ok = 1;
     for (int v = 0; v < CARE_NVAR; v++)
-        ok &= (m->buf[v] = calloc(care_var_elems(v, m->T, m->A), sim_type_size(care_vars[v].type))) != NULL;
+        ok &= (m->buf[v] = calloc(care_var_elems_run(v, c) + 1, sim_type_size(care_vars[v].type))) != NULL;
     m->stock = m->buf[CARE_VAR_STOCK];
     m->placements = m->buf[CARE_VAR_PLACEMENTS];
     m->flow = m->buf[CARE_VAR_FLOW];
     m->days = m->buf[CARE_VAR_DAYS];
     m->cost = m->buf[CARE_VAR_COST];
+    m->served = m->buf[CARE_VAR_SERVED];
+    m->referred = m->buf[CARE_VAR_REFERRED];
+    m->waiting = m->buf[CARE_VAR_WAITING];
     m->areas = calloc(m->A, sizeof *m->areas);
     if (!ok || !m->areas)
         return sim_err_set(err, SIM_ENOMEM, "care model: out of memory for %zu areas x %zu times", m->A, m->T);
@@ -420,6 +444,7 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     for (size_t i = 0; i < m->T && rc == SIM_OK; i++)
         rc = sim_schedule(ctx, c->obs[i], EV_OBS, (uint32_t)i, err);
     if (rc == SIM_OK) rc = initial_stock(m, ctx, err);
+    if (rc == SIM_OK) rc = care_mprog_create(m, ctx, err);   /* before arrivals: entry effects */
     for (size_t a = 0; a < m->A && rc == SIM_OK; a++)
         rc = schedule_arrival(m, ctx, (uint32_t)a, -c->burn_in, err);
     return rc;
@@ -444,7 +469,7 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             if (!k) return SIM_ENOMEM;
             k->area = (uint16_t)row->area;
             k->serial = serial++;
-            child_stream(ctx, k);
+            care_model_child_stream(ctx, k);
             double age = gsl_ran_flat(ctx->rng, fmax(lo, tb0), hi);
             double tic = gsl_ran_flat(ctx->rng, tb0, fmin(tb1, age));
             k->birth = -age;
@@ -453,7 +478,7 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             if (k->state == CARE_ST_LAC)
                 k->pl_since = 0.0;   /* cost and days are counted from the start date */
             int rc = schedule(m, ctx, k, id, 0.0, err);
-            child_save(k, ctx);
+            care_model_child_save(k, ctx);
             if (rc != SIM_OK) return rc;
         }
     }
@@ -467,11 +492,12 @@ static int finish(void *state, sim_ctx *ctx, void *const *bufs, sim_table *table
         return sim_err_set(err, SIM_ENOMEM, "episode log: out of memory after %zu episodes", m->log.n);
     for (uint32_t id = 0; id < m->n_kids; id++) {   /* the time of children still in a state */
         care_child *k = &m->kids[id];
-        if (k->state != FREE && hooks[k->state].leave)
+        if (k->state != CARE_FREE && hooks[k->state].leave)
             hooks[k->state].leave(m, k, ctx->horizon, CARE_TR_NONE);
     }
+    care_mprog_finish(m, ctx->horizon);
     for (int v = 0; v < CARE_NVAR; v++)
-        memcpy(bufs[v], m->buf[v], care_var_elems(v, m->T, m->A) * sim_type_size(care_vars[v].type));
+        memcpy(bufs[v], m->buf[v], care_var_elems_run(v, m->cfg) * sim_type_size(care_vars[v].type));
     return SIM_OK;
 }
 
@@ -480,6 +506,8 @@ static void destroy(void *state)
     care_model *m = state;
     if (!m) return;
     care_episodes_free(&m->log);
+    care_progrun_destroy(m->pr);
+    free(m->entry_max);
     free(m->kids);
     free(m->free_ids);
     free(m->areas);

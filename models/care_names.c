@@ -3,6 +3,8 @@
 #include <stdlib.h>
 
 #include "care_config.h"
+#include "care_prog.h"
+#include "care_sweep.h"
 
 const char *const care_age_names[CARE_NAGE] = {"under_1", "1_4", "5_9", "10_15", "16_17"};
 const double care_age_lo_years[CARE_NAGE + 1] = {0, 1, 5, 10, 16, 18};
@@ -20,6 +22,15 @@ void care_config_free(care_config *c)
         free(c->areas[a].ofsted);
     }
     free(c->areas);
+    care_prog_free(c->progs, c->n_progs);
+    for (int i = 0; c->prog_run_names && i < c->n_prog_run; i++) free(c->prog_run_names[i]);
+    free(c->prog_run_names);
+    free(c->prog_index);
+    if (c->sweep) care_sweep_free(c->sweep);
+    free(c->sweep);
+    for (int i = 0; c->param_keys && i < c->n_params; i++) free(c->param_keys[i]);
+    free(c->param_keys);
+    free(c->param_values);
     free(c->path);
     free(c->name);
     free(c->obs);

@@ -2,6 +2,7 @@
 #include "care_output.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,46 @@ enum { CARE_DIM_LIST(X_DSIZE) DSIZE_NONE = 1 };
 #define X_VAR(id, name, type, d1, d2, units, long_name) \
     {name, type, CARE_D_##d1, CARE_D_##d2, X_SIZE(d1), X_SIZE(d2), units, long_name},
 const care_var_info care_vars[CARE_NVAR] = {CARE_VAR_LIST(X_VAR)};
+
+/* The axes set per run: cost items (placements, then the run's programmes), programmes, and
+ * one param_<key>(scenario) variable per swept key (NaN in scenarios that do not sweep it). */
+static int run_axes(care_output *o, const care_config *const *cfgs, int n_scen, sim_err *err)
+{
+    const care_config *c = cfgs[0];
+    for (int s = 1; s < n_scen; s++)
+        if (cfgs[s]->n_prog_run != c->n_prog_run)
+            return sim_err_set(err, SIM_EINVAL, "%s: programmes not linked across the run (care_scenario_link)", cfgs[s]->path);
+    int P = c->n_prog_run;
+    o->items = malloc((size_t)(CARE_NPLACE + P) * sizeof *o->items);
+    o->progs = malloc((size_t)(P ? P : 1) * sizeof *o->progs);
+    if (!o->items || !o->progs) return sim_err_set(err, SIM_ENOMEM, "out of memory");
+    for (int i = 0; i < CARE_NPLACE; i++) o->items[i] = care_placement_names[i];
+    for (int j = 0; j < P; j++) o->items[CARE_NPLACE + j] = o->progs[j] = c->prog_run_names[j];
+    o->dims[CARE_D_ITEM] = (sim_dim){"item", (size_t)(CARE_NPLACE + P), o->items, NULL, NULL, NULL};
+    o->dims[CARE_D_PROG] = (sim_dim){"programme", (size_t)P, o->progs, NULL, NULL, NULL};
+    const char *keys[CARE_SWEEP_MAX_PARAMS];
+    int J = 0;
+    for (int s = 0; s < n_scen; s++)
+        for (int j = 0; j < cfgs[s]->n_params; j++) {
+            int q = 0;
+            while (q < J && strcmp(keys[q], cfgs[s]->param_keys[j])) q++;
+            if (q == J && J < CARE_SWEEP_MAX_PARAMS) keys[J++] = cfgs[s]->param_keys[j];
+        }
+    if (!J) return SIM_OK;
+    if (!(o->param_values = malloc((size_t)J * (size_t)n_scen * sizeof *o->param_values)))
+        return sim_err_set(err, SIM_ENOMEM, "out of memory");
+    for (int q = 0; q < J; q++) {
+        care_sweep_coord_name(keys[q], o->param_names[q], sizeof o->param_names[q]);
+        for (int s = 0; s < n_scen; s++) {
+            double v = NAN;
+            for (int j = 0; j < cfgs[s]->n_params; j++)
+                if (!strcmp(cfgs[s]->param_keys[j], keys[q])) v = cfgs[s]->param_values[j];
+            o->param_values[(size_t)q * (size_t)n_scen + (size_t)s] = v;
+        }
+        o->aux[o->naux++] = (sim_aux){o->param_names[q], CARE_D_SCEN, NULL, o->param_values + (size_t)q * (size_t)n_scen};
+    }
+    return SIM_OK;
+}
 
 int care_output_init(care_output *o, const care_config *const *cfgs, int n_scen, const char *command_line,
                      const char *version, const char *created, sim_err *err)
@@ -65,15 +106,21 @@ int care_output_init(care_output *o, const care_config *const *cfgs, int n_scen,
 #define X_DIM(id, name, size, labels) \
     if (size) o->dims[CARE_D_##id] = (sim_dim){name, (size_t)(size), labels, NULL, NULL, NULL};
     CARE_DIM_LIST(X_DIM)
-    o->aux[0] = (sim_aux){"area_name", CARE_D_AREA, o->names};
-    o->aux[1] = (sim_aux){"region", CARE_D_AREA, o->regions};
+    o->aux[0] = (sim_aux){"area_name", CARE_D_AREA, o->names, NULL};
+    o->aux[1] = (sim_aux){"region", CARE_D_AREA, o->regions, NULL};
     for (int tr = 0; tr < CARE_NTR; tr++) {
         int from = care_transitions[tr].from, to = care_transitions[tr].to;
         o->tr_from[tr] = from == CARE_ST_OUT ? "out" : care_state_names[from];
         o->tr_to[tr] = to == CARE_ST_OUT ? "out" : care_state_names[to];
     }
-    o->aux[2] = (sim_aux){"transition_from", CARE_D_TRANS, o->tr_from};
-    o->aux[3] = (sim_aux){"transition_to", CARE_D_TRANS, o->tr_to};
+    o->aux[2] = (sim_aux){"transition_from", CARE_D_TRANS, o->tr_from, NULL};
+    o->aux[3] = (sim_aux){"transition_to", CARE_D_TRANS, o->tr_to, NULL};
+    o->naux = 4;
+    int rc = run_axes(o, cfgs, n_scen, err);
+    if (rc != SIM_OK) {
+        care_output_free(o);
+        return rc;
+    }
     for (int v = 0; v < CARE_NVAR; v++) {
         const care_var_info *vi = &care_vars[v];
         int by_tr = vi->d1 == CARE_D_TRANS;
@@ -89,12 +136,15 @@ int care_output_init(care_output *o, const care_config *const *cfgs, int n_scen,
     o->attrs[4] = (sim_attr){"scenario_yaml", o->yaml};
     o->attrs[5] = (sim_attr){"start_date", o->start};
     o->attrs[6] = (sim_attr){"Conventions", "CF-1.8"};
-    o->layout = (sim_out_layout){o->dims, CARE_NDIM, o->aux, 4, o->vars, CARE_NVAR, o->attrs, 7, "scenario_yaml", c->deflate};
+    o->layout = (sim_out_layout){o->dims, CARE_NDIM, o->aux, o->naux, o->vars, CARE_NVAR, o->attrs, 7, "scenario_yaml", c->deflate};
     return SIM_OK;
 }
 
 void care_output_free(care_output *o)
 {
+    free(o->items);
+    free(o->progs);
+    free(o->param_values);
     free(o->scenario_names);
     free(o->yaml);
     free(o->codes);

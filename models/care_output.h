@@ -14,6 +14,7 @@
 
 #include "../sim/out.h"
 #include "care_config.h"
+#include "care_sweep.h"
 
 /* Dimensions of the output. X(ID, name, size (0: set per run), labels) */
 #define CARE_DIM_LIST(X)                                                  \
@@ -25,7 +26,8 @@
     X(AGE,   "age_band",   CARE_NAGE,    care_age_names)                  \
     X(PLACE, "placement",  CARE_NPLACE,  care_placement_names)            \
     X(TRANS, "transition", CARE_NTR,     care_transition_names)           \
-    X(ITEM,  "item",       CARE_NPLACE,  care_placement_names)
+    X(ITEM,  "item",       0,            NULL)                            \
+    X(PROG,  "programme",  0,            NULL)
 #define CARE_X_DIM_ENUM(id, ...) CARE_D_##id,
 enum { CARE_DIM_LIST(CARE_X_DIM_ENUM) CARE_NDIM, CARE_D_NONE = -1 };
 
@@ -39,7 +41,14 @@ enum { CARE_DIM_LIST(CARE_X_DIM_ENUM) CARE_NDIM, CARE_D_NONE = -1 };
     X(FLOW, "flow", SIM_I32, TRANS, AGE, "events", "transitions in the period ending at the observation time") \
     X(DAYS, "days_in_care", SIM_F64, AGE, NONE, "child-days",                                        \
       "child-days in care in the period ending at the observation time")                            \
-    X(COST, "cost", SIM_F64, ITEM, NONE, "GBP", "placement cost in the period ending at the observation time")
+    X(COST, "cost", SIM_F64, ITEM, NONE, "GBP",                                                     \
+      "cost in the period ending at the observation time: placements by type, then programmes")     \
+    X(SERVED, "programme_served", SIM_I32, PROG, NONE, "children",                                  \
+      "children who started being served by each programme in the period")                          \
+    X(REFERRED, "programme_referred", SIM_I32, PROG, NONE, "children",                              \
+      "children referred to each programme in the period (served at once or put on its waiting list)") \
+    X(WAITING, "programme_waiting", SIM_I32, PROG, NONE, "children",                                \
+      "children on each programme's waiting list at the observation time")
 #define CARE_X_VAR_ENUM(id, ...) CARE_VAR_##id,
 enum { CARE_VAR_LIST(CARE_X_VAR_ENUM) CARE_NVAR };
 
@@ -59,11 +68,25 @@ static inline size_t care_var_at(int v, size_t A, size_t t, size_t area, size_t 
 }
 /* Elements in one task's buffer of v. */
 static inline size_t care_var_elems(int v, size_t T, size_t A) { return T * A * care_vars[v].n1 * care_vars[v].n2; }
+/* The same where a dimension's size is set per run (item, programme: care_scenario_link). */
+static inline size_t care_var_n1(int v, const care_config *c)
+{
+    int d = care_vars[v].d1;
+    return d == CARE_D_ITEM ? (size_t)c->n_items : d == CARE_D_PROG ? (size_t)c->n_prog_run : care_vars[v].n1;
+}
+static inline size_t care_var_elems_run(int v, const care_config *c)
+{
+    return (size_t)c->n_obs * (size_t)c->n_areas * care_var_n1(v, c) * care_vars[v].n2;
+}
 
 typedef struct care_output {
     sim_out_layout layout;
     sim_dim dims[CARE_NDIM];
-    sim_aux aux[4];
+    sim_aux aux[4 + CARE_SWEEP_MAX_PARAMS];
+    int naux;
+    char param_names[CARE_SWEEP_MAX_PARAMS][96];
+    double *param_values;        /* [param][scenario]: a sweep's values, NaN where not swept */
+    const char **items, **progs; /* labels of the item and programme axes */
     sim_var vars[CARE_NVAR];
     sim_attr attrs[7];
     const char **scenario_names, **codes, **names, **regions;

@@ -1,5 +1,6 @@
 /* models/care_prog.c - see care_prog.h. The keys are documented in docs/programmes.md. */
 #include "care_prog.h"
+#include "care_keys.h"
 
 #include <errno.h>
 #include <math.h>
@@ -89,7 +90,8 @@ static int number(care_yaml_doc *d, yaml_node_t *n, const char *key, double lo, 
 
 static double span_days(int64_t from, care_span sp) { return (double)(care_span_add(from, sp, 1) - from); }
 
-static int read_where(care_yaml_doc *d, yaml_node_t *n, const char *pfx, care_programme *p, sim_err *err)
+static int read_where(care_yaml_doc *d, yaml_node_t *n, const char *pfx, care_overrides *ov, care_programme *p,
+                      sim_err *err)
 {
     char key[192];
     snprintf(key, sizeof key, "%s.areas", pfx);
@@ -124,18 +126,13 @@ static int read_where(care_yaml_doc *d, yaml_node_t *n, const char *pfx, care_pr
     }
     snprintf(sub, sizeof sub, "%s.first", key);
     if (rc == SIM_OK && k[1].value) rc = str_list(d, k[1].value, sub, 100000, &p->where.first, &p->where.n_first, err);
-    if (rc == SIM_OK && k[2].value) {
-        uint64_t v;
-        snprintf(sub, sizeof sub, "%s.max", key);
-        rc = care_yaml_uint(d, k[2].value, sub, 1, 100000, &v, err);
-        p->where.max = (int)v;
-    }
-    if (rc == SIM_OK && k[4].value) {
-        uint64_t v;
-        snprintf(sub, sizeof sub, "%s.skip", key);
-        rc = care_yaml_uint(d, k[4].value, sub, 0, 100000, &v, err);
-        p->where.skip = (int)v;
-    }
+    double v = 0;
+    snprintf(sub, sizeof sub, "%s.max", key);   /* numbers, so that a sweep can set them */
+    if (rc == SIM_OK) rc = number(d, k[2].value, sub, 0, 0, ov, &v, err);
+    p->where.max = (int)fmin(v, 100000);
+    snprintf(sub, sizeof sub, "%s.skip", key);
+    if (rc == SIM_OK) rc = number(d, k[4].value, sub, 0, 0, ov, &v, err);
+    p->where.skip = (int)fmin(v, 100000);
     if (rc == SIM_OK && k[3].value) {
         const char *s;
         snprintf(sub, sizeof sub, "%s.order", key);
@@ -161,7 +158,8 @@ static int read_children(care_yaml_doc *d, yaml_node_t *n, const char *pfx, care
     snprintf(sub, sizeof sub, "%s.states", key);
     char **v = NULL;
     int nv = 0;
-    if (rc == SIM_OK) rc = str_list(d, k[0].value, sub, CARE_PROG_MAX_STATES, &v, &nv, err);
+    if (rc == SIM_OK && count(k[0].value) != 0)   /* [] : nobody is referred (effects on entries only) */
+        rc = str_list(d, k[0].value, sub, CARE_PROG_MAX_STATES, &v, &nv, err);
     for (int i = 0; i < nv; i++) p->states[i] = v[i];
     p->n_states = nv;
     free(v);
@@ -377,7 +375,7 @@ static int read_one(care_yaml_doc *d, yaml_node_t *n, int idx, int64_t day0, car
         if (!(p->name = strdup(s))) return sim_err_set(err, SIM_ENOMEM, "out of memory");
         snprintf(pfx, sizeof pfx, "programmes.%s", s);   /* later keys are named by the programme */
     }
-    if (rc == SIM_OK) rc = read_where(d, k[AREAS].value, pfx, p, err);
+    if (rc == SIM_OK) rc = read_where(d, k[AREAS].value, pfx, ov, p, err);
     if (rc == SIM_OK) rc = read_children(d, k[CHILDREN].value, pfx, ov, p, err);
     if (rc == SIM_OK) rc = read_when(d, &k[START], pfx, day0, p, err);
     if (rc == SIM_OK) rc = read_capacity(d, k[CAP].value, pfx, day0, ov, p, err);
@@ -439,4 +437,108 @@ int care_prog_resolve(care_programme *p, int n, const care_area *areas, int n_ar
         for (int j = 0; j < p[i].n_areas; j++) p[i].in_area[p[i].areas[j]] = 1;
     }
     return SIM_OK;
+}
+/* State and transition names of the programmes, resolved against the model's states
+ * (care_states.h); for messages, file:line of the programme. from_state -2: an effect on
+ * entries from outside (out->lac). */
+int care_prog_bind(care_programme *p, int n, const care_hazard_table *haz, sim_err *err)
+{
+    for (int i = 0; i < n; i++) {
+        care_programme *q = &p[i];
+        for (int j = 0; j < q->n_states + q->n_continues; j++) {
+            const char *name = j < q->n_states ? q->states[j] : q->continues[j - q->n_states];
+            int s = care_state_find(name);
+            if (s < 0 || haz[s].n_k == 0)
+                return sim_err_set(err, SIM_EINVAL, "%s:%d: programmes.%s.children: '%s' is not a state of this "
+                                   "scenario", q->file, q->line, q->name, name);
+            if (j < q->n_states) q->state_idx[j] = s;
+            else q->cont_idx[j - q->n_states] = s;
+        }
+        for (int e = 0; e < q->n_effects; e++) {
+            care_prog_effect *x = &q->effects[e];
+            int tr = care_transition_find(x->transition);
+            if (tr < 0)
+                return sim_err_set(err, SIM_EINVAL, "%s:%d: programmes.%s.effects.%d.transition: no transition '%s' "
+                                   "(a label of the transition coordinate, or from->to)", q->file, x->line, q->name,
+                                   e, x->transition);
+            const care_transition_info *ti = &care_transitions[tr];
+            if (ti->by == CARE_BY_ARRIVAL) { x->from_state = CARE_PROG_ENTRY; x->column = -1; continue; }
+            if (ti->by != CARE_BY_HAZARD)
+                return sim_err_set(err, SIM_EINVAL, "%s:%d: programmes.%s.effects.%d.transition: '%s' happens by "
+                                   "rule (at 18 or at a window's end), not by a hazard a ratio could change",
+                                   q->file, x->line, q->name, e, x->transition);
+            x->from_state = ti->from;
+            x->column = care_transition_column(tr);
+        }
+    }
+    return SIM_OK;
+}
+
+static void num(FILE *f, double v)
+{
+    char b[40];
+    care_format_number(v, b, sizeof b);
+    fputs(b, f);
+}
+
+static void date(FILE *f, int64_t day0, double t)
+{
+    char b[11];
+    care_date_format(day0 + (int64_t)t, b);
+    fputs(b, f);
+}
+
+void care_prog_print(FILE *f, const care_programme *p, int n, const care_area *areas, int64_t day0)
+{
+    static const char *const after[] = {"stop", "persist", "decay"};
+    fputs(n ? "programmes:\n" : "programmes: []\n", f);
+    for (int i = 0; i < n; i++) {
+        const care_programme *q = &p[i];
+        fprintf(f, "  - name: %s\n    areas: [", q->name);
+        for (int j = 0; j < q->n_areas; j++) fprintf(f, "%s%s", j ? ", " : "", areas[q->areas[j]].code);
+        fputs("]\n    children: {states: [", f);
+        for (int j = 0; j < q->n_states; j++) fprintf(f, "%s%s", j ? ", " : "", q->states[j]);
+        fputs("], continues_in: [", f);
+        for (int j = 0; j < q->n_continues; j++) fprintf(f, "%s%s", j ? ", " : "", q->continues[j]);
+        fprintf(f, "], new_only: %s, age: [", q->new_only ? "true" : "false");
+        num(f, q->age_lo);
+        fputs(", ", f);
+        num(f, q->age_hi);
+        fputs("]}\n    start: ", f);
+        date(f, day0, q->time.start);
+        fputs("\n    ramp_up_days: ", f);
+        num(f, q->time.ramp);
+        if (isfinite(q->time.end)) { fputs("\n    end: ", f); date(f, day0, q->time.end); }
+        fprintf(f, "\n    after_end: %s\n", after[q->time.after]);
+        if (q->time.after == CARE_AFTER_DECAY) { fputs("    half_life_days: ", f); num(f, q->time.half_life); fputc('\n', f); }
+        if (q->n_cap) {
+            fputs("    capacity: [", f);
+            for (int j = 0; j < q->n_cap; j++) {
+                fputs(j ? ", {from: " : "{from: ", f);
+                if (isinf(q->cap_from[j])) fputs("start", f); else date(f, day0, q->cap_from[j]);
+                fputs(", places: ", f);
+                num(f, q->cap_places[j]);
+                fputc('}', f);
+            }
+            fputs("]\n", f);
+        } else {
+            fputs("    capacity: unlimited\n", f);
+        }
+        if (isfinite(q->duration)) { fputs("    duration_days: ", f); num(f, q->duration); fputc('\n', f); }
+        fputs("    effects:\n", f);
+        for (int e = 0; e < q->n_effects; e++) {
+            const care_prog_effect *x = &q->effects[e];
+            fprintf(f, "      - {transition: %s, ratio: ", x->transition);
+            num(f, x->size.ratio);
+            if (x->size.lo > 0) { fputs(", ci95: [", f); num(f, x->size.lo); fputs(", ", f); num(f, x->size.hi); fputc(']', f); }
+            fputs("}\n", f);
+        }
+        fputs("    costs: {per_child_day: ", f);
+        num(f, q->cost_per_day);
+        fputs(", per_child_served: ", f);
+        num(f, q->cost_per_child);
+        fputs(", fixed_per_area_per_year: ", f);
+        num(f, q->cost_fixed_per_area_year);
+        fprintf(f, ", price_year: %d}\n", q->price_year);
+    }
 }

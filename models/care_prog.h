@@ -9,6 +9,7 @@
 #define CARE_PROG_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../sim/err.h"
 #include "care_config.h"
@@ -38,8 +39,9 @@ typedef struct care_programme {
     unsigned char *in_area;       /* one flag per area of the table, set by care_prog_resolve */
     char *states[CARE_PROG_MAX_STATES];          /* referred on entering one of these */
     int n_states;
-    char *continues[CARE_PROG_MAX_STATES];       /* ... and kept served in these too */
+    char *continues[CARE_PROG_MAX_STATES];       /* ... and still treated in these */
     int n_continues;
+    int state_idx[CARE_PROG_MAX_STATES], cont_idx[CARE_PROG_MAX_STATES];   /* by care_prog_bind */
     int new_only;                 /* 1: only children entering a state after the start */
     double age_lo, age_hi;        /* years: children aged lo <= age < hi + 1 when referred */
     care_effect_time time;        /* days since the scenario's start date */
@@ -58,6 +60,14 @@ int care_prog_parse(care_yaml_doc *d, yaml_node_t *list, int64_t start_date, car
 /* Chooses each programme's areas in the scenario's areas table. */
 int care_prog_resolve(care_programme *p, int n, const care_area *areas, int n_areas, sim_err *err);
 void care_prog_free(care_programme *p, int n);   /* accepts NULL */
+/* Resolves state and transition names against the model's states (care_states.h) and checks
+ * each named state has a hazard table in this scenario (haz[s].n_k > 0). An effect on
+ * entries from outside (out->lac) gets from_state CARE_PROG_ENTRY. */
+#define CARE_PROG_ENTRY (-2)
+int care_prog_bind(care_programme *p, int n, const care_hazard_table *haz, sim_err *err);
+/* The programmes as resolved YAML (numbers in their shortest exact form), for the stored
+ * scenario; areas as the codes chosen. */
+void care_prog_print(FILE *f, const care_programme *p, int n, const care_area *areas, int64_t day0);
 
 /* Places per area at day t (INFINITY when unlimited), constant on [t, *until). */
 double care_prog_places(const care_programme *p, double t, double *until);

@@ -67,7 +67,7 @@ double care_progrun_entry_mult(const care_progrun *r, int i, int area, double ag
     if (!p->in_area[area] || age_years < p->age_lo || age_years >= p->age_hi + 1) return 1.0;
     double m = 1.0, level = -1;
     for (int e = 0; e < p->n_effects; e++)
-        if (p->effects[e].from_state == -2 && r->ratio[i][e] != 1.0) {
+        if (p->effects[e].from_state == CARE_PROG_ENTRY && r->ratio[i][e] != 1.0) {
             if (level < 0) level = care_effect_level(&p->time, t, until);
             m *= level == 1.0 ? r->ratio[i][e] : pow(r->ratio[i][e], level);
         }

@@ -48,7 +48,7 @@ int care_progrun_active(const care_programme *p, double t);
 double care_progrun_mult(const care_progrun *r, int i, int state, double t, double *mult);
 
 /* The multiplier programme i puts on area a's entry rate for a child aged age_years at t, and
- * the time until which it holds (effects on out->lac, identified by from_state == -2). */
+ * the time until which it holds (effects on out->lac, identified by from_state == CARE_PROG_ENTRY). */
 double care_progrun_entry_mult(const care_progrun *r, int i, int area, double age_years, double t, double *until);
 
 /* A referral of child id at t: returns 1 if served at once (a place taken), 0 if it waits

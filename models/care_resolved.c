@@ -8,13 +8,15 @@
 #include <string.h>
 
 #include "care_keys.h"
+#include "care_prog.h"
 #include "care_scenario.h"
 
 static void quoted(FILE *f, const char *v)
 {
     fputc('"', f);
     for (; *v; v++)
-        fprintf(f, *v == '"' || *v == '\\' ? "\\%c" : "%c", *v);
+        if (*v == '\n') fputs("\\n", f);   /* a multi-line description stays one quoted line */
+        else fprintf(f, *v == '"' || *v == '\\' ? "\\%c" : "%c", *v);
     fputc('"', f);
 }
 
@@ -68,6 +70,9 @@ static void value(FILE *f, const care_config *c, const care_key *k)
 
 int care_scenario_resolve(care_config *c, sim_err *err)
 {
+    /* programmes' areas are chosen here, after any change to the areas (--areas) */
+    if (c->n_progs && care_prog_resolve(c->progs, c->n_progs, c->areas, c->n_areas, err) != SIM_OK)
+        return err ? err->code : SIM_EINVAL;
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -78,6 +83,8 @@ int care_scenario_resolve(care_config *c, sim_err *err)
     const char *prev = "";
     for (int i = 0; i < n; i++) {
         const care_key *k = &keys[i];
+        if (k->type == CARE_KEY_NODE)
+            continue;   /* printed below */
         if ((k->type == CARE_KEY_STR || k->type == CARE_KEY_PATH) && !*(char *const *)((const char *)c + k->off))
             continue;   /* optional and absent */
         const char *leaf;
@@ -86,6 +93,12 @@ int care_scenario_resolve(care_config *c, sim_err *err)
         value(f, c, k);
         fputc('\n', f);
         prev = k->name;
+    }
+    if (c->n_progs) care_prog_print(f, c->progs, c->n_progs, c->areas, c->start_date);
+    for (int i = 0; i < c->n_params; i++) {   /* a sweep point: the values it gave (set above) */
+        char b[40];
+        care_format_number(c->param_values[i], b, sizeof b);
+        fprintf(f, "# sweep: %s = %s\n", c->param_keys[i], b);
     }
     fprintf(f, "# %d areas, %d observation times, horizon %.0f days\n", c->n_areas, c->n_obs, c->horizon);
     if (fclose(f) != 0 || !text) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "care_keys.h"
+#include "care_prog.h"
 #include "care_tables.h"
 
 int care_scenario_obs_times(care_config *c, sim_err *err)
@@ -92,7 +93,24 @@ static void apply_adjust(care_config *c)
     }
 }
 
-int care_scenario_load(care_config **out, const char *path, sim_err *err)
+/* Programmes: names resolved against the states, and this scenario alone as the run's set
+ * (care_scenario_link sets the run's set when scenarios share a run). */
+static int programmes(care_config *c, sim_err *err)
+{
+    int rc = care_prog_bind(c->progs, c->n_progs, c->haz, err);
+    c->n_prog_run = c->n_progs;
+    c->n_items = CARE_NPLACE + c->n_progs;
+    c->prog_index = malloc((size_t)(c->n_progs ? c->n_progs : 1) * sizeof *c->prog_index);
+    c->prog_run_names = calloc((size_t)(c->n_progs ? c->n_progs : 1), sizeof *c->prog_run_names);
+    if (!c->prog_index || !c->prog_run_names) return sim_err_set(err, SIM_ENOMEM, "out of memory");
+    for (int i = 0; i < c->n_progs && rc == SIM_OK; i++) {
+        c->prog_index[i] = i;
+        if (!(c->prog_run_names[i] = strdup(c->progs[i].name))) rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
+    }
+    return rc;
+}
+
+int care_scenario_load_with(care_config **out, const char *path, care_overrides *ov, sim_err *err)
 {
     *out = NULL;
     care_config *c = calloc(1, sizeof *c);
@@ -102,15 +120,23 @@ int care_scenario_load(care_config **out, const char *path, sim_err *err)
     }
     care_key keys[CARE_MAXKEYS];
     int n = care_keys_table(keys);
+    c->overrides = ov;
     int rc = care_keys_load(c, keys, n, path, err);
+    c->overrides = NULL;
     if (rc == SIM_OK) rc = derive(c, err);
     if (rc == SIM_OK) rc = care_scenario_obs_times(c, err);
     if (rc == SIM_OK) rc = load_tables(c, err);
     if (rc == SIM_OK) apply_adjust(c);
+    if (rc == SIM_OK) rc = programmes(c, err);
     if (rc != SIM_OK) {
         care_config_free(c);
         return rc;
     }
     *out = c;
     return SIM_OK;
+}
+
+int care_scenario_load(care_config **out, const char *path, sim_err *err)
+{
+    return care_scenario_load_with(out, path, NULL, err);
 }

@@ -29,7 +29,7 @@ int care_tally_init(care_tally *t, const care_config *c)
     t->T = (size_t)c->n_obs;
     int ok = 1;
     for (int v = 0; v < CARE_NVAR; v++)
-        ok &= (t->buf[v] = calloc(care_var_elems(v, t->T, t->A), sim_type_size(care_vars[v].type))) != NULL;
+        ok &= (t->buf[v] = calloc(care_var_elems_run(v, c) + 1, sim_type_size(care_vars[v].type))) != NULL;
     t->stock = t->buf[CARE_VAR_STOCK];
     t->placements = t->buf[CARE_VAR_PLACEMENTS];
     t->flow = t->buf[CARE_VAR_FLOW];
@@ -95,7 +95,7 @@ void care_tally_days(care_tally *t, double t0, double t1, int area, double birth
         double end = min2(min2(t1, obs[p]), max2(age_end, t0 + 1e-9));
         t->days[care_var_at(CARE_VAR_DAYS, t->A, p, (size_t)area, (size_t)b, 0)] += end - t0;
         if (cpd != 0)   /* adding +0 changes nothing: skipped */
-            t->cost[care_var_at(CARE_VAR_COST, t->A, p, (size_t)area, (size_t)placement, 0)] += (end - t0) * cpd;
+            t->cost[(p * t->A + (size_t)area) * (size_t)t->cfg->n_items + (size_t)placement] += (end - t0) * cpd;
         t0 = end;
     }
 }
@@ -103,5 +103,5 @@ void care_tally_days(care_tally *t, double t0, double t1, int area, double birth
 void care_tally_copy(const care_tally *t, void *const *bufs)
 {
     for (int v = 0; v < CARE_NVAR; v++)
-        memcpy(bufs[v], t->buf[v], care_var_elems(v, t->T, t->A) * sim_type_size(care_vars[v].type));
+        memcpy(bufs[v], t->buf[v], care_var_elems_run(v, t->cfg) * sim_type_size(care_vars[v].type));
 }

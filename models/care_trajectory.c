@@ -10,6 +10,7 @@
 #include "../sim/rng.h"
 #include "care_episodes.h"
 #include "care_hazard.h"
+#include "care_scenario.h"
 #include "care_tally.h"
 
 /* Stream names: as in care_model.c, so that both engines draw the same numbers. */
@@ -18,12 +19,15 @@ enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3 };
 
 const char *const care_engine_names[3] = {"auto", "case", "event"};
 
-/* The hook for capacities: a scenario that declares a finite number of places makes children
- * wait for each other's places. No scenario can declare one yet. */
-static int finite_capacity(const care_config *c) { (void)c; return 0; }
+/* A finite number of places (a programme's capacity) makes children wait for each other. */
+static int finite_capacity(const care_config *c) { return care_scenario_has_finite_capacity(c); }
 
 care_engine care_engine_choose(care_engine asked, const care_config *c)
 {
+    /* Programmes' effects are applied by the event list only (for now): such a scenario always
+     * runs there, whatever was asked; the summary and the engine attribute say so. */
+    if (c->n_progs > 0)
+        return CARE_ENGINE_EVENT;
     if (asked != CARE_ENGINE_AUTO)
         return asked;
     return finite_capacity(c) ? CARE_ENGINE_EVENT : CARE_ENGINE_CASE;

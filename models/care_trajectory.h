@@ -19,7 +19,8 @@ typedef enum care_engine { CARE_ENGINE_AUTO, CARE_ENGINE_CASE, CARE_ENGINE_EVENT
 extern const char *const care_engine_names[3];   /* "auto", "case", "event" */
 
 /* The engine `asked` resolves to for scenario c: auto picks case unless a finite capacity
- * exists (children waiting for a place interact, which only the event list handles). */
+ * exists (children waiting for a place interact, which only the event list handles). A scenario
+ * with programmes runs on the event list whatever was asked (their effects are not drawn here). */
 care_engine care_engine_choose(care_engine asked, const care_config *c);
 
 #endif

@@ -30,10 +30,11 @@ typedef struct sim_dim {
     const char *calendar;        /* CF calendar for a time coordinate, or NULL */
 } sim_dim;
 
-typedef struct sim_aux {         /* a string variable along one dimension (e.g. area names) */
+typedef struct sim_aux {         /* a variable along one dimension (e.g. area names, a swept value) */
     const char *name;
     int dim;
-    const char *const *labels;
+    const char *const *labels;   /* strings, or NULL: then values */
+    const double *values;        /* float64 values when labels is NULL */
 } sim_aux;
 
 #define SIM_OUT_MAXDIMS 8

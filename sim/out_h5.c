@@ -108,6 +108,19 @@ static hid_t write_coord(hid_t file, const sim_dim *dim)
     return d;
 }
 
+static hid_t write_doubles(hid_t file, const char *name, const double *v, size_t n)
+{
+    hsize_t dims[1] = {n};
+    hid_t sp = H5Screate_simple(1, dims, NULL);
+    hid_t d = H5Dcreate2(file, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Sclose(sp);
+    if (d >= 0 && n > 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
+        H5Dclose(d);
+        d = -1;
+    }
+    return d;
+}
+
 /* Chunked, one chunk per task. For a file to be written in parallel: no filters (HDF5 1.10
  * writes filtered chunks only collectively), and every chunk allocated and zero-filled now, so
  * that later writes change no metadata. */
@@ -165,7 +178,9 @@ static int build_file(sim_h5 *o, int for_parallel, sim_err *err)
         }
     }
     for (int a = 0; a < lay->naux; a++) {
-        hid_t d = write_strings(o->file, lay->aux[a].name, lay->aux[a].labels, lay->dims[lay->aux[a].dim].size);
+        const sim_aux *ax = &lay->aux[a];
+        hid_t d = ax->labels ? write_strings(o->file, ax->name, ax->labels, lay->dims[ax->dim].size)
+                             : write_doubles(o->file, ax->name, ax->values, lay->dims[ax->dim].size);
         int bad = d < 0 || attach_all(d, scales, 1, &lay->aux[a].dim) < 0;
         if (d >= 0) H5Dclose(d);
         if (bad) {

@@ -216,6 +216,13 @@ def cmd_local(a) -> int:
     return 0
 
 
+def cmd_variants(a) -> int:
+    from .variants import write_variants
+    paths = write_variants(a.baseline, a.vary, a.output, combine=a.combine, force=a.force)
+    print(" ".join(str(p) for p in paths))
+    return 0
+
+
 def _period_options(s) -> None:
     s.add_argument("--cumulative", action="store_true",
                    help="sum a period variable (flow, days_in_care, cost) from the start of the run")
@@ -315,6 +322,21 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--ages", help="only these age bands at entry, comma-separated")
     s.add_argument("-f", "--force", action="store_true", help="overwrite the folder")
     s.set_defaults(func=cmd_local)
+
+    s = sub.add_parser("variants", help="write variant scenario files of a baseline, one per "
+                                        "value of each adjustment (a sweep)",
+                       description="Writes OUTPUT/NAME.yaml for each value, each extending the "
+                                   "baseline with one adjust: key, e.g. --vary lac_hazards.home=1.1,"
+                                   "1.2,1.3 --vary entry_rates=0.95; prints the files, ready for "
+                                   "caresim run BASELINE FILES...")
+    s.add_argument("baseline", help="the baseline scenario file")
+    s.add_argument("--vary", action="append", required=True, metavar="KEY=V1,V2,...",
+                   help="adjust: key (entry_rates, lac_hazards.NAME, home_hazards.NAME) and values")
+    s.add_argument("--combine", action="store_true",
+                   help="every combination of the --vary values instead of one key at a time")
+    s.add_argument("-o", "--output", required=True, help="folder for the variant files")
+    s.add_argument("-f", "--force", action="store_true", help="overwrite existing files")
+    s.set_defaults(func=cmd_variants)
 
     s = sub.add_parser("rates", help="occurrence/exposure exit hazards from an episodes CSV")
     s.add_argument("episodes", help="CSV with columns child_id, date_of_birth, sex, episode_start, "

@@ -49,7 +49,7 @@ def _fan(ax, da: xr.DataArray, names, bands=BANDS, lw=1.8) -> None:
     q = _quantiles(da.sel(scenario=names), qs)
     t = da["time"].values
     for i, name in enumerate(names):
-        c = style.colour(i)
+        c = style.colour(i, len(names))
         for b, (lo, hi, alpha) in enumerate(bands):
             y0, y1 = q[qs.index(lo), i], q[qs.index(hi), i]
             if len(names) == 1 or b == len(bands) - 1:
@@ -59,6 +59,7 @@ def _fan(ax, da: xr.DataArray, names, bands=BANDS, lw=1.8) -> None:
                 ax.plot(t, y1, color=c, lw=0.8, ls="--", alpha=0.8)
         ax.plot(t, q[qs.index(0.5), i], color=c, lw=lw, label=name)
     style.date_axis(ax)
+    ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))     # counts from zero: no magnified gaps
 
 
 def _fan_legend(ax, names, bands=BANDS, outside: bool = True) -> None:
@@ -83,10 +84,14 @@ def _in_care_total(src) -> xr.DataArray:
 
 
 @style.styled
-def fan_chart(src, max_scenarios: int = 8):
-    """Children in care (looked after, all areas and ages) over time, per scenario."""
+def fan_chart(src, max_scenarios: int = 12, overlay_max: int = 4):
+    """Children in care (looked after, all areas and ages) over time, per scenario; beyond
+    `overlay_max` scenarios, small multiples: each variant in its own panel against the first
+    scenario (grey), on a shared y axis from zero."""
     da = _in_care_total(src)
     names, note = _scenarios(da, max_scenarios)
+    if len(names) > overlay_max:
+        return _fan_panels(da, names, note)
     fig, ax = style.figure()
     _fan(ax, da, names)
     ax.set_title(f"Children in care, all areas{note}")
@@ -94,6 +99,36 @@ def fan_chart(src, max_scenarios: int = 8):
     style.number_axis(ax)
     ax.set_xlabel(f"observation date (median of {_n_reps(da)} replicates)")
     _fan_legend(ax, names)
+    return fig
+
+
+def _fan_panels(da, names, note, ncols: int = 3):
+    base, variants = names[0], names[1:]
+    nrows = int(np.ceil(len(variants) / ncols))
+    fig, axes = style.figure(nrows, ncols, width=11, height=2.4 * nrows + 0.9, sharex=True,
+                             sharey=True, squeeze=False)
+    for k, (ax, name) in enumerate(zip(axes.ravel(), variants)):
+        qs = [0.05, 0.5, 0.95]
+        q = _quantiles(da.sel(scenario=[base, name]), qs)
+        t = da["time"].values
+        ax.fill_between(t, q[0, 0], q[2, 0], color=style.GREY, alpha=0.25, lw=0)
+        ax.plot(t, q[1, 0], color="#555555", lw=1.2, label=base)
+        c = style.colour(k + 1, len(names))
+        ax.fill_between(t, q[0, 1], q[2, 1], color=c, alpha=0.25, lw=0)
+        ax.plot(t, q[1, 1], color=c, lw=1.6, label=name)
+        ax.set_title(name, fontsize=9.5)
+        ax.set_ylim(bottom=0)
+        style.number_axis(ax)
+        style.date_axis(ax, maxticks=4)
+        ax.tick_params(labelsize=8)
+    for k, ax in enumerate(axes.ravel()):
+        if k >= len(variants):
+            ax.set_visible(False)
+        elif k + ncols >= len(variants):
+            ax.xaxis.set_tick_params(labelbottom=True)
+    fig.suptitle(f"Children in care, all areas: each scenario against {base} (grey){note}",
+                 fontweight="bold")
+    fig.supxlabel("observation date: median and middle 90% of replicates", fontsize=9)
     return fig
 
 
@@ -136,7 +171,7 @@ def flows_chart(src, max_scenarios: int = 3):
 
 
 @style.styled
-def days_chart(src, max_scenarios: int = 8):
+def days_chart(src, max_scenarios: int = 12):
     """Child-days in care per year, per scenario."""
     da = per_year(as_set(src)["days_in_care"])
     names, note = _scenarios(da, max_scenarios)
@@ -151,7 +186,7 @@ def days_chart(src, max_scenarios: int = 8):
 
 
 @style.styled
-def cost_chart(src, max_scenarios: int = 8):
+def cost_chart(src, max_scenarios: int = 12):
     """Placement cost per year: total per scenario (left), by placement type for the first
     scenario (right, mean across replicates)."""
     by_item = per_year(as_set(src)["cost_item"])

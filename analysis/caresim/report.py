@@ -1,12 +1,23 @@
-"""A self-contained HTML report of one run: what was run, the headline numbers, differences
-from the baseline, charts (PNG embedded as base64) and breakdown tables, and the resolved
-scenario text. One file, no external resources: it can be mailed or archived as it is.
+"""A self-contained HTML report of one run: what was run (each scenario with its description),
+the headline numbers, baseline | variant | difference side by side, differences by region and
+by authority, charts (PNG embedded as base64) and breakdown tables, and the resolved scenario
+text with paths relative to the run file. One file, no external resources: it can be mailed or
+archived as it is.
+
+Intervals say what they include: they are Monte-Carlo intervals (the spread of replicates, or
+the simulation error of a mean), not the uncertainty of the rates the scenario assumes. A
+figure or table built on a scenario table whose `source` or `note` says it is assumed (a
+placeholder, recalled or to be replaced) carries a caveat beside it. The page lays out 2 to 12
+scenarios without tables running off it; a small script marks any table wider than the page
+(`data-overflow` on <body>), which the tests check in headless Chromium.
 """
 from __future__ import annotations
 
 import base64
 import html
 import io
+import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -22,16 +33,21 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; ma
        max-width: 1180px; padding: 1.5em 2em 3em; color: #222; line-height: 1.45; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #0072B2;
      padding-bottom: 0.2em; margin-top: 2em; } h3 { margin-bottom: 0.3em; }
-table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.92em; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.92em; max-width: 100%; }
+td.l, th.l { white-space: normal; overflow-wrap: anywhere; }
+.caveat { background: #fdf0f0; border-left: 4px solid #D55E00; padding: 0.4em 0.8em;
+          font-size: 0.9em; }
 th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #ddd; text-align: right; }
-th { background: #f2f6fa; } .l { text-align: left; } td.l { white-space: nowrap; }
+th { background: #f2f6fa; } .l { text-align: left; }
 tbody tr:hover { background: #fafafa; }
+.meta th { white-space: nowrap; }
 .meta td { text-align: left; font-family: ui-monospace, monospace; font-size: 0.9em; }
 .warn { background: #fff4e0; border-left: 4px solid #E69F00; padding: 0.6em 1em; }
 .note { color: #555; font-size: 0.9em; }
 figure { margin: 1em 0 2em; } figure img { max-width: 100%; height: auto; }
 figcaption { color: #555; font-size: 0.9em; }
-pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.85em; }
+pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.85em;
+      white-space: pre-wrap; overflow-wrap: anywhere; }
 nav a { margin-right: 1em; }
 """
 
@@ -46,6 +62,71 @@ CAPTIONS = {
     "areas": "The areas with most children in care at the end of the run.",
     "regions": "Children in care summed over the areas of each region.",
 }
+
+
+#: marks every table wider than the page's text column (checked by the tests in Chromium)
+OVERFLOW_SCRIPT = """<script>
+window.addEventListener('load', function () {
+  var limit = document.body.clientWidth, bad = [];
+  document.querySelectorAll('table').forEach(function (t, i) {
+    if (t.getBoundingClientRect().right > document.body.getBoundingClientRect().right + 1 ||
+        t.scrollWidth > limit) bad.push(t.id || ('table' + i));
+  });
+  document.body.setAttribute('data-overflow', bad.length ? bad.join(' ') : 'none');
+});
+</script>"""
+MC_NOTE = ("Intervals are Monte-Carlo intervals: they show the spread between replicates (or the "
+           "simulation error of a mean), not the uncertainty of the rates, costs and effects the "
+           "scenarios assume.")
+ASSUMED = re.compile(r"\bassumed\b|placeholder|recalled|to be replaced|illustrative", re.I)
+
+
+def scenario_info(attrs: dict) -> list[dict]:
+    """name, description and tables of each scenario, from the resolved scenario text."""
+    import yaml
+    text = str(attrs.get("scenario_yaml", ""))
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
+    except yaml.YAMLError:
+        docs = []
+    return [{"name": str(d.get("name", "")), "description": str(d.get("description") or ""),
+             "tables": d.get("tables") or {}} for d in docs]
+
+
+def assumed_tables(info: list[dict]) -> dict[str, str]:
+    """Tables whose source or note marks numbers as assumed: {table key: what it says}."""
+    import pandas as pd
+    out = {}
+    for d in info:
+        for key, path in (d["tables"] or {}).items():
+            if key in out or not isinstance(path, str) or not Path(path).is_file():
+                continue
+            try:
+                t = pd.read_csv(path, dtype=str, keep_default_na=False)
+            except (OSError, ValueError):
+                continue
+            words = " ".join(t.get("source", pd.Series(dtype=str)).tolist() +
+                             t.get("note", pd.Series(dtype=str)).tolist())
+            m = ASSUMED.search(words)
+            if m:
+                note = next((x for x in t.get("note", pd.Series(dtype=str)) if ASSUMED.search(x)), "")
+                out[key] = note or m.group(0)
+    return out
+
+
+def relative_paths(text: str, base) -> str:
+    """Absolute paths in `text` rewritten relative to the folder `base` (the run file's)."""
+    def rel(m):
+        try:
+            return os.path.relpath(m.group(0), base)
+        except ValueError:
+            return Path(m.group(0)).name
+    # a path: /dir/.../name, after a space, quote, colon or the start (never "</b>")
+    return re.sub(r"(?<![\w.<>/])/(?:[\w.+-]+/)+[\w.+-]+", rel, text)
+
+
+def _caveat(text: str) -> str:
+    return f"<p class='caveat'><b>Caveat:</b> {html.escape(text)}</p>"
 
 
 def _png(fig) -> str:
@@ -97,23 +178,51 @@ def _headline_html(head: pd.DataFrame) -> str:
     return _table(df)
 
 
-def _compare_html(measures: dict, baseline: str) -> str:
+def _compare_html(measures: dict, baseline: str, caveat_cost: bool = False) -> str:
+    """Baseline | variant | difference side by side: one row per variant x measure, with the
+    same few columns however many scenarios there are."""
     rows = []
     for label, da in measures.items():
         df = compare(da, baseline=baseline, by=())
         name, f, digits = _scale(label)
+        if caveat_cost and "GBP" in name:
+            name += " †"
         for scen, r in df.iterrows():
             scen = scen[0] if isinstance(scen, tuple) else scen
             rows.append({"scenario": scen, "measure": name,
-                         "baseline (mean)": _fmt(r["baseline_mean"] / f, digits),
-                         "scenario (mean)": _fmt(r["scenario_mean"] / f, digits),
-                         "difference (95% CI of the mean)":
+                         f"{baseline} (mean)": _fmt(r["baseline_mean"] / f, digits),
+                         "variant (mean)": _fmt(r["scenario_mean"] / f, digits),
+                         "difference (95% Monte-Carlo interval)":
                              _interval(r["diff"] / f, r["ci_lo"] / f, r["ci_hi"] / f, digits),
-                         "relative": f"{100 * r['rel']:+.2f}%" if np.isfinite(r["rel"]) else "–",
-                         "pairs": int(r["n"])})
+                         "relative": f"{100 * r['rel']:+.1f}%" if np.isfinite(r["rel"]) else "–"})
     df = pd.DataFrame(rows)
     df["scenario"] = pd.Categorical(df["scenario"], categories=list(dict.fromkeys(df["scenario"])))
     return _table(df.sort_values("scenario", kind="stable").set_index(["scenario", "measure"]))
+
+
+def _difference_by_html(m: dict, baseline: str, by: str, top: int | None = None) -> str:
+    """Children in care at the end, variant minus baseline, by region or by authority (the
+    `top` authorities with the largest differences of any variant)."""
+    da = m["in_care_area"].isel(time=-1, drop=True)
+    if by == "region":
+        from .measures import reduce
+        da = reduce(da.expand_dims(time=[0]), ("region",)).isel(time=0, drop=True)
+    df = compare(da, baseline=baseline, by=(by,))
+    names = da.coords["area_name"].to_series() if by == "area" and "area_name" in da.coords else None
+    wide = df["diff"].unstack("scenario")
+    if top:
+        wide = wide.loc[wide.abs().max(axis=1).sort_values(ascending=False).index[:top]]
+    out = pd.DataFrame({s: [f"{v:+,.0f}" for v in wide[s]] for s in wide.columns}, index=wide.index)
+    if len(out.columns) > 6:               # many variants: one row per region x variant instead
+        long = df["diff"].reset_index()
+        long = long[long[by].isin(out.index)]
+        long["difference"] = [f"{v:+,.0f}" for v in long["diff"]]
+        out = long.set_index([by, "scenario"])[["difference"]]
+    if names is not None:
+        out.index = out.index.map(lambda i: f"{i[0] if isinstance(i, tuple) else i} "
+                                            f"{names.get(i[0] if isinstance(i, tuple) else i, '')}")
+        out.index.name = "authority"
+    return _table(out)
 
 
 def _readable(df: pd.DataFrame) -> pd.DataFrame:
@@ -159,8 +268,9 @@ def build(ds, title: str | None = None, top_areas: int = 20) -> str:
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
              f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
              f"<h1>{html.escape(title)}</h1>",
-             "<nav><a href='#run'>Run</a><a href='#headline'>Headline</a>"
-             + ("<a href='#compare'>Differences</a>" if len(scen) > 1 else "")
+             "<nav><a href='#scenarios'>Scenarios</a><a href='#run'>Run</a>"
+             "<a href='#headline'>Headline</a>"
+             + ("<a href='#compare'>By region and authority</a>" if len(scen) > 1 else "")
              + "<a href='#charts'>Charts</a><a href='#tables'>Tables</a>"
              "<a href='#parameters'>Parameters</a></nav>",
              f"<p>{len(scen)} scenario{'s' if len(scen) > 1 else ''} "
@@ -172,28 +282,65 @@ def build(ds, title: str | None = None, top_areas: int = 20) -> str:
         parts.append(f"<p class='warn'><b>Incomplete run:</b> {done} of {total} tasks "
                      "(scenario x replicate) are written; the others are left out of every "
                      "number below.</p>")
+    info = scenario_info(attrs)
+    described = {d["name"]: d["description"] for d in info}
+    assumed = assumed_tables(info)
+    base_dir = Path(str(attrs.get("source_path", "."))).resolve().parent
+    parts.append("<h2 id='scenarios'>Scenarios</h2>")
+    sc = pd.DataFrame({"description": [html.escape(described.get(n, "") or "(no description)")
+                                       for n in scen]}, index=pd.Index(scen, name="scenario"))
+    parts.append(_table(sc))
+    if assumed:
+        listed = "; ".join(f"{k.replace('_', ' ')} ({w})" for k, w in assumed.items())
+        parts.append(_caveat(f"these tables say some of their numbers are assumed rather than "
+                             f"measured: {listed}. Every figure rests on them; costs (marked †) "
+                             "rest on placeholder prices."
+                             if "placement_costs" in assumed else
+                             f"these tables say some of their numbers are assumed rather than "
+                             f"measured: {listed}."))
     parts.append("<h2 id='run'>Run</h2>")
     keys = ("caresim_version", "created", "command_line", "seed", "start_date", "source_path")
-    rows = "".join(f"<tr><th class='l'>{k}</th><td>{html.escape(str(attrs[k]))}</td></tr>"
+    shown = dict(attrs, source_path=Path(str(attrs.get("source_path", ""))).name,
+                 command_line=relative_paths(str(attrs.get("command_line", "")), base_dir))
+    rows = "".join(f"<tr><th class='l'>{k}</th><td>{html.escape(str(shown[k]))}</td></tr>"
                    for k in keys if k in attrs)
     rows += f"<tr><th class='l'>tasks complete</th><td>{done} of {total}</td></tr>"
     parts.append(f"<table class='meta'>{rows}</table>")
 
-    parts.append("<h2 id='headline'>Headline</h2><p class='note'>Mean across replicates, "
-                 "with the interval holding the middle 90% of replicates in brackets.</p>")
-    parts.append(_headline_html(tables.headline(m)))
-    if len(scen) > 1:
-        parts.append(f"<h2 id='compare'>Differences from {html.escape(scen[0])}</h2>"
-                     "<p class='note'>Each scenario minus the baseline, replicate by replicate "
-                     "(common random numbers), with a 95% confidence interval for the mean "
-                     "difference.</p>")
-        parts.append(_compare_html(tables.headline_measures(m), scen[0]))
+    cost_caveat = "placement_costs" in assumed
+    if len(scen) == 1:
+        parts.append("<h2 id='headline'>Headline</h2><p class='note'>Mean across replicates, "
+                     "with the interval holding the middle 90% of replicates in brackets. "
+                     f"{MC_NOTE}</p>")
+        parts.append(_headline_html(tables.headline(m)))
+    else:
+        parts.append(f"<h2 id='headline'>Headline: each scenario beside {html.escape(scen[0])}</h2>"
+                     "<p class='note'>Means across replicates; the difference is each variant "
+                     "minus the baseline, replicate by replicate (common random numbers), with a "
+                     f"95% Monte-Carlo interval for its mean. {MC_NOTE}</p>")
+        hm = tables.headline_measures(m)
+        if len(scen) > 4:       # many variants: the measures a policy team asks for first
+            keep = (f"Children in care, {times[-1].date()}", "Entries", "Exits", "discounted")
+            hm = {k: v for k, v in hm.items() if any(w in k for w in keep)}
+        parts.append(_compare_html(hm, scen[0], cost_caveat))
+        parts.append(f"<h2 id='compare'>Differences by region and by authority</h2>"
+                     f"<p class='note'>Children in care at {times[-1].date()}: variant minus "
+                     f"{html.escape(scen[0])}, mean of the paired differences.</p>")
+        if "region" in m["in_care_area"].coords:
+            parts.append("<h3>By region</h3>")
+            parts.append(_difference_by_html(m, scen[0], "region"))
+        parts.append(f"<h3>The {min(top_areas, ds.sizes.get('area', 0))} authorities with the "
+                     "largest differences</h3>")
+        parts.append(_difference_by_html(m, scen[0], "area", top=top_areas))
 
     parts.append("<h2 id='charts'>Charts</h2>")
     for name, fig in plots.make_all(m).items():
         cap = CAPTIONS.get(name, "")
         parts.append(f"<figure><img alt='{name}' src='data:image/png;base64,{_png(fig)}'>"
                      f"<figcaption>{html.escape(cap)}</figcaption></figure>")
+        if name == "cost" and cost_caveat:
+            parts.append(_caveat(f"placement costs per day are not sourced "
+                                 f"({assumed['placement_costs']}): the pounds are illustrative."))
 
     end = times[-1].date()
     parts.append(f"<h2 id='tables'>Tables</h2><p class='note'>At {end} unless said otherwise; "
@@ -209,10 +356,11 @@ def build(ds, title: str | None = None, top_areas: int = 20) -> str:
     parts.append(f"<h3>The {top_areas} areas with most children in care: {html.escape(scen[0])}</h3>")
     parts.append(_area_html(tables.by_area(m), top_areas))
 
-    yaml_text = attrs.get("scenario_yaml", "(not recorded)")
+    yaml_text = relative_paths(str(attrs.get("scenario_yaml", "(not recorded)")), base_dir)
     parts.append("<h2 id='parameters'>Parameters</h2><p class='note'>The resolved scenario, as "
-                 "the simulator read it.</p>")
-    parts.append(f"<pre>{html.escape(str(yaml_text))}</pre>")
+                 "the simulator read it (paths relative to the run file's folder).</p>")
+    parts.append(f"<pre>{html.escape(yaml_text)}</pre>")
+    parts.append(OVERFLOW_SCRIPT)
     parts.append("</body></html>")
     return "\n".join(parts)
 

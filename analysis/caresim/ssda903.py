@@ -290,3 +290,24 @@ def write_returns(episodes: pd.DataFrame, outdir, first_year_start, last_year_en
         raise ValueError(f"no whole collection year (1 April to 31 March) between {start.date()} "
                          f"and {end.date()}: nothing to write")
     return paths
+
+
+def code_table_markdown(table: pd.DataFrame | None = None) -> str:
+    """docs/ssda903_codes.md: the code table as Markdown (a test keeps the two in step)."""
+    t = codes() if table is None else table
+    out = ["# SSDA903 codes and their groups", "",
+           "Every REC, RNE, LS and PLACE code caresim knows, the group it is read as, and the",
+           "simulator labels it is written for when a run is exported (`export`). Generated from",
+           "`analysis/caresim/data/ssda903_codes.csv` by `caresim.ssda903.code_table_markdown()`;",
+           "edit the CSV, not this page. A code not listed is reported by `caresim.ssda903.read`",
+           "with its file and line (an exit with an unknown REC is censored, not counted). REC",
+           "exits at 18 or later count as ageing out whatever their code. LS V3/V4 (short breaks)",
+           "are left out, as in the DfE's counts of children looked after.", ""]
+    for field_name in ("RNE", "LS", "PLACE", "REC"):
+        out += [f"## {field_name}", "", "| code | group | export | description |", "|---|---|---|---|"]
+        for r in t[t["field"] == field_name].itertuples():
+            out.append(f"| {r.code} | {r.group} | {r.export} | {r.description} |")
+        out.append("")
+    out.append("Source of every row: the DfE's SSDA903 children looked after return guide "
+               "(current and earlier years' code lists, as the `source` column says).")
+    return "\n".join(out) + "\n"

@@ -42,8 +42,17 @@ RC = {
 }
 
 
-def colour(i: int) -> str:
-    """The i-th palette colour (cycling)."""
+#: for 8 to 12 series, where Okabe-Ito runs out: Paul Tol's "muted" scheme plus three of his
+#: "bright" colours (distinct in hue and lightness; https://personal.sron.nl/~pault/)
+TOL_12 = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+          "#882255", "#AA4499", "#4477AA", "#EE6677", "#000000"]
+
+
+def colour(i: int, n: int = 0) -> str:
+    """The i-th of n series' colours: Okabe-Ito for up to 7 series, Tol's 12 for up to 12, so
+    no two of 12 scenarios share a colour (cycling beyond)."""
+    if n > len(OKABE_ITO) - 1:
+        return TOL_12[i % len(TOL_12)]
     return OKABE_ITO[i % (len(OKABE_ITO) - 1)]
 
 

@@ -32,14 +32,15 @@ def multi_report(multi, tmp_path_factory):
 def test_report_structure(multi_report):
     text = multi_report.read_text()
     assert text.startswith("<!DOCTYPE html>")
-    for heading in ("Run", "Headline", "Differences from baseline", "Charts", "Tables",
-                    "Parameters"):
+    for heading in ("Scenarios", "Run", "Headline: each scenario beside baseline",
+                    "Differences by region and by authority", "Charts", "Tables", "Parameters"):
         assert re.search(rf"<h2 id='\w+'>{heading}</h2>", text), heading
     imgs = re.findall(r"<img alt='(\w+)' src='data:image/png;base64,([A-Za-z0-9+/=]+)'", text)
     assert [name for name, _ in imgs] == ["in_care", "flows", "days_in_care", "cost",
                                          "placements", "areas", "regions"]
     assert all(len(b64) > 10000 for _, b64 in imgs)
     assert "Children in care, 2017-03-31" in text and "Exits from care per year" in text
+    assert "baseline (mean)" in text and "variant (mean)" in text   # side by side
     assert "programme" in text and "rollout" in text
     # no external resources: everything is inline
     assert not re.search(r"(src|href)=['\"]https?:", text)
@@ -102,3 +103,57 @@ def test_chromium_screenshot(multi_report, tmp_path):
     keep = os.environ.get("CARESIM_SCREENSHOT")     # set to a path to keep the picture
     if keep:
         shutil.copy(shot, keep)
+
+
+def _dom(html_path, tmp_path):
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,2000",
+           "--virtual-time-budget=5000", "--dump-dom", html_path.resolve().as_uri()]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return r.stdout
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed "
+                    "(Debian package chromium); the report is not rendered")
+@pytest.mark.parametrize("n", [2, 10])
+def test_no_table_overflows_in_chromium(n, tmp_path):
+    """Was: with eight scenarios the headline table ran off the page. The report's own script
+    marks every table wider than the page (data-overflow on <body>); Chromium runs it."""
+    from runfile import write_run
+    names = ["baseline"] + [f"programme_variant_{k:02d}" for k in range(1, n)]
+    run = tmp_path / "run.h5"
+    write_run(run, scenarios=tuple(names), replicates=4, seed=n)
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(run), "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "Monte-Carlo" in text and "95% CI" not in text
+    dom = _dom(out, tmp_path)
+    m = re.search(r'data-overflow="([^"]*)"', dom)
+    assert m, "the overflow check did not run"
+    assert m.group(1) == "none", f"tables wider than the page: {m.group(1)}"
+
+
+def test_report_readable_parts(multi, tmp_path):
+    """Descriptions shown, relative paths only, axes from zero, distinct colours for 12."""
+    from caresim import style
+    yaml_text = ("---\nname: \"baseline\"\ndescription: \"rates held at 2017 levels\"\n"
+                 "areas: \"/abs/where/areas.csv\"\n---\nname: \"programme\"\n"
+                 "description: \"family support in every area\"\n---\nname: \"rollout\"\n")
+    from runfile import write_run
+    run = tmp_path / "r.h5"
+    write_run(run, scenarios=("baseline", "programme", "rollout"), replicates=4, yaml_text=yaml_text)
+    text = report.write(run, tmp_path / "r.html").read_text()
+    assert "family support in every area" in text and "rates held at 2017 levels" in text
+    assert "&quot;/abs/where" not in text and "/abs/where/areas.csv&quot;" in text   # made relative
+    assert "By region" in text and "largest differences" in text
+    assert len({style.colour(i, 12) for i in range(12)}) == 12
+    from caresim import plots
+    fig = plots.fan_chart(caresim_open(run))
+    assert all(ax.get_ylim()[0] <= 0 for ax in fig.axes if ax.get_visible() and ax.has_data())
+
+
+def caresim_open(path):
+    from runfile import open_quiet
+    return open_quiet(path)

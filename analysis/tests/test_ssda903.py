@@ -126,3 +126,9 @@ def test_one_child_authority(tmp_path):
     assert stock["count"].sum() == 1
     shares = pd.read_csv(tmp_path / "s" / "placement_shares.csv")
     assert "no entries at this age" in " ".join(shares["note"])
+
+
+def test_code_table_doc_in_step():
+    doc = ROOT / "docs" / "ssda903_codes.md"
+    assert doc.read_text() == ssda903.code_table_markdown(), \
+        "regenerate docs/ssda903_codes.md with caresim.ssda903.code_table_markdown()"

@@ -2,9 +2,10 @@
 # --engine: auto picks the case-based engine for a scenario without a finite capacity (every
 # scenario today); case and event force one; the choice is printed in the summary and written to
 # the output's engine attribute, one name per scenario; a bad name is a usage error (exit 2).
-# Usage: engine_choice.sh CARESIM SCENARIO VARIANT
+# A scenario with a programme of limited places (children wait for each other) gets the event list.
+# Usage: engine_choice.sh CARESIM SCENARIO VARIANT CAPACITY_SCENARIO
 set -uo pipefail
-caresim=$1 scen=$2 variant=$3
+caresim=$1 scen=$2 variant=$3 capacity=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -17,5 +18,7 @@ grep -q "^engine: case$" "$tmp/out" || fail "summary names the engine auto chose
 "$caresim" run "$scen" -o "$tmp/x.h5" -r 1 -q --engine fast 2> "$tmp/err"; [ $? = 2 ] || fail "bad --engine: exit 2"
 grep -q "expected auto, case or event" "$tmp/err" || fail "bad --engine: message"
 [ ! -e "$tmp/x.h5" ] && [ ! -e "$tmp/x.h5.part" ] || fail "bad --engine: no output left behind"
+"$caresim" run "$capacity" -o "$tmp/cap.h5" -r 1 --horizon 90d -q || fail "run (capacity)"
+[ "$(attr "$tmp/cap.h5")" = "event" ] || fail "engine attribute (finite capacity): '$(attr "$tmp/cap.h5")'"
 "$caresim" run --help | grep -q -- "--engine NAME" || fail "run --help describes --engine"
 echo "engine choice: ok"

@@ -137,7 +137,8 @@ def test_open_run_masks_interrupted_run(tmp_path):
     deadline = time.time() + 60
     while time.time() < deadline:
         if part.exists():
-            try:   # the writer may be mid-write (HDF5 then reports OSError or RuntimeError): retried
+            try:   # the writer may be mid-flush: a failed peek (OSError, or RuntimeError from a
+                   # half-written object header) is retried
                 with h5py.File(part, "r", locking=False) as f:
                     if "done" in f and f["done"][...].sum() >= 3:
                         break

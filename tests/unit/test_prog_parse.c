@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../models/care_prog.h"
+#include "../../models/care_scenario.h"
 #include "../check.h"
 
 static const char *dir = ".";
@@ -95,6 +96,12 @@ static void reads_everything(void)
     CHECK(isinf(p[1].time.end) && p[1].time.ramp == 0);
     CHECK(care_prog_places(&p[1], 0, &until) == 5);
     CHECK(isinf(p[1].duration));
+    care_config c = {0};   /* places per area make children wait for each other */
+    c.progs = p;
+    c.n_progs = n;
+    CHECK_EQ_INT(care_scenario_has_finite_capacity(&c), 1);
+    p[0].n_cap = p[1].n_cap = 0;
+    CHECK_EQ_INT(care_scenario_has_finite_capacity(&c), 0);
     care_prog_free(p, n);
 }
 
