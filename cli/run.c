@@ -136,16 +136,27 @@ static void print_scenario(const care_config *c, const care_summary *sm, size_t 
 {
     double n = (double)sm->n_rep[s];
     const double *lac = sm->lac + s * sm->T, *st = sm->starts + s * sm->T, *ex = sm->exits + s * sm->T;
-    printf("\nscenario '%s'\n%-12s %14s %16s %16s\n", c->name, "date", "in care", "entries", "exits");
-    printf("%-12s %14s %16s %16s\n", "", "(mean)", "(period, mean)", "(period, mean)");
+    const double *stock = sm->stock + s * sm->T * CARE_NSTATE;
+    int shown[CARE_NSTATE], ns = 0;   /* the states anyone is in (a care-only run: lac and home) */
+    for (int q = 0; q < CARE_NSTATE; q++) {
+        double any = 0;
+        for (size_t t = 0; t < sm->T; t++) any += stock[t * CARE_NSTATE + (size_t)q];
+        if (any > 0 || q == CARE_ST_LAC) shown[ns++] = q;
+    }
+    printf("\nscenario '%s' (children in each state at each date, and entries to and exits from care in the "
+           "period before it; means of %.0f replicates)\n%-12s", c->name, n, "date");
+    for (int i = 0; i < ns; i++) printf(" %13s", care_state_names[shown[i]]);
+    printf(" %13s %13s\n", "entries", "exits");
     double starts = 0, exits = 0;
     for (size_t t = 0; t < sm->T; t++) {
         char d[11];
         care_date_format(c->start_date + (int64_t)c->obs[t], d);
         starts += st[t];
         exits += ex[t];
-        if (t == 0) printf("%-12s %14.0f\n", d, lac[t] / n);
-        else printf("%-12s %14.0f %16.0f %16.0f\n", d, lac[t] / n, st[t] / n, ex[t] / n);
+        printf("%-12s", d);
+        for (int i = 0; i < ns; i++) printf(" %13.0f", stock[t * CARE_NSTATE + (size_t)shown[i]] / n);
+        if (t > 0) printf(" %13.0f %13.0f", st[t] / n, ex[t] / n);
+        putchar('\n');
     }
     double years = c->horizon / CARE_YEAR_DAYS;
     printf("children in care: %.0f at the start, %.0f at the end; per year: %.0f entries, %.0f exits\n",

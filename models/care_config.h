@@ -61,11 +61,17 @@ typedef struct care_config {
     double *obs;                 /* observation times, days; obs[0] = 0, obs[n_obs-1] = horizon */
 
     char *areas_path, *entry_rates_path, *entry_trend_path, *placement_shares_path,
-         *placement_move_shares_path, *placement_costs_path, *initial_stock_path;
+         *placement_move_shares_path, *placement_costs_path, *referral_rates_path;
+#define CARE_MAXSTOCKFILES 4
+    char *initial_stock_paths[CARE_MAXSTOCKFILES];   /* initial_stock: none, one file or a list */
+    int n_initial_stock;
     char *hazards_path[CARE_NSTATE];     /* tables.<state>_hazards, NULL if absent */
     int n_areas;
     care_area *areas;
     double entry_rate[CARE_NAGE];        /* per child per day */
+    double referral_rate[CARE_NAGE];     /* new referrals per child per day (0: no pathway) */
+    double nfa_share[CARE_NAGE];         /* share of new referrals needing no further action */
+    care_span rereferral_window_span;    /* how long a closed case can be re-referred */
     double male_share[CARE_NAGE];
     int n_trend;
     double *trend_from;                  /* days; trend_from[0] <= -burn_in */

@@ -54,6 +54,7 @@ int care_episodes_table(care_episodes *log, sim_table *t)
     COLUMN("birth", SIM_F64, double, birth, "days since start_date", NULL);
     COLUMN("start", SIM_F64, double, start, "days since start_date", NULL);
     COLUMN("end", SIM_F64, double, end, "days since start_date", NULL);
+    COLUMN("state", SIM_I32, int32_t, state, NULL, CARE_STATE_LABELS);
     COLUMN("placement", SIM_I32, int32_t, placement, NULL, place_labels);
     COLUMN("reason_started", SIM_I32, int32_t, reason_started, NULL, start_labels);
     COLUMN("reason_ended", SIM_I32, int32_t, reason_ended, NULL, end_labels);

@@ -15,7 +15,7 @@
 typedef struct care_episode {
     int64_t child;        /* area << 32 | serial: unique within a task */
     double birth, start, end;   /* days since the start date */
-    int32_t area, placement, reason_started, reason_ended, period;   /* reason_started: care_transition_start_code;
+    int32_t area, placement, state, reason_started, reason_ended, period;   /* placement: -1 outside care */   /* reason_started: care_transition_start_code;
                                                                          reason_ended: CARE_TR_*, -1 open */
     uint8_t male;
 } care_episode;

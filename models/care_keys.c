@@ -70,7 +70,12 @@ int care_keys_table(care_key *keys)
     n = add(keys, n, "tables.placement_shares", CARE_KEY_PATH, NULL, OFF(placement_shares_path));
     n = add(keys, n, "tables.placement_move_shares", CARE_KEY_PATH, "", OFF(placement_move_shares_path));
     n = add(keys, n, "tables.placement_costs", CARE_KEY_PATH, "", OFF(placement_costs_path));
-    n = add(keys, n, "initial_stock", CARE_KEY_PATH_NONE, "none", OFF(initial_stock_path));
+    n = add(keys, n, "tables.referral_rates", CARE_KEY_PATH, "", OFF(referral_rates_path));
+    n = add(keys, n, "initial_stock", CARE_KEY_PATHS, "none", OFF(initial_stock_paths));
+    keys[n - 1].aux = OFF(n_initial_stock);
+    keys[n - 1].hi = CARE_MAXSTOCKFILES;
+    n = add(keys, n, "rereferral_window", CARE_KEY_SPAN, "1y", OFF(rereferral_window_span));
+    keys[n - 1].lo = 1;
     n = add(keys, n, "output.deflate", CARE_KEY_INT, "1", OFF(deflate));
     keys[n - 1].hi = 9;
     n = add(keys, n, "output.episodes", CARE_KEY_BOOL, "false", OFF(episodes));
@@ -233,13 +238,11 @@ static int read_chain(care_yaml_doc *docs, char **paths, int *nd, const char *pa
 }
 
 /* ---- storing values ---- */
-static int store_path(care_config *c, const care_key *k, care_yaml_doc *d, yaml_node_t *v, sim_err *err)
+static int one_path(char **dst, const care_key *k, care_yaml_doc *d, yaml_node_t *v, sim_err *err)
 {
     const char *s;
-    char **dst = (char **)((char *)c + k->off);
     int rc = care_yaml_str(d, v, k->name, &s, err);
     if (rc != SIM_OK) return rc;
-    if (k->type == CARE_KEY_PATH_NONE && !strcmp(s, "none")) return SIM_OK;
     free(*dst);
     if (!(*dst = resolve(d->path, s)))
         return sim_err_set(err, SIM_ENOMEM, "out of memory");
@@ -247,6 +250,30 @@ static int store_path(care_config *c, const care_key *k, care_yaml_doc *d, yaml_
         return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: cannot open '%s': %s", d->path, care_yaml_line(v), k->name, s,
                            strerror(errno));
     return SIM_OK;
+}
+
+/* PATHS: one path, none, or a list of paths. */
+static int store_paths(care_config *c, const care_key *k, care_yaml_doc *d, yaml_node_t *v, sim_err *err)
+{
+    char **dst = (char **)((char *)c + k->off);
+    int *n = (int *)((char *)c + k->aux), rc = SIM_OK;
+    for (int i = 0; i < *n; i++) free(dst[i]), dst[i] = NULL;
+    *n = 0;
+    if (v->type != YAML_SEQUENCE_NODE) {
+        if (v->type == YAML_SCALAR_NODE && !strcmp((const char *)v->data.scalar.value, "none")) return SIM_OK;
+        rc = one_path(&dst[0], k, d, v, err);
+        *n = rc == SIM_OK;
+        return rc;
+    }
+    size_t len;
+    if ((rc = care_yaml_list(d, v, k->name, &len, err)) != SIM_OK) return rc;
+    if (len > k->hi)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: at most %d files", d->path, care_yaml_line(v), k->name, (int)k->hi);
+    for (size_t i = 0; i < len && rc == SIM_OK; i++) {
+        rc = one_path(&dst[i], k, d, care_yaml_item(d, v, i), err);
+        *n = (int)i + 1;
+    }
+    return rc;
 }
 
 static int store(care_config *c, care_key *k, care_yaml_doc *d, yaml_node_t *v, sim_err *err)
@@ -286,7 +313,8 @@ static int store(care_config *c, care_key *k, care_yaml_doc *d, yaml_node_t *v, 
         rc = care_yaml_nonneg(d, v, k->name, dst, err);
         break;
     case CARE_KEY_NODE: rc = k->read(c, d, v, err); break;
-    default: rc = store_path(c, k, d, v, err); break;
+    case CARE_KEY_PATHS: rc = store_paths(c, k, d, v, err); break;
+    default: rc = one_path((char **)dst, k, d, v, err); break;
     }
     return rc;
 }

@@ -13,10 +13,14 @@
 #include "care_output.h"
 #include "care_model_impl.h"
 
+static const struct { uint32_t event; uint64_t stream; int trend; } procs[NPROC] = {
+    [PROC_ENTRY] = {EV_ARRIVAL, STREAM_ARRIVAL, 1}, [PROC_REFERRAL] = {EV_REFERRAL, STREAM_REFERRAL, 0}};
+
 /* ---- streams ---- */
 void care_model_child_stream(sim_ctx *ctx, const care_child *k)
 {
-    uint64_t kind = k->serial >= INITIAL_SERIAL ? STREAM_INITIAL : STREAM_CHILD;
+    uint64_t kind = k->serial >= INITIAL_SERIAL ? STREAM_INITIAL : k->serial >= REFERRED_SERIAL ? STREAM_REFERRED
+                                                                                               : STREAM_CHILD;
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, kind << 56 | k->area, k->serial, k->rng_pos);
 }
 void care_model_child_save(care_child *k, sim_ctx *ctx) { k->rng_pos = sim_rng_position(ctx->rng); }
@@ -79,21 +83,26 @@ static void count_flow(care_model *m, double t, const care_child *k, int tr)
     m->flow[care_var_at(CARE_VAR_FLOW, m->A, (size_t)m->period, k->area, (size_t)tr, (size_t)b)]++;
 }
 
-/* Days in care and placement cost of [t0, t1], split by observation period and age band. */
+/* Child-days of k in its state over [t0, t1], split by observation period and age band; in care
+ * also days in care and placement cost. */
 static void account(care_model *m, const care_child *k, double t0, double t1)
 {
     const double *obs = m->cfg->obs;
     t0 = fmax(t0, obs[0]);
     t1 = fmin(t1, obs[m->T - 1]);
     double cpd = m->cfg->cost_per_day[k->placement];
+    int lac = k->state == CARE_ST_LAC;
     while (t0 < t1) {
         size_t p = period_after(m, t0);
         if (p >= m->T) break;
         int b = care_age_band_at(t0 - k->birth);
         double age_end = b + 1 < CARE_NAGE ? k->birth + care_age_lo_years[b + 1] * CARE_YEAR_DAYS : INFINITY;
         double end = fmin(fmin(t1, obs[p]), fmax(age_end, t0 + 1e-9));
-        m->days[care_var_at(CARE_VAR_DAYS, m->A, p, k->area, (size_t)b, 0)] += end - t0;
-        m->cost[(p * m->A + k->area) * (size_t)m->cfg->n_items + k->placement] += (end - t0) * cpd;
+        m->days_state[care_var_at(CARE_VAR_DAYS_STATE, m->A, p, k->area, k->state, (size_t)b)] += end - t0;
+        if (lac) {
+            m->days[care_var_at(CARE_VAR_DAYS, m->A, p, k->area, (size_t)b, 0)] += end - t0;
+            m->cost[(p * m->A + k->area) * (size_t)m->cfg->n_items + k->placement] += (end - t0) * cpd;
+        }
         t0 = end;
     }
 }
@@ -205,6 +214,7 @@ static int schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, dou
     }
     if ((care_transitions[tr].flags & CARE_TF_LAZY) && !(m->pr && care_mprog_holds(m, k))) {
         k->close_at = t;
+        account(m, k, k->since, t);
         count_flow_ahead(m, t, k, tr);
         return SIM_OK;
     }
@@ -223,7 +233,8 @@ static void log_open(care_model *m, care_child *k, double t, int reason)
 {
     if (!m->cfg->episodes) return;
     care_episode ep = {.child = (int64_t)k->area << 32 | k->serial, .birth = k->birth, .start = t,
-                       .area = k->area, .placement = k->placement, .reason_started = reason,
+                       .area = k->area, .placement = k->state == CARE_ST_LAC ? k->placement : -1,
+                       .state = k->state, .reason_started = reason,
                        .period = k->episodes, .male = k->sex};
     k->ep = care_episodes_open(&m->log, &ep);
     m->log_failed |= k->ep == (uint32_t)-1;
@@ -262,13 +273,36 @@ static void enter_home(care_model *m, sim_ctx *ctx, care_child *k, double t, int
         k->episodes = 1;   /* at home at the start: after one period of care */
 }
 
+/* States before care keep a row of the episode log per spell (a CIN episode, a plan). */
+static void enter_logged(care_model *m, sim_ctx *ctx, care_child *k, double t, int tr)
+{
+    (void)ctx;
+    log_open(m, k, t, tr == CARE_TR_NONE ? CARE_START_INITIAL : care_transition_start_code(tr));
+}
+
+static void leave_logged(care_model *m, care_child *k, double t, int tr)
+{
+    account(m, k, k->since, t);
+    if (tr != CARE_TR_NONE)
+        log_close(m, k, t, tr);
+}
+
+static void leave_plain(care_model *m, care_child *k, double t, int tr)
+{
+    (void)tr;
+    account(m, k, k->since, t);
+}
+
 typedef struct state_hooks {
     void (*enter)(care_model *m, sim_ctx *ctx, care_child *k, double t, int tr);
     void (*leave)(care_model *m, care_child *k, double t, int tr);
 } state_hooks;
 static const state_hooks hooks[CARE_NSTATE] = {
     [CARE_ST_LAC] = {enter_lac, leave_lac},
-    [CARE_ST_HOME] = {enter_home, NULL},
+    [CARE_ST_HOME] = {enter_home, leave_plain},
+    [CARE_ST_CIN] = {enter_logged, leave_logged},
+    [CARE_ST_CPP] = {enter_logged, leave_logged},
+    [CARE_ST_CLOSED] = {NULL, leave_plain},
 };
 
 /* Puts k in the destination of tr (CARE_TR_NONE: in `state`, from the initial stock). */
@@ -293,54 +327,85 @@ static double trend_at(const care_config *c, double t, double *until)
     return c->trend_mult[i];
 }
 
-static int schedule_arrival(care_model *m, sim_ctx *ctx, uint32_t a, double now, sim_err *err)
+static int schedule_arrival(care_model *m, sim_ctx *ctx, int p, uint32_t a, double now, sim_err *err)
 {
-    area_state *as = &m->areas[a];
-    if (as->base_rate <= 0) return SIM_OK;
-    sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_ARRIVAL << 56 | a, 0, as->rng_pos);
+    arrival *ar = &m->areas[a].proc[p];
+    if (ar->base_rate <= 0) return SIM_OK;
+    sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, procs[p].stream << 56 | a, 0, ar->rng_pos);
     double e = care_unit_exponential(ctx->rng), t = now;
-    as->rng_pos = sim_rng_position(ctx->rng);
+    ar->rng_pos = sim_rng_position(ctx->rng);
     while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps */
-        double until, rate = as->base_rate * trend_at(m->cfg, t, &until);
-        if (m->entry_max) rate *= m->entry_max[a];   /* thinned back on arrival (care_mprog.c) */
+        double until = INFINITY, rate = ar->base_rate * (procs[p].trend ? trend_at(m->cfg, t, &until) : 1.0);
+        if (p == PROC_ENTRY && m->entry_max) rate *= m->entry_max[a];   /* thinned back on arrival (care_mprog.c) */
         if (rate > 0 && rate * (until - t) >= e)
-            return sim_schedule(ctx, t + e / rate, EV_ARRIVAL, a, err);
+            return sim_schedule(ctx, t + e / rate, procs[p].event, a, err);
         e -= rate * (until - t);
         t = until;
     }
     return SIM_OK;
 }
 
-static int on_arrival(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_err *err)
+static int age_band_of(const arrival *ar, double u)
+{
+    int b = 0;
+    u *= ar->cum[CARE_NAGE - 1];
+    while (b + 1 < CARE_NAGE && u >= ar->cum[b]) b++;   /* zero-weight bands are never chosen */
+    return b;
+}
+
+/* A new child of age band b (b < 0: drawn from the process's weights) arriving by tr. */
+static int arrive(care_model *m, sim_ctx *ctx, int p, uint32_t a, int b, double t, int tr, sim_err *err)
 {
     uint32_t id;
     care_child *k = new_child(m, &id, t, err);
     if (!k) return SIM_ENOMEM;
     area_state *as = &m->areas[a];
     k->area = (uint16_t)a;
-    k->serial = as->next_serial++;
+    k->serial = p == PROC_ENTRY ? as->next_serial++ : REFERRED_SERIAL | as->next_referred++;
     care_model_child_stream(ctx, k);
-    double u = gsl_rng_uniform(ctx->rng) * as->cum[CARE_NAGE - 1];
-    int b = 0;
-    while (b + 1 < CARE_NAGE && u >= as->cum[b]) b++;   /* zero-weight bands are never chosen */
+    if (b < 0) b = age_band_of(&as->proc[p], gsl_rng_uniform(ctx->rng));
     double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
     k->birth = t - gsl_ran_flat(ctx->rng, lo, hi);
     k->sex = gsl_rng_uniform(ctx->rng) < m->cfg->male_share[b];
     int rc = SIM_OK;
-    if (m->entry_max) {   /* a programme may prevent this entry: decided on its own stream */
+    if (p == PROC_ENTRY && m->entry_max) {   /* a programme may prevent this entry: decided on its own stream */
         care_model_child_save(k, ctx);
         if (!care_mprog_keep_entry(m, ctx, k, (int)a, t)) {
             free_child(m, id);
-            return schedule_arrival(m, ctx, a, t, err);
+            return SIM_OK;
         }
         care_model_child_stream(ctx, k);
     }
-    enter(m, ctx, k, t, CARE_TR_ENTRY, 0);
+    enter(m, ctx, k, t, tr, 0);
     if (m->pr) rc = care_mprog_enter(m, ctx, k, id, t, 1, err);
-    count_flow(m, t, k, CARE_TR_ENTRY);
+    count_flow(m, t, k, tr);
     if (rc == SIM_OK) rc = schedule(m, ctx, k, id, t, err);
     care_model_child_save(k, ctx);
-    return rc != SIM_OK ? rc : schedule_arrival(m, ctx, a, t, err);
+    return rc;
+}
+
+static int on_arrival(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_err *err)
+{
+    int rc = arrive(m, ctx, PROC_ENTRY, a, -1, t, CARE_TR_ENTRY, err);
+    return rc != SIM_OK ? rc : schedule_arrival(m, ctx, PROC_ENTRY, a, t, err);
+}
+
+/* A referral: its age band and whether it needs no further action come from the area's referral
+ * stream, so a referral that keeps no child costs no child stream. */
+static int on_referral(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_err *err)
+{
+    arrival *ar = &m->areas[a].proc[PROC_REFERRAL];
+    sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_REFERRAL << 56 | a, 0, ar->rng_pos);
+    int b = age_band_of(ar, gsl_rng_uniform(ctx->rng)), rc = SIM_OK;
+    int nfa = gsl_rng_uniform(ctx->rng) < m->cfg->nfa_share[b];
+    ar->rng_pos = sim_rng_position(ctx->rng);
+    if (nfa) {
+        care_child k = {.area = (uint16_t)a, .birth = t - care_age_lo_years[b] * CARE_YEAR_DAYS};
+        count_flow(m, t, &k, CARE_TR_REFERRAL_NFA);
+    } else {
+        rc = arrive(m, ctx, PROC_REFERRAL, a, b, t, CARE_TR_REFERRAL, err);
+    }
+    return rc != SIM_OK ? rc : schedule_arrival(m, ctx, PROC_REFERRAL, a, t, err);
 }
 
 static int on_child(care_model *m, sim_ctx *ctx, uint32_t id, double t, sim_err *err)
@@ -394,6 +459,7 @@ static int handle(void *state, const sim_event *ev, sim_ctx *ctx, sim_err *err)
     care_model *m = state;
     switch (ev->kind) {
     case EV_ARRIVAL: return on_arrival(m, ctx, ev->id, ev->time, err);
+    case EV_REFERRAL: return on_referral(m, ctx, ev->id, ev->time, err);
     case EV_CHILD: return on_child(m, ctx, ev->id, ev->time, err);
     case EV_PROG: return care_mprog_event(m, ctx, ev->id, ev->time, err);
     default: on_observe(m, ev->id, ev->time); return SIM_OK;
@@ -420,6 +486,7 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     m->flow = m->buf[CARE_VAR_FLOW];
     m->days = m->buf[CARE_VAR_DAYS];
     m->cost = m->buf[CARE_VAR_COST];
+    m->days_state = m->buf[CARE_VAR_DAYS_STATE];
     m->served = m->buf[CARE_VAR_SERVED];
     m->referred = m->buf[CARE_VAR_REFERRED];
     m->waiting = m->buf[CARE_VAR_WAITING];
@@ -432,10 +499,13 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     for (size_t a = 0; a < m->A; a++) {
         area_state *as = &m->areas[a];
         const care_area *ar = &c->areas[a];
-        double acc = 0;
-        for (int b = 0; b < CARE_NAGE; b++)
-            as->cum[b] = (acc += ar->pop[b] * c->entry_rate[b]);
-        as->base_rate = acc * ar->entry_mult;
+        for (int p = 0; p < NPROC; p++) {   /* referrals follow the area's entry multiplier too */
+            const double *rate = p == PROC_ENTRY ? c->entry_rate : c->referral_rate;
+            double acc = 0;
+            for (int b = 0; b < CARE_NAGE; b++)
+                as->proc[p].cum[b] = (acc += ar->pop[b] * rate[b]);
+            as->proc[p].base_rate = acc * ar->entry_mult;
+        }
         for (int s = 0; s < CARE_NSTATE; s++)
             for (int k = 0; k < c->haz[s].n_k; k++)
                 as->mult[s][k] = care_hazard_mult(c, (int)a, s, k);
@@ -446,7 +516,8 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     if (rc == SIM_OK) rc = initial_stock(m, ctx, err);
     if (rc == SIM_OK) rc = care_mprog_create(m, ctx, err);   /* before arrivals: entry effects */
     for (size_t a = 0; a < m->A && rc == SIM_OK; a++)
-        rc = schedule_arrival(m, ctx, (uint32_t)a, -c->burn_in, err);
+        for (int p = 0; p < NPROC && rc == SIM_OK; p++)
+            rc = schedule_arrival(m, ctx, p, (uint32_t)a, -c->burn_in, err);
     return rc;
 }
 
@@ -492,8 +563,8 @@ static int finish(void *state, sim_ctx *ctx, void *const *bufs, sim_table *table
         return sim_err_set(err, SIM_ENOMEM, "episode log: out of memory after %zu episodes", m->log.n);
     for (uint32_t id = 0; id < m->n_kids; id++) {   /* the time of children still in a state */
         care_child *k = &m->kids[id];
-        if (k->state != CARE_FREE && hooks[k->state].leave)
-            hooks[k->state].leave(m, k, ctx->horizon, CARE_TR_NONE);
+        if (k->state != CARE_FREE && hooks[k->state].leave && !(m->lazy[k->state] && isfinite(k->close_at)))
+            hooks[k->state].leave(m, k, ctx->horizon, CARE_TR_NONE);   /* a closing already drawn was counted */
     }
     care_mprog_finish(m, ctx->horizon);
     for (int v = 0; v < CARE_NVAR; v++)

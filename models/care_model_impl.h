@@ -15,9 +15,13 @@
 
 /* Event kinds. A child's event whose time is not the child's next_at was superseded by a
  * redraw (a programme changed the child's hazards) and is ignored. */
-enum { EV_ARRIVAL, EV_CHILD, EV_OBS, EV_PROG };
-enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3 };
+enum { EV_ARRIVAL, EV_CHILD, EV_OBS, EV_PROG, EV_REFERRAL };
+enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_REFERRAL = 4, STREAM_REFERRED = 5 };
 #define INITIAL_SERIAL 0x80000000u   /* initial-stock children: serials from here, own stream kind */
+#define REFERRED_SERIAL 0x40000000u  /* children who came by referral: their own serials and streams */
+
+/* The Poisson processes of an area: entries to care (times the calendar trend) and referrals. */
+enum { PROC_ENTRY, PROC_REFERRAL, NPROC };
 
 typedef struct care_child {
     double birth;        /* day of birth (negative: before the start date) */
@@ -45,11 +49,15 @@ typedef struct care_child {
 } care_child;
 #define CARE_FREE 255
 
-typedef struct area_state {
+typedef struct arrival {
     uint64_t rng_pos;
-    uint32_t next_serial;
-    double base_rate;             /* entries per day before the trend multiplier */
-    double cum[CARE_NAGE];        /* cumulative age-band weights of entries */
+    double base_rate;             /* arrivals per day before the trend multiplier */
+    double cum[CARE_NAGE];        /* cumulative age-band weights */
+} arrival;
+
+typedef struct area_state {
+    arrival proc[NPROC];
+    uint32_t next_serial, next_referred;
     double mult[CARE_NSTATE][CARE_MAXK];   /* multipliers on each state's hazards (care_hazard_mult) */
 } area_state;
 
@@ -63,7 +71,7 @@ typedef struct care_model {
     uint8_t lazy[CARE_NSTATE];    /* 1: the state can end by a LAZY transition (close_at in use) */
     void *buf[CARE_NVAR];         /* the output variables (care_output.h) */
     uint32_t *stock, *placements, *flow;   /* = buf[CARE_VAR_STOCK], ... */
-    double *days, *cost;
+    double *days, *cost, *days_state;
     care_episodes log;                     /* only when cfg->episodes */
     int log_failed;
     care_progrun *pr;                      /* programmes of this task, NULL if none */

@@ -43,7 +43,9 @@ void care_config_free(care_config *c)
     free(c->placement_shares_path);
     free(c->placement_move_shares_path);
     free(c->placement_costs_path);
-    free(c->initial_stock_path);
+    for (int i = 0; i < c->n_initial_stock; i++)
+        free(c->initial_stock_paths[i]);
+    free(c->referral_rates_path);
     free(c->trend_from);
     free(c->trend_mult);
     free(c->stock);

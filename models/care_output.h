@@ -48,7 +48,9 @@ enum { CARE_DIM_LIST(CARE_X_DIM_ENUM) CARE_NDIM, CARE_D_NONE = -1 };
     X(REFERRED, "programme_referred", SIM_I32, PROG, NONE, "children",                              \
       "children referred to each programme in the period (served at once or put on its waiting list)") \
     X(WAITING, "programme_waiting", SIM_I32, PROG, NONE, "children",                                \
-      "children on each programme's waiting list at the observation time")
+      "children on each programme's waiting list at the observation time") \
+    X(DAYS_STATE, "days_in_state", SIM_F64, STATE, AGE, "child-days",                                 \
+      "child-days in each state in the period ending at the observation time")
 #define CARE_X_VAR_ENUM(id, ...) CARE_VAR_##id,
 enum { CARE_VAR_LIST(CARE_X_VAR_ENUM) CARE_NVAR };
 

@@ -51,10 +51,17 @@ static void value(FILE *f, const care_config *c, const care_key *k)
     char b[40];
     switch (k->type) {
     case CARE_KEY_STR: case CARE_KEY_PATH: quoted(f, *(char *const *)v); break;
-    case CARE_KEY_PATH_NONE:
-        if (*(char *const *)v) quoted(f, *(char *const *)v);
-        else fputs("none", f);
+    case CARE_KEY_PATHS: {
+        int n = *(const int *)((const char *)c + k->aux);
+        if (n == 0) fputs("none", f);
+        if (n > 1) fputc('[', f);
+        for (int i = 0; i < n; i++) {
+            if (i) fputs(", ", f);
+            quoted(f, ((char *const *)v)[i]);
+        }
+        if (n > 1) fputc(']', f);
         break;
+    }
     case CARE_KEY_DATE: care_date_format(*(const int64_t *)v, b); fputs(b, f); break;
     case CARE_KEY_SPAN_NONE:
         if (*(const int *)((const char *)c + k->aux)) { fputs("none", f); break; }

@@ -54,6 +54,7 @@ static int derive(care_config *c, sim_err *err)
     for (int s = 0; s < CARE_NSTATE; s++)
         c->window[s] = INFINITY;
     c->window[CARE_ST_HOME] = c->follow_up;
+    c->window[CARE_ST_CLOSED] = (double)care_span_add(0, c->rereferral_window_span, 1);
     return SIM_OK;
 }
 
@@ -78,8 +79,29 @@ static int load_tables(care_config *c, sim_err *err)
     else if (rc == SIM_OK)
         memcpy(c->move_share, c->placement_share, sizeof c->move_share);   /* default: as at entry */
     if (rc == SIM_OK && c->placement_costs_path) rc = care_tables_placement_costs(c, c->placement_costs_path, "tables.placement_costs", err);
-    if (rc == SIM_OK && c->initial_stock_path) rc = care_tables_initial_stock(c, c->initial_stock_path, "initial_stock", err);
+    if (rc == SIM_OK && c->referral_rates_path) rc = care_tables_referral_rates(c, c->referral_rates_path, "tables.referral_rates", err);
+    for (int i = 0; i < c->n_initial_stock && rc == SIM_OK; i++)
+        rc = care_tables_initial_stock(c, c->initial_stock_paths[i], "initial_stock", err);
     return rc;
+}
+
+/* The pathway's tables come together: referrals open CIN episodes, which lead to plans and to
+ * closed cases that can be re-referred. */
+static int check_pathway(const care_config *c, sim_err *err)
+{
+    static const int part[] = {CARE_ST_CIN, CARE_ST_CPP, CARE_ST_CLOSED};
+    const char *given = c->referral_rates_path ? "tables.referral_rates" : NULL;
+    for (int i = 0; i < 3 && !given; i++)
+        if (c->hazards_path[part[i]]) given = care_states[part[i]].table;
+    if (!given) return SIM_OK;
+    if (!c->referral_rates_path)
+        return sim_err_set(err, SIM_EINVAL, "%s: tables.referral_rates: required with tables.%s (the pathway's tables "
+                           "come together)", c->path, given);
+    for (int i = 0; i < 3; i++)
+        if (!c->hazards_path[part[i]])
+            return sim_err_set(err, SIM_EINVAL, "%s: tables.%s: required with %s (the pathway's tables come together)",
+                               c->path, care_states[part[i]].table, given);
+    return SIM_OK;
 }
 
 /* adjust: multipliers on the tables, for variants that change rates without copying tables. */
@@ -124,6 +146,7 @@ int care_scenario_load_with(care_config **out, const char *path, care_overrides 
     int rc = care_keys_load(c, keys, n, path, err);
     c->overrides = NULL;
     if (rc == SIM_OK) rc = derive(c, err);
+    if (rc == SIM_OK) rc = check_pathway(c, err);
     if (rc == SIM_OK) rc = care_scenario_obs_times(c, err);
     if (rc == SIM_OK) rc = load_tables(c, err);
     if (rc == SIM_OK) apply_adjust(c);

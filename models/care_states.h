@@ -12,15 +12,23 @@
  * the window). The window (e.g. the re-entry follow-up) is a duration in the config
  * (window[state]); NONE: the state has none. A scenario without an optional state's table
  * never puts a child in that state. */
-#define CARE_STATE_LIST(X)                                                     \
-    X(LAC,  "lac",  "lac_hazards",  REQUIRED, AGED_OUT, NONE)                  \
-    X(HOME, "home", "home_hazards", REQUIRED, CLOSED,   CLOSED)
+#define CARE_STATE_LIST(X)                                                                       \
+    X(LAC,    "lac",           "lac_hazards",           REQUIRED, AGED_OUT,     NONE)                \
+    X(HOME,   "home",          "home_hazards",          REQUIRED, CLOSED,       CLOSED)              \
+    X(CIN,    "cin",           "cin_hazards",           OPTIONAL, CIN_AGED_OUT, NONE)                \
+    X(CPP,    "cpp",           "cpp_hazards",           OPTIONAL, CPP_AGED_OUT, NONE)                \
+    X(CLOSED, "closed_recent", "closed_recent_hazards", OPTIONAL, WINDOW_END,   WINDOW_END)
 
 /* X(ID, label, from, to, drawn by, flags, opens an episode row: Y or N)
  * from/to: a state, or OUT (outside the system). Drawn by: ARRIVAL (a Poisson process per area),
  * HAZARD (a column of the from state's hazard table), RULE (at 18 or at the window's end).
  * Flags: EXIT_MULT: the area's exit_multiplier scales the hazard; LAZY: a transition to OUT that
- * needs no handler, counted when drawn and never queued. */
+ * needs no handler, counted when drawn and never queued. Opens: Y when the destination keeps
+ * rows in the episode log (lac placements, cin and cpp episodes).
+ * The pathway before care: a referral (a Poisson process per area x age band) needs no further
+ * action (referral_nfa: counted, no child kept) or opens a CIN episode; children in need may go
+ * on a protection plan, into care, or have their case closed; a closed case can be re-referred
+ * within the re-referral window (closed_recent, as home works after care). */
 #define CARE_TRANSITION_LIST(X)                                               \
     X(ENTRY,       "entry",              OUT,  LAC,  ARRIVAL, 0,         Y)     \
     X(REENTRY,     "reentry",            HOME, LAC,  HAZARD,  0,         Y)     \
@@ -31,7 +39,19 @@
     X(OTHER,       "other",              LAC,  OUT,  HAZARD,  EXIT_MULT, N)     \
     X(AGED_OUT,    "aged_out",           LAC,  OUT,  RULE,    0,         N)     \
     X(MOVE,        "placement_move",     LAC,  LAC,  HAZARD,  0,         Y)     \
-    X(CLOSED,      "closed",             HOME, OUT,  HAZARD,  LAZY,      N)
+    X(CLOSED,      "closed",             HOME, OUT,  HAZARD,  LAZY,      N)     \
+    X(REFERRAL_NFA, "referral_nfa",      OUT,  OUT,  ARRIVAL, 0,         N)     \
+    X(REFERRAL,    "referral",           OUT,  CIN,  ARRIVAL, 0,         Y)     \
+    X(REREFERRAL,  "rereferral",         CLOSED, CIN, HAZARD, 0,         Y)     \
+    X(CIN_CPP,     "cin_cpp",            CIN,  CPP,  HAZARD,  0,         Y)     \
+    X(CIN_LAC,     "cin_lac",            CIN,  LAC,  HAZARD,  0,         Y)     \
+    X(CIN_CLOSED,  "cin_closed",         CIN,  CLOSED, HAZARD, 0,        N)     \
+    X(CIN_AGED_OUT, "cin_aged_out",      CIN,  OUT,  RULE,    0,         N)     \
+    X(CPP_STEP_DOWN, "cpp_step_down",    CPP,  CIN,  HAZARD,  0,         Y)     \
+    X(CPP_LAC,     "cpp_lac",            CPP,  LAC,  HAZARD,  0,         Y)     \
+    X(CPP_CLOSED,  "cpp_closed",         CPP,  CLOSED, HAZARD, 0,        N)     \
+    X(CPP_AGED_OUT, "cpp_aged_out",      CPP,  OUT,  RULE,    0,         N)     \
+    X(WINDOW_END,  "rereferral_window_end", CLOSED, OUT, RULE, LAZY,     N)
 
 #define CARE_X_ST_ENUM(id, ...) CARE_ST_##id,
 enum { CARE_STATE_LIST(CARE_X_ST_ENUM) CARE_NSTATE };
@@ -77,6 +97,7 @@ int care_transition_start_code(int tr);
 /* Episode log labels, comma-separated: reasons an episode starts (transitions that open a row,
  * then initial_stock) and reasons it ends (every transition). */
 #define CARE_X_TR_LABEL(id, name, ...) "," name
+#define CARE_STATE_LABELS (CARE_STATE_LIST(CARE_X_TR_LABEL)) + 1
 #define CARE_X_OPEN_Y(name) "," name
 #define CARE_X_OPEN_N(name)
 #define CARE_X_TR_OPENS(id, name, from, to, by, fl, opens) CARE_X_OPEN_##opens(name)

@@ -71,12 +71,13 @@ int care_tables_initial_stock(care_config *c, const char *path, const char *key,
     for (int k = 0; k < 4 && rc == SIM_OK; k++)
         rc = care_csv_need(&t, need[k], &col[k], err);
     col[4] = care_csv_col(&t, "state");   /* optional: lac when absent */
-    if (rc == SIM_OK && t.nrows && !(c->stock = calloc(t.nrows, sizeof *c->stock)))
+    care_stock_row *rows = NULL;
+    if (rc == SIM_OK && t.nrows && !(rows = realloc(c->stock, (c->n_stock + t.nrows) * sizeof *rows)))
         rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", path);
-    for (size_t r = 0; r < t.nrows && rc == SIM_OK; r++) {
-        rc = parse_row(c, &t, r, col, &c->stock[r], err);
-        c->n_stock = r + 1;
-    }
+    if (rows) c->stock = rows;
+    for (size_t r = 0; r < t.nrows && rc == SIM_OK; r++)
+        if ((rc = parse_row(c, &t, r, col, &c->stock[c->n_stock], err)) == SIM_OK)
+            c->n_stock++;
     care_csv_free(&t);
     return rc;
 }

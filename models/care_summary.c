@@ -18,7 +18,8 @@ int care_summary_init(care_summary *s, size_t n_scen, const care_config *c, sim_
     s->lac = calloc(n, sizeof *s->lac);
     s->starts = calloc(n, sizeof *s->starts);
     s->exits = calloc(n, sizeof *s->exits);
-    if (!s->n_rep || !s->lac || !s->starts || !s->exits) {
+    s->stock = calloc(n * CARE_NSTATE, sizeof *s->stock);
+    if (!s->n_rep || !s->lac || !s->starts || !s->exits || !s->stock) {
         care_summary_free(s);
         return sim_err_set(err, SIM_ENOMEM, "summary: out of memory");
     }
@@ -34,6 +35,8 @@ void care_summary_add(care_summary *s, size_t scen, const void *const *bufs)
         for (size_t a = 0; a < s->A; a++)
             for (size_t b = 0; b < CARE_NAGE; b++) {
                 s->lac[base + t] += stock[care_var_at(CARE_VAR_STOCK, s->A, t, a, CARE_ST_LAC, b)];
+                for (size_t st = 0; st < CARE_NSTATE; st++)
+                    s->stock[(base + t) * CARE_NSTATE + st] += stock[care_var_at(CARE_VAR_STOCK, s->A, t, a, st, b)];
                 for (size_t tr = 0; tr < CARE_NTR; tr++) {
                     const care_transition_info *ti = &care_transitions[tr];
                     uint32_t n = flow[care_var_at(CARE_VAR_FLOW, s->A, t, a, tr, b)];
@@ -50,5 +53,6 @@ void care_summary_free(care_summary *s)
     free(s->lac);
     free(s->starts);
     free(s->exits);
+    free(s->stock);
     memset(s, 0, sizeof *s);
 }

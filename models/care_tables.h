@@ -19,6 +19,8 @@ int care_tables_hazards(care_hazard_table *h, const char *path, const char *key,
 int care_tables_placement_shares(double shares[CARE_NAGE][CARE_NPLACE], const char *path, const char *key,
                                  sim_err *err);
 int care_tables_placement_costs(care_config *c, const char *path, const char *key, sim_err *err);
+int care_tables_referral_rates(care_config *c, const char *path, const char *key, sim_err *err);
+/* Appends the rows of one initial-stock file (a scenario may list several). */
 int care_tables_initial_stock(care_config *c, const char *path, const char *key, sim_err *err);
 int care_age_band_index(const char *name);   /* -1 if unknown */
 

@@ -26,7 +26,10 @@ care_engine care_engine_choose(care_engine asked, const care_config *c)
 {
     /* Programmes' effects are applied by the event list only (for now): such a scenario always
      * runs there, whatever was asked; the summary and the engine attribute say so. */
-    if (c->n_progs > 0)
+    int pathway = 0;
+    for (int b = 0; b < CARE_NAGE; b++)
+        pathway |= c->referral_rate[b] > 0;
+    if (c->n_progs > 0 || pathway)   /* nor does it draw referrals (the pathway before care) */
         return CARE_ENGINE_EVENT;
     if (asked != CARE_ENGINE_AUTO)
         return asked;

@@ -182,6 +182,12 @@ def cmd_export(a) -> int:
         out = export_table(frames, a.output)
         print(f"wrote {out}")
         return 0
+    if a.what == "cin":
+        from .cin_export import export_cin
+        _fresh(a.output, a.force)
+        paths = export_cin(a.run, a.output)
+        print(f"wrote {len(paths)} CIN table(s) to {a.output}/ (CIN episodes and protection plans)")
+        return 0
     from . import export
     paths = export.export_episodes(a.run, a.output, force=a.force)
     print(f"wrote {len(paths)} episode table(s) to {a.output}/ (SSDA903 header and episodes, DfE codes)")
@@ -285,8 +291,10 @@ def parser() -> argparse.ArgumentParser:
                        description="export table RUN -o FILE.csv|FILE.xlsx: the headline table, "
                                    "or --table summary|compare with --var/--by/--where; "
                                    "export episodes RUN -o DIR: SSDA903 header and episodes CSVs "
-                                   "(run written with output: {episodes: true})")
-    s.add_argument("what", choices=["episodes", "table"], help="episodes or table")
+                                   "(run written with output: {episodes: true}); "
+                                   "export cin RUN -o DIR: CIN-census-style tables (referral, CIN "
+                                   "start/end, plan start/end, reasons) of a run with the pathway")
+    s.add_argument("what", choices=["episodes", "table", "cin"], help="episodes, table or cin")
     s.add_argument("run", help="run file")
     s.add_argument("-o", "--output", required=True, help="folder (episodes) or .csv/.xlsx file (table)")
     s.add_argument("-f", "--force", action="store_true", help="overwrite what exists")

@@ -63,6 +63,9 @@ def episodes_from_run(path, scenario: int = 0, replicate: int = 0) -> pd.DataFra
         start_date = np.datetime64(f.attrs["start_date"], "D")
         areas = np.array([a.decode() if isinstance(a, bytes) else a for a in f["area"][...]], dtype=object)
         col = {k: g[k][...] for k in g}
+        if "state" in col:   # the log also holds CIN and plan episodes (cin_export.py): care only here
+            keep = col["state"] == _labels(g["state"]).index("lac")
+            col = {k: v[keep] for k, v in col.items()}
         rne = _decode(col["reason_started"], _labels(g["reason_started"]), ssda903.export_codes("RNE"))
         place_labels = _labels(g["placement"])
         ptype = _decode(col["placement"], place_labels, ssda903.export_codes("PLACE"))

@@ -151,9 +151,10 @@ def flows_chart(src, max_scenarios: int = 3):
         for kinds, side in ((ins, -1), (outs, 1)):
             x = mid + (np.minimum(side, 0) * width * 86400).astype("timedelta64[s]")
             bottom = np.zeros(len(t))
-            for k in kinds:
+            for j, k in enumerate(kinds):   # labels the style does not know: palette, plain words
                 ax.bar(x, mean[k].values, width=width, bottom=bottom, align="edge",
-                       color=style.TRANSITION_COLOURS[k], label=style.TRANSITION_LABELS[k],
+                       color=style.TRANSITION_COLOURS.get(k, style.colour(j)),
+                       label=style.TRANSITION_LABELS.get(k, k.replace("_", " ")),
                        edgecolor="white", linewidth=0.4)
                 bottom += mean[k].values
             tot = f.sel(transition=kinds).sum("transition", skipna=False)

@@ -26,11 +26,13 @@ TRANSITION_COLOURS = {
     "home": "#009E73", "adopted": "#E69F00", "sgo_cao": "#F0E442",
     "independent_living": "#CC79A7", "other": GREY, "aged_out": "#D55E00",
     "placement_move": "#000000", "closed": "#666666",
+    "cin_lac": "#003f66", "cpp_lac": "#2a9fd6",
 }
 TRANSITION_LABELS = {
     "entry": "first entry", "reentry": "re-entry", "home": "returned home", "adopted": "adopted",
     "sgo_cao": "SGO / CAO", "independent_living": "independent living", "other": "other reason",
     "aged_out": "aged 18", "placement_move": "placement move", "closed": "case closed",
+    "cin_lac": "from children in need", "cpp_lac": "from a protection plan",
 }
 AGE_LABELS = {"under_1": "under 1", "1_4": "1-4", "5_9": "5-9", "10_15": "10-15", "16_17": "16-17"}
 

@@ -24,7 +24,7 @@ def run_file(tmp_path_factory):
 
 def test_h5py_layout(run_file):
     with h5py.File(run_file, "r") as f:
-        assert f["stock"].shape == (1, 6, 7, 3, 2, 5)
+        assert f["stock"].shape == (1, 6, 7, 3, len(f["state"]), 5)
         assert f["stock"].dtype == np.int32          # signed: differences never wrap
         assert f["days_in_care"].dtype == np.float64
         assert list(f["done"][...].ravel()) == [1] * 6
@@ -44,7 +44,7 @@ def test_xarray_dimensions(run_file):
     assert ds["cost"].dims == ("scenario", "replicate", "time", "area", "item")
     assert ds["done"].dims == ("scenario", "replicate")
     assert list(ds.scenario.values) == ["small"]
-    assert list(ds.state.values) == ["lac", "home"]
+    assert list(ds.state.values) == ["lac", "home", "cin", "cpp", "closed_recent"]   # all states, also without the pathway
     assert list(ds.age_band.values) == ["under_1", "1_4", "5_9", "10_15", "16_17"]
     assert "entry" in list(ds.transition.values) and "aged_out" in list(ds.transition.values)
     assert set(ds.area.values) == {"E09000007", "E08000025", "E06000001"}

@@ -15,7 +15,7 @@ static void states(void)
     for (int tr = 0; tr < CARE_NTR; tr++) {
         const care_transition_info *ti = &care_transitions[tr];
         CHECK_EQ_INT(care_transition_find(ti->name), tr);
-        CHECK(ti->from != ti->to || ti->from != CARE_ST_OUT);
+        CHECK(ti->from != CARE_ST_OUT || ti->by == CARE_BY_ARRIVAL);   /* from outside: only arrivals */
         if (ti->by == CARE_BY_HAZARD) {   /* the column it occupies in its state's table */
             int cols[CARE_MAXK], n = care_state_columns(ti->from, cols), k = care_transition_column(tr);
             CHECK(k >= 0 && k < n);
@@ -34,6 +34,9 @@ static void states(void)
     CHECK_EQ_INT(care_transition_find("home->lac"), CARE_TR_REENTRY);
     CHECK_EQ_INT(care_transition_find("out->lac"), CARE_TR_ENTRY);
     CHECK_EQ_INT(care_transition_find("lac->out"), -1);      /* several: ambiguous */
+    CHECK_EQ_INT(care_transition_find("cpp->lac"), CARE_TR_CPP_LAC);
+    CHECK_EQ_INT(care_transition_find("cin->cpp"), CARE_TR_CIN_CPP);
+    CHECK_EQ_INT(care_transition_find("closed_recent->cin"), CARE_TR_REREFERRAL);
     CHECK_EQ_INT(care_transition_find("nowhere->lac"), -1);
     CHECK_EQ_INT(care_state_find("nowhere"), -1);
     /* episode labels: every transition ends a row; the opening ones, then initial_stock, start one */
