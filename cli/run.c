@@ -245,8 +245,13 @@ static void engine_choice(const run_opts *o, care_config *const *cfgs, size_t n_
 {
     size_t len = 0;
     text[0] = '\0';
+    /* auto: one engine for the whole run, so that scenarios compared within it (common random
+     * numbers) agree bit for bit where they should, days and cost included */
+    care_engine all = CARE_ENGINE_CASE;
+    for (size_t s = 0; s < n_scen && o->engine == CARE_ENGINE_AUTO; s++)
+        if (care_engine_choose(CARE_ENGINE_AUTO, cfgs[s]) == CARE_ENGINE_EVENT) all = CARE_ENGINE_EVENT;
     for (size_t s = 0; s < n_scen; s++) {
-        care_engine e = care_engine_choose(o->engine, cfgs[s]);
+        care_engine e = care_engine_choose(o->engine == CARE_ENGINE_AUTO ? all : o->engine, cfgs[s]);
         use_case[s] = e == CARE_ENGINE_CASE;
         len += (size_t)snprintf(text + len, size - len, "%s%s", s ? " " : "", care_engine_names[e]);
     }
