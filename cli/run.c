@@ -13,6 +13,7 @@
 #include "../models/care_output.h"
 #include "../models/care_scenario.h"
 #include "../models/care_summary.h"
+#include "../models/care_trajectory.h"
 #include "../sim/driver.h"
 #include "../sim/par.h"
 #include "cli.h"
@@ -42,6 +43,11 @@ static const char usage[] =
     "                        (same scenario files and options as the interrupted run)\n"
     "  -q, --quiet           no progress and no summary\n"
     "      --progress MODE   bar, json or none (default: bar on a terminal, json lines otherwise)\n"
+    "      --engine NAME     auto, case or event (default auto). case draws each child's whole\n"
+    "                        path at once (fast; exact only while children do not interact);\n"
+    "                        event keeps one time-ordered event list for the whole task. auto\n"
+    "                        takes case unless the scenario has a finite capacity. Both give\n"
+    "                        the same counts for the same seed (docs/model.md, \"Engines\")\n"
     "  -h, --help            show this help\n"
     "\n"
     "Progress goes to stderr; the summary (output path, children in care, entries and exits per\n"
@@ -64,6 +70,7 @@ typedef struct run_opts {
     long long replicates, seed;
     double max_memory;
     sim_progress_mode progress;
+    care_engine engine;
 } run_opts;
 
 /* SIZE with an optional K, M, G or T suffix (powers of 1024); -1 if malformed. */
@@ -129,6 +136,13 @@ static int parse(int argc, char **argv, run_opts *o)
             else if (!strcmp(m, "json")) o->progress = SIM_PROGRESS_JSON;
             else if (!strcmp(m, "none")) o->progress = SIM_PROGRESS_QUIET;
             else { fprintf(stderr, "caresim run: --progress: expected bar, json or none, got '%s'\n", m); return 2; }
+        } else if (!strcmp(a, "--engine")) {
+            if (!want_value(argc, argv, i)) return 2;
+            const char *e = argv[++i];
+            int found = 0;
+            for (int k = 0; k < 3; k++)
+                if (!strcmp(e, care_engine_names[k])) { o->engine = (care_engine)k; found = 1; }
+            if (!found) { fprintf(stderr, "caresim run: --engine: expected auto, case or event, got '%s'\n", e); return 2; }
         } else if (a[0] == '-') { fprintf(stderr, "caresim run: unknown option '%s' (see caresim run --help)\n", a); return 2; }
         else if (o->n_scen < MAX_SCENARIOS) o->scenarios[o->n_scen++] = a;
         else { fprintf(stderr, "caresim run: at most %d scenario files in one run\n", MAX_SCENARIOS); return 2; }
@@ -177,10 +191,11 @@ static void print_scenario(const care_config *c, const care_summary *sm, size_t 
 }
 
 static void print_summary(care_config *const *cfgs, size_t n_scen, const care_summary *sm, const char *path,
-                          const sim_driver_stats *st)
+                          const sim_driver_stats *st, const char *engines)
 {
     const care_config *c = cfgs[0];
     printf("output: %s\n", path);
+    printf("engine: %s\n", engines);
     printf("%zu scenario%s x %u replicates, %d areas, seed %llu; %llu events in %.2f s (%.2fM events/s, "
            "%d thread%s; %.3f s writing output)\n", n_scen, n_scen == 1 ? "" : "s", c->replicates, c->n_areas,
            (unsigned long long)c->seed, (unsigned long long)st->events, st->seconds,
@@ -250,6 +265,25 @@ static int resume(const char *path, const care_output *lay, care_summary *sm, un
     return rc;
 }
 
+/* The engine of each scenario (--engine, or the automatic choice), as flags for the driver and
+ * as text: the engine names, one per scenario, space-separated. */
+static void engine_choice(const run_opts *o, care_config *const *cfgs, size_t n_scen, unsigned char *use_case, char *text,
+                          size_t size)
+{
+    size_t len = 0;
+    text[0] = '\0';
+    /* auto: one engine for the whole run, so that scenarios compared within it (common random
+     * numbers) agree bit for bit where they should, days and cost included */
+    care_engine all = CARE_ENGINE_CASE;
+    for (size_t s = 0; s < n_scen && o->engine == CARE_ENGINE_AUTO; s++)
+        if (care_engine_choose(CARE_ENGINE_AUTO, cfgs[s]) == CARE_ENGINE_EVENT) all = CARE_ENGINE_EVENT;
+    for (size_t s = 0; s < n_scen; s++) {
+        care_engine e = care_engine_choose(o->engine == CARE_ENGINE_AUTO ? all : o->engine, cfgs[s]);
+        use_case[s] = e == CARE_ENGINE_CASE;
+        len += (size_t)snprintf(text + len, size - len, "%s%s", s ? " " : "", care_engine_names[e]);
+    }
+}
+
 static int simulate(const run_opts *o, care_config **cfgs, size_t n_scen, const char *path, const char *command_line,
                     sim_err *err)
 {
@@ -264,9 +298,24 @@ static int simulate(const run_opts *o, care_config **cfgs, size_t n_scen, const 
     care_output lay;
     care_summary sm;
     sim_out *out = NULL;
+    /* horizons holds n_scen doubles, then the engine flags and their names */
+    unsigned char *use_case = NULL;
+    char *engines = NULL;
+    double *grown = realloc(horizons, n_scen * (sizeof *horizons + 1 + 8) + 1);
+    if (!grown) { free(horizons); return sim_err_set(err, SIM_ENOMEM, "out of memory"); }
+    horizons = grown;
+    use_case = (unsigned char *)(horizons + n_scen);
+    engines = (char *)use_case + n_scen;
+    engine_choice(o, cfgs, n_scen, use_case, engines, n_scen * 8 + 1);
     int rc = care_output_init(&lay, (const care_config *const *)cfgs, (int)n_scen, command_line, CARESIM_VERSION,
                               created, err);
     if (rc != SIM_OK) { free(horizons); return rc; }
+    sim_attr attrs[16];
+    if (lay.layout.nattrs < 16) {   /* the engine of each scenario, recorded in the file */
+        memcpy(attrs, lay.layout.attrs, (size_t)lay.layout.nattrs * sizeof *attrs);
+        attrs[lay.layout.nattrs++] = (sim_attr){"engine", engines};
+        lay.layout.attrs = attrs;
+    }
     if ((rc = care_summary_init(&sm, n_scen, c, err)) != SIM_OK) { care_output_free(&lay); free(horizons); return rc; }
     size_t n_tasks = n_scen * c->replicates;
     unsigned char *skip = calloc(n_tasks, 1);
@@ -281,7 +330,7 @@ static int simulate(const run_opts *o, care_config **cfgs, size_t n_scen, const 
         sim_driver_opts d = {.threads = o->threads, .n_scenarios = n_scen, .n_replicates = c->replicates,
                              .cfgs = (const void *const *)cfgs, .horizons = horizons, .seed = c->seed,
                              .progress = o->progress, .cancel = &interrupted, .skip = skip, .on_task = on_task,
-                             .user = &sm};
+                             .user = &sm, .use_case = use_case, .case_ops = &care_trajectory_ops};
         sim_driver_stats st = {0};
         rc = sim_driver_run(&care_model_ops, &d, &lay.layout, out, &st, err);
         size_t before = 0;
@@ -303,7 +352,7 @@ static int simulate(const run_opts *o, care_config **cfgs, size_t n_scen, const 
         } else {
             sum_ranks(&sm);
             rc = sim_out_close(out, SIM_OUT_PUBLISH, err);
-            if (rc == SIM_OK && !o->quiet && sim_par_rank() == 0) print_summary(cfgs, n_scen, &sm, path, &st);
+            if (rc == SIM_OK && !o->quiet && sim_par_rank() == 0) print_summary(cfgs, n_scen, &sm, path, &st, engines);
         }
     }
     free(skip);

@@ -147,8 +147,12 @@ int sim_driver_run(const sim_model_ops *ops, const sim_driver_opts *o, const sim
             uint64_t events = 0;
             sim_table table = {0};
             ts.ticked = 0;
-            trc = sim_engine_run(ops, o->cfgs[s], o->seed, (uint32_t)s, (uint32_t)r,
-                                 o->horizons[s], &hooks, bufs, &table, &events, &terr);
+            if (o->use_case && o->use_case[s])
+                trc = sim_case_run(o->case_ops, o->cfgs[s], o->seed, (uint32_t)s, (uint32_t)r,
+                                   o->horizons[s], &hooks, bufs, &table, &events, &terr);
+            else
+                trc = sim_engine_run(ops, o->cfgs[s], o->seed, (uint32_t)s, (uint32_t)r,
+                                     o->horizons[s], &hooks, bufs, &table, &events, &terr);
             #pragma omp critical(sim_driver_out)
             {
                 if (trc == SIM_OK && out)   /* the table first: write_task marks the task done */

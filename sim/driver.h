@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "case.h"
 #include "engine.h"
 #include "out.h"
 #include "progress.h"
@@ -23,6 +24,10 @@ typedef struct sim_driver_opts {
     sim_progress_mode progress;
     volatile sig_atomic_t *cancel;  /* may be NULL */
     const unsigned char *skip;      /* n_scenarios*n_replicates flags of tasks already done, or NULL */
+    /* Optional: scenarios whose flag is set run on the case-based engine (sim/case.h) with
+     * case_ops instead of the event list; NULL: every scenario runs on the event list. */
+    const unsigned char *use_case;  /* n_scenarios flags */
+    const sim_case_ops *case_ops;
     /* Optional, called serially after each finished task with its buffers (e.g. a summary). */
     void (*on_task)(void *user, size_t s, size_t r, const void *const *bufs);
     void *user;

@@ -60,10 +60,17 @@ static hid_t write_strings(hid_t file, const char *name, const char *const *labe
     hsize_t dim = n;
     hid_t t = vlen_str_type(), sp = H5Screate_simple(1, &dim, NULL);
     hid_t d = H5Dcreate2(file, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (d >= 0 && n > 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, labels) < 0) {
+    /* A conversion buffer the size of the data: HDF5's default (1 MiB, zeroed on every write)
+     * cost more than the rest of a small run's output. */
+    hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
+    if (xfer >= 0)
+        H5Pset_buffer(xfer, (n + 1) * 2 * sizeof(char *) + 4096, NULL, NULL);
+    if (d >= 0 && n > 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, xfer >= 0 ? xfer : H5P_DEFAULT, labels) < 0) {
         H5Dclose(d);
         d = -1;
     }
+    if (xfer >= 0)
+        H5Pclose(xfer);
     H5Sclose(sp);
     H5Tclose(t);
     return d;

@@ -2,25 +2,11 @@
  * key = (seed, replicate); each block yields four 64-bit words. */
 #include "rng.h"
 
-#include <Random123/philox.h>
 #include <string.h>
 
-typedef struct philox_state {
-    philox4x64_key_t key;
-    philox4x64_ctr_t ctr;      /* ctr.v[2] is the block index */
-    philox4x64_ctr_t out;      /* the current block's four words */
-    unsigned used;             /* words of `out` consumed, 0..4 */
-} philox_state;
+typedef sim_stream philox_state;
 
-static inline uint64_t next_word(philox_state *s)
-{
-    if (s->used == 4) {
-        s->ctr.v[2]++;
-        s->out = philox4x64(s->ctr, s->key);
-        s->used = 0;
-    }
-    return s->out.v[s->used++];
-}
+static inline uint64_t next_word(philox_state *s) { return sim_stream_word(s); }
 
 static void seek(philox_state *s, uint64_t position)
 {

@@ -13,8 +13,51 @@
 
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
+#include <Random123/philox.h>
 
 extern const gsl_rng_type *sim_rng_philox4x64;
+
+/* The generator's state, visible so that a hot loop can draw without GSL's indirect calls:
+ * sim_rng_stream(g) gives g's state, and the inline draws below yield exactly what gsl_rng_get,
+ * gsl_rng_uniform and gsl_rng_uniform_pos yield on g, advancing the same position. */
+typedef struct sim_stream {
+    philox4x64_key_t key;      /* (seed, replicate) */
+    philox4x64_ctr_t ctr;      /* (stream_hi, stream_lo, block, 0) */
+    philox4x64_ctr_t out;      /* the current block's four words */
+    unsigned used;             /* words of `out` consumed, 0..4 */
+} sim_stream;
+
+static inline sim_stream *sim_rng_stream(gsl_rng *g) { return (sim_stream *)g->state; }
+
+static inline uint64_t sim_stream_word(sim_stream *s)
+{
+    if (s->used == 4) {
+        s->ctr.v[2]++;
+        s->out = philox4x64(s->ctr, s->key);
+        s->used = 0;
+    }
+    return s->out.v[s->used++];
+}
+
+/* 53 random bits in [0, 1): gsl_rng_uniform. */
+static inline double sim_stream_uniform(sim_stream *s) { return (double)(sim_stream_word(s) >> 11) * 0x1.0p-53; }
+
+/* (0, 1): gsl_rng_uniform_pos, which draws again on 0. */
+static inline double sim_stream_uniform_pos(sim_stream *s)
+{
+    double x;
+    do
+        x = sim_stream_uniform(s);
+    while (x == 0);
+    return x;
+}
+
+/* Uniform on [a, b): gsl_ran_flat's formula. */
+static inline double sim_stream_flat(sim_stream *s, double a, double b)
+{
+    double u = sim_stream_uniform(s);
+    return a * (1 - u) + b * u;
+}
 
 gsl_rng *sim_rng_alloc(void);                               /* NULL when out of memory */
 void sim_rng_key(gsl_rng *g, uint64_t seed, uint64_t replicate,

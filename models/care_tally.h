@@ -1,0 +1,48 @@
+/* models/care_tally.h - the counts one task of the care model writes (care_output.h):
+ * stock and placements at each observation, flows per period, days in care and placement
+ * cost per period, by area and age band. The case-based model adds whole spells to it;
+ * the rules (which period a flow at time t falls in, which observations see a spell, how a
+ * stay is split by period and age band) are those of care_model.c.
+ * Ownership: the tally owns its arrays (care_tally_free); it borrows the config. */
+#ifndef CARE_TALLY_H
+#define CARE_TALLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "care_config.h"
+#include "care_output.h"
+
+typedef struct care_tally {
+    const care_config *cfg;
+    size_t A, T;
+    void *buf[CARE_NVAR];                  /* the output variables (care_output.h) */
+    uint32_t *stock, *placements, *flow;   /* = buf[CARE_VAR_STOCK], ... */
+    double *days, *cost;
+    /* band_from[b]: the least age in days that care_age_band_at puts in band b or above, so
+     * that the band is found by comparisons alone, with the same answer. */
+    double band_from[CARE_NAGE];
+} care_tally;
+
+static inline int care_tally_band(const care_tally *t, double age_days)
+{
+    int b = 0;
+    while (b + 1 < CARE_NAGE && age_days >= t->band_from[b + 1])
+        b++;
+    return b;
+}
+
+int care_tally_init(care_tally *t, const care_config *c);   /* 0, or -1 when out of memory */
+void care_tally_free(care_tally *t);
+/* A transition at time t (counted in the period (obs[i-1], obs[i]] that holds t; not at all
+ * at or before obs[0], the start date). */
+void care_tally_flow(care_tally *t, double time, int area, double birth, int tr);
+/* A spell in `state` (and, in care, `placement`) seen by the observations o with
+ * from < o <= to: an observation at the instant of a transition sees the state before it. */
+void care_tally_seen(care_tally *t, double from, double to, int area, double birth, int state, int placement);
+/* Days in care and placement cost of [t0, t1], split by period and age band. */
+void care_tally_days(care_tally *t, double t0, double t1, int area, double birth, int placement);
+/* Copies the counts into the output buffers (one per CARE_VAR_*). */
+void care_tally_copy(const care_tally *t, void *const *bufs);
+
+#endif

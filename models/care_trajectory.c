@@ -1,0 +1,467 @@
+/* models/care_trajectory.c - see care_trajectory.h. The child's draws, and the floating-point
+ * operations that turn them into times, are those of care_model.c and care_hazard.c step for
+ * step (same order, same expressions), so both engines give the same paths bit for bit. */
+#include "care_trajectory.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/rng.h"
+#include "care_episodes.h"
+#include "care_hazard.h"
+#include "care_scenario.h"
+#include "care_tally.h"
+
+/* Stream names: as in care_model.c, so that both engines draw the same numbers. */
+enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3 };
+#define INITIAL_SERIAL 0x80000000u
+
+const char *const care_engine_names[3] = {"auto", "case", "event"};
+
+/* A finite number of places (a programme's capacity) makes children wait for each other. */
+static int finite_capacity(const care_config *c) { return care_scenario_has_finite_capacity(c); }
+
+care_engine care_engine_choose(care_engine asked, const care_config *c)
+{
+    /* Programmes' effects are applied by the event list only (for now): such a scenario always
+     * runs there, whatever was asked; the summary and the engine attribute say so. */
+    int pathway = 0;
+    for (int b = 0; b < CARE_NAGE; b++)
+        pathway |= c->referral_rate[b] > 0;
+    /* nor the calibrated structure: ages within a band at entry and in the initial stock, the
+     * initial stock's own placement mix, per-replicate parameter draws. Drawing them here in
+     * another order would give other numbers, so such a scenario runs on the event list. */
+    int calibrated = c->entry_ages.n[0] || c->stock_ages.n[0] || c->has_initial_share || c->n_draws > 0;
+    for (int b = 1; b < CARE_NAGE; b++) calibrated |= c->entry_ages.n[b] || c->stock_ages.n[b];
+    if (c->n_progs > 0 || pathway || calibrated)   /* nor does it draw referrals (the pathway before care) */
+        return CARE_ENGINE_EVENT;
+    if (asked != CARE_ENGINE_AUTO)
+        return asked;
+    return finite_capacity(c) ? CARE_ENGINE_EVENT : CARE_ENGINE_CASE;
+}
+
+/* A hazard table with each piece's terms (rate x multiplier), running sums and total, summed in
+ * the order care_hazard.c sums them, so the draws invert to the same times. */
+typedef struct piece_table {
+    const care_hazard_table *h;
+    double total[CARE_NAGE][CARE_MAXTB];
+    double term[CARE_NAGE][CARE_MAXTB][CARE_MAXK];
+    double cum[CARE_NAGE][CARE_MAXTB][CARE_MAXK];
+} piece_table;
+
+typedef struct traj_child {
+    double birth, since, pl_since;
+    double at;            /* time of the transition that began the current spell */
+    double seen_from;     /* observations after this time see the spell (-inf: present at the start) */
+    uint32_t serial, ep;
+    uint16_t area;
+    uint8_t state, placement, next, episodes, sex;
+} traj_child;
+
+typedef struct traj_model {
+    const care_config *cfg;
+    care_tally tally;
+    double (*cum_entry)[CARE_NAGE];   /* [A] cumulative age-band weights of entries */
+    double *base_rate;                /* [A] entries per day before the trend */
+    uint32_t *stock_from;             /* [rows+1] first initial index of each stock row */
+    int area_cached;                  /* area whose multipliers `haz` holds */
+    piece_table haz[CARE_NSTATE];     /* each state's hazards in that area */
+    care_episodes log;
+    double *log_key;                  /* per row: when it was opened (-inf: at the start) */
+    size_t key_cap;
+    int log_failed;
+} traj_model;
+
+static void fill_pieces(piece_table *p, const care_hazard_table *h, const double *mult)
+{
+    p->h = h;
+    for (int b = 0; b < CARE_NAGE; b++)
+        for (int i = 0; i < h->n_tb; i++) {
+            double s = 0.0;
+            for (int k = 0; k < h->n_k; k++) {
+                p->term[b][i][k] = h->rate[b][i][k] * mult[k];
+                s += p->term[b][i][k];
+                p->cum[b][i][k] = s;
+            }
+            p->total[b][i] = s;
+        }
+}
+
+/* Children are drawn area by area, so each area's multipliers are applied once. */
+static void use_area(traj_model *m, int a)
+{
+    if (m->area_cached == a)
+        return;
+    for (int s = 0; s < CARE_NSTATE; s++) {
+        double mult[CARE_MAXK];
+        for (int k = 0; k < m->cfg->haz[s].n_k; k++)
+            mult[k] = care_hazard_mult(m->cfg, a, s, k);
+        fill_pieces(&m->haz[s], &m->cfg->haz[s], mult);
+    }
+    m->area_cached = a;
+}
+
+/* fmin for numbers (no NaN here), inlined. */
+static inline double min2(double a, double b) { return b < a ? b : a; }
+
+static int time_band(const care_hazard_table *h, double d)
+{
+    int i = 0;
+    while (i + 1 < h->n_tb && d >= h->tb_from[i + 1])
+        i++;
+    return i;
+}
+
+/* care_hazard_draw on precomputed pieces: the same exponential, inversion and uniform. */
+static double draw(const traj_model *m, const piece_table *p, double now, double birth, double since, double limit,
+                   sim_stream *g, int *kind)
+{
+    const care_hazard_table *h = p->h;
+    double e = -log(sim_stream_uniform_pos(g)), t = now;   /* care_unit_exponential */
+    int b = care_tally_band(&m->tally, now - birth), i = time_band(h, now - since);
+    for (;;) {
+        if (!(t < limit))
+            return INFINITY;
+        double age_end = b + 1 < CARE_NAGE ? birth + care_age_lo_years[b + 1] * CARE_YEAR_DAYS : INFINITY;
+        double tb_end = since + h->tb_from[i + 1];
+        double end = min2(min2(age_end, tb_end), limit);
+        double rate = p->total[b][i];
+        if (rate > 0.0 && rate * (end - t) >= e) {
+            t += e / rate;
+            break;
+        }
+        e -= rate * (end - t);
+        t = end;
+        if (end == age_end) b++;
+        if (end == tb_end) i++;
+    }
+    double u = sim_stream_uniform(g) * p->total[b][i];
+    int k = 0;
+    for (; k < h->n_k - 1; k++)
+        if (u < p->cum[b][i][k])
+            break;
+    while (p->term[b][i][k] == 0.0 && k > 0)
+        k--;
+    *kind = k;
+    return t;
+}
+
+/* ---- the episode log ---- */
+static void log_open(traj_model *m, traj_child *k, double start, double opened, int tr)
+{
+    if (!m->cfg->episodes) return;
+    int reason = tr == CARE_TR_NONE ? CARE_START_INITIAL : care_transition_start_code(tr);
+    care_episode ep = {.child = (int64_t)k->area << 32 | k->serial, .birth = k->birth, .start = start,
+                       .area = k->area, .placement = k->placement, .reason_started = reason,
+                       .period = k->episodes, .male = k->sex};
+    k->ep = care_episodes_open(&m->log, &ep);
+    if (k->ep == (uint32_t)-1) { m->log_failed = 1; return; }
+    if (k->ep >= m->key_cap) {
+        size_t cap = m->key_cap ? 2 * m->key_cap : 4096;
+        double *nk = realloc(m->log_key, cap * sizeof *nk);
+        if (!nk) { m->log_failed = 1; return; }
+        m->log_key = nk;
+        m->key_cap = cap;
+    }
+    m->log_key[k->ep] = opened;
+}
+
+static void log_close(traj_model *m, const traj_child *k, double t, int tr)
+{
+    if (m->cfg->episodes && k->ep != (uint32_t)-1 && !m->log_failed)
+        care_episodes_close(&m->log, k->ep, t, tr);
+}
+
+/* The event list opens rows in the order of the events that open them (the start's children
+ * first); rows here come child by child, so they are put back in that order. Ties in time
+ * (two children's events at the same instant, probability zero) keep the order drawn here. */
+typedef struct keyed_row { double key; uint32_t row; } keyed_row;
+static int by_key(const void *a, const void *b)
+{
+    const keyed_row *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+static int log_sort(traj_model *m)
+{
+    size_t n = m->log.n;
+    keyed_row *ix = malloc((n ? n : 1) * sizeof *ix);
+    care_episode *rows = malloc((n ? n : 1) * sizeof *rows);
+    if (!ix || !rows) { free(ix); free(rows); return -1; }
+    for (size_t i = 0; i < n; i++) ix[i] = (keyed_row){m->log_key[i], (uint32_t)i};
+    qsort(ix, n, sizeof *ix, by_key);
+    for (size_t i = 0; i < n; i++) rows[i] = m->log.rows[ix[i].row];
+    memcpy(m->log.rows, rows, n * sizeof *rows);
+    free(ix);
+    free(rows);
+    return 0;
+}
+
+/* ---- the child's path ---- */
+/* A placement from the shares (entry or move) of the age band, leaving out `exclude`. */
+static int pick_placement(const double *sh, sim_stream *g, int exclude)
+{
+    double tot = 0, acc = 0;
+    for (int p = 0; p < CARE_NPLACE; p++) tot += p == exclude ? 0 : sh[p];
+    if (tot <= 0) return exclude >= 0 ? exclude : CARE_PL_FOSTER;
+    double u = sim_stream_uniform(g) * tot;
+    int last = 0;
+    for (int p = 0; p < CARE_NPLACE; p++) {
+        if (p == exclude || sh[p] == 0) continue;
+        last = p;
+        acc += sh[p];
+        if (u < acc) return p;
+    }
+    return last;
+}
+
+/* What a state does on entry and exit beyond what every state shares, as care_model.c's state
+ * hooks do (tr: the transition, CARE_TR_NONE for a child of the initial stock or the horizon). */
+static void enter_lac(traj_model *m, traj_child *k, double t, int tr, sim_stream *g)
+{
+    int b = care_tally_band(&m->tally, t - k->birth), moved = tr != CARE_TR_NONE && care_transitions[tr].from == CARE_ST_LAC;
+    if (!moved)
+        k->episodes++;
+    k->pl_since = t;
+    k->placement = (uint8_t)(moved ? pick_placement(m->cfg->move_share[b], g, k->placement)
+                                   : pick_placement(m->cfg->placement_share[b], g, -1));
+    log_open(m, k, t, tr == CARE_TR_NONE ? -INFINITY : t, tr);
+}
+
+static void leave_lac(traj_model *m, traj_child *k, double t, int tr)
+{
+    care_tally_days(&m->tally, k->pl_since, t, k->area, k->birth, k->placement);
+    if (tr != CARE_TR_NONE)
+        log_close(m, k, t, tr);
+}
+
+static void enter_home(traj_model *m, traj_child *k, double t, int tr, sim_stream *g)
+{
+    (void)m, (void)t, (void)g;
+    if (tr == CARE_TR_NONE)
+        k->episodes = 1;   /* at home at the start: after one period of care */
+}
+
+typedef struct state_hooks {
+    void (*enter)(traj_model *m, traj_child *k, double t, int tr, sim_stream *g);
+    void (*leave)(traj_model *m, traj_child *k, double t, int tr);
+} state_hooks;
+static const state_hooks hooks[CARE_NSTATE] = {
+    [CARE_ST_LAC] = {enter_lac, leave_lac},
+    [CARE_ST_HOME] = {enter_home, NULL},
+};
+
+/* Puts k in the destination of tr (CARE_TR_NONE: in `state`, from the initial stock). */
+static void enter(traj_model *m, traj_child *k, double t, int tr, int state, sim_stream *g)
+{
+    int to = tr == CARE_TR_NONE ? state : care_transitions[tr].to;
+    if (tr == CARE_TR_NONE || care_transitions[tr].from != to) {
+        k->state = (uint8_t)to;
+        k->since = t;
+    }
+    if (hooks[to].enter)
+        hooks[to].enter(m, k, t, tr, g);
+}
+
+static double trend_at(const care_config *c, double t, double *until)
+{
+    if (c->n_trend == 0) { *until = INFINITY; return 1.0; }
+    int i = 0;
+    while (i + 1 < c->n_trend && t >= c->trend_from[i + 1]) i++;
+    *until = i + 1 < c->n_trend ? c->trend_from[i + 1] : INFINITY;
+    return c->trend_mult[i];
+}
+
+static double next_arrival(void *state, uint32_t a, int first, double now, gsl_rng *g, sim_ctx *ctx)
+{
+    traj_model *m = state;
+    double base = m->base_rate[a];
+    if (base <= 0) return INFINITY;
+    if (first) {
+        sim_rng_key(g, ctx->seed, ctx->replicate, (uint64_t)STREAM_ARRIVAL << 56 | a, 0, 0);
+        now = -m->cfg->burn_in;
+    }
+    double e = -log(sim_stream_uniform_pos(sim_rng_stream(g))), t = now;   /* care_unit_exponential */
+    while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps */
+        double until, rate = base * trend_at(m->cfg, t, &until);
+        if (rate > 0 && rate * (until - t) >= e)
+            return t + e / rate;
+        e -= rate * (until - t);
+        t = until;
+    }
+    return INFINITY;
+}
+
+static void begin_arrival(traj_model *m, traj_child *k, uint32_t a, size_t index, double t, sim_ctx *ctx)
+{
+    memset(k, 0, sizeof *k);
+    k->area = (uint16_t)a;
+    k->serial = (uint32_t)index;
+    sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_CHILD << 56 | a, k->serial, 0);
+    sim_stream *g = sim_rng_stream(ctx->rng);
+    const double *cum = m->cum_entry[a];
+    double u = sim_stream_uniform(g) * cum[CARE_NAGE - 1];
+    int b = 0;
+    while (b + 1 < CARE_NAGE && u >= cum[b]) b++;
+    double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
+    k->birth = t - sim_stream_flat(g, lo, hi);
+    k->sex = sim_stream_uniform(g) < m->cfg->male_share[b];
+    enter(m, k, t, CARE_TR_ENTRY, 0, g);
+    care_tally_flow(&m->tally, t, a, k->birth, CARE_TR_ENTRY);
+    k->at = k->seen_from = t;
+}
+
+/* Initial child `index`: of the stock row r with stock_from[r] <= index < stock_from[r+1]. */
+static void begin_initial(traj_model *m, traj_child *k, size_t index, sim_ctx *ctx)
+{
+    const care_config *c = m->cfg;
+    size_t lo = 0, hi = c->n_stock;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (m->stock_from[mid] <= index) lo = mid; else hi = mid;
+    }
+    const care_stock_row *row = &c->stock[lo];
+    const care_hazard_table *h = &c->haz[row->state];
+    double alo = care_age_lo_years[row->age] * CARE_YEAR_DAYS, ahi = care_age_lo_years[row->age + 1] * CARE_YEAR_DAYS;
+    double tb0 = h->tb_from[row->tb], tb1 = fmin(h->tb_from[row->tb + 1], c->window[row->state]);
+    memset(k, 0, sizeof *k);
+    k->area = (uint16_t)row->area;
+    k->serial = INITIAL_SERIAL + (uint32_t)index;
+    sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_INITIAL << 56 | k->area, k->serial, 0);
+    sim_stream *g = sim_rng_stream(ctx->rng);
+    double age = sim_stream_flat(g, fmax(alo, tb0), ahi);
+    double tic = sim_stream_flat(g, tb0, fmin(tb1, age));
+    k->birth = -age;
+    k->sex = sim_stream_uniform(g) < c->male_share[row->age];
+    enter(m, k, -tic, CARE_TR_NONE, row->state, g);
+    if (k->state == CARE_ST_LAC)
+        k->pl_since = 0.0;   /* cost and days are counted from the start date */
+    k->at = 0.0;
+    k->seen_from = -INFINITY;
+}
+
+static int begin(void *state, void *ent, uint32_t stream, size_t index, double t, sim_ctx *ctx, sim_err *err)
+{
+    (void)err;
+    traj_model *m = state;
+    traj_child *k = ent;
+    if (stream == UINT32_MAX)
+        begin_initial(m, k, index, ctx);
+    else
+        begin_arrival(m, k, stream, index, t, ctx);
+    use_area(m, k->area);
+    return SIM_OK;
+}
+
+/* The one scheduling routine, as care_model.c's: the next transition out of (or within) the
+ * child's state, drawn from the state's hazards until its 18th birthday or the end of the
+ * state's window, where the state's rule applies. */
+static double next(void *state, void *ent, sim_ctx *ctx)
+{
+    traj_model *m = state;
+    traj_child *k = ent;
+    int s = k->state, kind, tr;
+    const care_state_info *si = &care_states[s];
+    double end = k->birth + CARE_AGE_OUT_DAYS;
+    int end_tr = si->at_18;
+    if (si->window_end != CARE_TR_NONE) {
+        double w = k->since + m->cfg->window[s];
+        if (w < end) end = w, end_tr = si->window_end;
+    }
+    double t = draw(m, &m->haz[s], k->at, k->birth, k->since, min2(end, ctx->horizon), sim_rng_stream(ctx->rng), &kind);
+    if (isinf(t)) {
+        if (end > ctx->horizon || end_tr == CARE_TR_NONE) return INFINITY;   /* in the state at the horizon */
+        t = end;
+        tr = end_tr;
+    } else {
+        tr = m->cfg->haz[s].tr[kind];
+    }
+    k->next = (uint8_t)tr;
+    return t;
+}
+
+static void spell(void *state, const void *ent, double end)
+{
+    traj_model *m = state;
+    traj_child *k = (traj_child *)ent;
+    care_tally_seen(&m->tally, k->seen_from, end, k->area, k->birth, k->state, k->placement);
+    if (hooks[k->state].leave)
+        hooks[k->state].leave(m, k, isinf(end) ? m->cfg->horizon : end, isinf(end) ? CARE_TR_NONE : k->next);
+}
+
+static int apply(void *state, void *ent, double t, sim_ctx *ctx)
+{
+    traj_model *m = state;
+    traj_child *k = ent;
+    int tr = k->next;
+    care_tally_flow(&m->tally, t, k->area, k->birth, tr);
+    if (care_transitions[tr].to == CARE_ST_OUT)
+        return 0;
+    k->at = k->seen_from = t;
+    enter(m, k, t, tr, 0, sim_rng_stream(ctx->rng));
+    return 1;
+}
+
+/* ---- the task ---- */
+static void destroy(void *state);
+
+static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
+{
+    (void)ctx;
+    const care_config *c = cfgv;
+    traj_model *m = calloc(1, sizeof *m);
+    *out = m;
+    if (!m) return sim_err_set(err, SIM_ENOMEM, "care model: out of memory");
+    m->cfg = c;
+    m->area_cached = -1;
+    size_t A = (size_t)c->n_areas;
+    m->cum_entry = calloc(A, sizeof *m->cum_entry);
+    m->base_rate = calloc(A, sizeof *m->base_rate);
+    m->stock_from = calloc(c->n_stock + 1, sizeof *m->stock_from);
+    if (care_tally_init(&m->tally, c) != 0 || !m->cum_entry || !m->base_rate || !m->stock_from)
+        return sim_err_set(err, SIM_ENOMEM, "care model: out of memory for %d areas x %d times", c->n_areas, c->n_obs);
+    for (size_t a = 0; a < A; a++) {
+        double acc = 0;
+        for (int b = 0; b < CARE_NAGE; b++)
+            m->cum_entry[a][b] = (acc += c->areas[a].pop[b] * c->entry_rate[b]);
+        m->base_rate[a] = acc * c->areas[a].entry_mult;
+    }
+    for (size_t r = 0; r < c->n_stock; r++)
+        m->stock_from[r + 1] = m->stock_from[r] + c->stock[r].count;
+    return SIM_OK;
+}
+
+static uint32_t streams(const void *state) { return (uint32_t)((const traj_model *)state)->cfg->n_areas; }
+static size_t initial(const void *state)
+{
+    const traj_model *m = state;
+    return m->stock_from[m->cfg->n_stock];
+}
+
+static int finish(void *state, sim_ctx *ctx, void *const *bufs, sim_table *table, sim_err *err)
+{
+    (void)ctx;
+    traj_model *m = state;
+    if (m->log_failed || (m->cfg->episodes && (log_sort(m) != 0 || care_episodes_table(&m->log, table) != 0)))
+        return sim_err_set(err, SIM_ENOMEM, "episode log: out of memory after %zu episodes", m->log.n);
+    care_tally_copy(&m->tally, bufs);
+    return SIM_OK;
+}
+
+static void destroy(void *state)
+{
+    traj_model *m = state;
+    if (!m) return;
+    care_tally_free(&m->tally);
+    care_episodes_free(&m->log);
+    free(m->log_key);
+    free(m->cum_entry);
+    free(m->base_rate);
+    free(m->stock_from);
+    free(m);
+}
+
+const sim_case_ops care_trajectory_ops = {sizeof(traj_child), create, streams, initial, next_arrival, begin,
+                                          next, spell, apply, finish, destroy};
