@@ -234,6 +234,7 @@ static void sum_ranks(care_summary *sm)
     sim_par_sum_f64(sm->lac, sm->n_scen * sm->T);
     sim_par_sum_f64(sm->starts, sm->n_scen * sm->T);
     sim_par_sum_f64(sm->exits, sm->n_scen * sm->T);
+    if (sm->stock) sim_par_sum_f64(sm->stock, sm->n_scen * sm->T * CARE_NSTATE);   /* every state's column */
 }
 
 /* --resume: reopens OUTPUT.part, marks its finished tasks to skip and feeds them to the summary,
