@@ -280,7 +280,7 @@ static int store_paths(care_config *c, const care_key *k, care_yaml_doc *d, yaml
     if (v->type != YAML_SEQUENCE_NODE) {
         if (v->type == YAML_SCALAR_NODE && !strcmp((const char *)v->data.scalar.value, "none")) return SIM_OK;
         rc = one_path(&dst[0], k, d, v, err);
-        *n = rc == SIM_OK;
+        *n = dst[0] != NULL;   /* counted even when it cannot be opened, so that it is freed */
         return rc;
     }
     size_t len;
