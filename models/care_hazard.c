@@ -4,6 +4,8 @@
 #include <math.h>
 #include <gsl/gsl_randist.h>
 
+#include "care_states.h"
+
 int care_age_band_at(double age_days)
 {
     double years = age_days / CARE_YEAR_DAYS;
@@ -89,4 +91,25 @@ int care_hazards_at(const care_config *c, int state, int area, double age_days, 
         rate[k] = h->rate[b][i][k] * care_hazard_mult(c, area, state, k);
     }
     return h->n_k;
+}
+
+double care_trend_at(const care_config *c, double t, double *until)
+{
+    if (c->n_trend == 0) { *until = INFINITY; return 1.0; }
+    int i = 0;
+    while (i + 1 < c->n_trend && t >= c->trend_from[i + 1]) i++;
+    *until = i + 1 < c->n_trend ? c->trend_from[i + 1] : INFINITY;
+    return c->trend_mult[i];
+}
+
+double care_state_end(const care_config *c, int s, double birth, double since, int *tr)
+{
+    const care_state_info *si = &care_states[s];
+    double end = birth + CARE_AGE_OUT_DAYS;
+    *tr = si->at_18;
+    if (si->window_end != CARE_TR_NONE) {
+        double w = since + c->window[s];
+        if (w < end) end = w, *tr = si->window_end;
+    }
+    return end;
 }

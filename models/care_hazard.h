@@ -30,6 +30,13 @@ double care_hazard_draw(const care_hazard_table *h, const double *mult, double n
  * on transitions flagged EXIT_MULT, else 1). */
 double care_hazard_mult(const care_config *c, int area, int state, int k);
 
+/* The entry-trend multiplier in force at day t, and (in *until) the day it next changes. */
+double care_trend_at(const care_config *c, double t, double *until);
+
+/* When a child in state s (born `birth`, in s since `since`) leaves it without a hazard: at 18,
+ * or at the end of the state's window if that comes first; the transition in *tr. */
+double care_state_end(const care_config *c, int s, double birth, double since, int *tr);
+
 /* The hazards a child in `state` faces in `area` at age age_days, time in state dur_days and
  * calendar day t (days since the start date; no table depends on it yet): fills tr[] with the
  * transitions (CARE_TR_*) and rate[] with their rates per day, multipliers applied; returns how

@@ -184,13 +184,8 @@ static int pick_placement(const double *sh, sim_ctx *ctx, int exclude)
 static int schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, double now, sim_err *err)
 {
     int s = k->state, kind, tr;
-    const care_state_info *si = &care_states[s];
-    double end = k->birth + CARE_AGE_OUT_DAYS;
-    int end_tr = si->at_18;
-    if (si->window_end != CARE_TR_NONE) {
-        double w = k->since + m->cfg->window[s];
-        if (w < end) end = w, end_tr = si->window_end;
-    }
+    int end_tr;
+    double end = care_state_end(m->cfg, s, k->birth, k->since, &end_tr);
     if (m->lazy[s]) k->close_at = INFINITY;
     k->next_at = INFINITY;
     const double *mult = m->areas[k->area].mult[s];
@@ -322,14 +317,6 @@ static void enter(care_model *m, sim_ctx *ctx, care_child *k, double t, int tr, 
 }
 
 /* ---- handlers ---- */
-static double trend_at(const care_config *c, double t, double *until)
-{
-    if (c->n_trend == 0) { *until = INFINITY; return 1.0; }
-    int i = 0;
-    while (i + 1 < c->n_trend && t >= c->trend_from[i + 1]) i++;
-    *until = i + 1 < c->n_trend ? c->trend_from[i + 1] : INFINITY;
-    return c->trend_mult[i];
-}
 
 static int schedule_arrival(care_model *m, sim_ctx *ctx, int p, uint32_t a, double now, sim_err *err)
 {
@@ -339,7 +326,7 @@ static int schedule_arrival(care_model *m, sim_ctx *ctx, int p, uint32_t a, doub
     double e = care_unit_exponential(ctx->rng), t = now;
     ar->rng_pos = sim_rng_position(ctx->rng);
     while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps */
-        double until = INFINITY, rate = ar->base_rate * (procs[p].trend ? trend_at(m->cfg, t, &until) : 1.0);
+        double until = INFINITY, rate = ar->base_rate * (procs[p].trend ? care_trend_at(m->cfg, t, &until) : 1.0);
         if (p == PROC_ENTRY && m->entry_max) rate *= m->entry_max[a];   /* thinned back on arrival (care_mprog.c) */
         if (rate > 0 && rate * (until - t) >= e)
             return sim_schedule(ctx, t + e / rate, procs[p].event, a, err);

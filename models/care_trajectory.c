@@ -265,14 +265,6 @@ static void enter(traj_model *m, traj_child *k, double t, int tr, int state, sim
         hooks[to].enter(m, k, t, tr, g);
 }
 
-static double trend_at(const care_config *c, double t, double *until)
-{
-    if (c->n_trend == 0) { *until = INFINITY; return 1.0; }
-    int i = 0;
-    while (i + 1 < c->n_trend && t >= c->trend_from[i + 1]) i++;
-    *until = i + 1 < c->n_trend ? c->trend_from[i + 1] : INFINITY;
-    return c->trend_mult[i];
-}
 
 static double next_arrival(void *state, uint32_t a, int first, double now, gsl_rng *g, sim_ctx *ctx)
 {
@@ -285,7 +277,7 @@ static double next_arrival(void *state, uint32_t a, int first, double now, gsl_r
     }
     double e = -log(sim_stream_uniform_pos(sim_rng_stream(g))), t = now;   /* care_unit_exponential */
     while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps */
-        double until, rate = base * trend_at(m->cfg, t, &until);
+        double until, rate = base * care_trend_at(m->cfg, t, &until);
         if (rate > 0 && rate * (until - t) >= e)
             return t + e / rate;
         e -= rate * (until - t);
@@ -363,13 +355,8 @@ static double next(void *state, void *ent, sim_ctx *ctx)
     traj_model *m = state;
     traj_child *k = ent;
     int s = k->state, kind, tr;
-    const care_state_info *si = &care_states[s];
-    double end = k->birth + CARE_AGE_OUT_DAYS;
-    int end_tr = si->at_18;
-    if (si->window_end != CARE_TR_NONE) {
-        double w = k->since + m->cfg->window[s];
-        if (w < end) end = w, end_tr = si->window_end;
-    }
+    int end_tr;
+    double end = care_state_end(m->cfg, s, k->birth, k->since, &end_tr);
     double t = draw(m, &m->haz[s], k->at, k->birth, k->since, min2(end, ctx->horizon), sim_rng_stream(ctx->rng), &kind);
     if (isinf(t)) {
         if (end > ctx->horizon || end_tr == CARE_TR_NONE) return INFINITY;   /* in the state at the horizon */
