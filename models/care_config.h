@@ -88,6 +88,11 @@ typedef struct care_config {
     double placement_share[CARE_NAGE][CARE_NPLACE];   /* at entry */
     double move_share[CARE_NAGE][CARE_NPLACE];        /* destination of a move (current one left out) */
     double cost_per_day[CARE_NPLACE];    /* pounds */
+    char *placement_capacity_path;       /* tables.placement_capacity, NULL if absent */
+    size_t n_cap;                        /* its rows (care_capacity.h); 0: every type unlimited */
+    struct care_cap_row *cap;
+    int placement_fallback;              /* CARE_PL_* where a child goes when its type is full */
+    int placement_fallback_line;         /* line of placement_fallback: (0: the default, residential) */
     size_t n_stock;
     care_stock_row *stock;
     char *entry_ages_path, *parameter_draws_path, *initial_placement_shares_path;

@@ -2,6 +2,7 @@
 #include "care_keys.h"
 #include "care_estimate.h"
 
+#include "care_capacity.h"
 #include "care_prog.h"
 #include "care_sweep.h"
 
@@ -32,6 +33,19 @@ static int read_programmes(care_config *c, care_yaml_doc *d, yaml_node_t *v, sim
     c->progs = NULL;
     c->n_progs = 0;
     return care_prog_parse(d, v, c->start_date, c->overrides, &c->progs, &c->n_progs, err);
+}
+
+/* placement_fallback: a placement type's name (where a child goes when its type is full). */
+static int read_fallback(care_config *c, care_yaml_doc *d, yaml_node_t *v, sim_err *err)
+{
+    const char *s;
+    int rc = care_yaml_str(d, v, "placement_fallback", &s, err);
+    if (rc != SIM_OK) return rc;
+    if ((c->placement_fallback = care_placement_index(s)) < 0)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: placement_fallback: unknown placement '%s' (expected foster, "
+                           "kinship, residential, placed_with_parents or independent)", d->path, care_yaml_line(v), s);
+    c->placement_fallback_line = care_yaml_line(v);
+    return SIM_OK;
 }
 
 static int read_sweep(care_config *c, care_yaml_doc *d, yaml_node_t *v, sim_err *err)
@@ -71,6 +85,9 @@ int care_keys_table(care_key *keys)
     n = add(keys, n, "tables.placement_shares", CARE_KEY_PATH, NULL, OFF(placement_shares_path));
     n = add(keys, n, "tables.placement_move_shares", CARE_KEY_PATH, "", OFF(placement_move_shares_path));
     n = add(keys, n, "tables.placement_costs", CARE_KEY_PATH, "", OFF(placement_costs_path));
+    n = add(keys, n, "tables.placement_capacity", CARE_KEY_PATH, "", OFF(placement_capacity_path));
+    n = add(keys, n, "placement_fallback", CARE_KEY_NODE, "", 0);
+    keys[n - 1].read = read_fallback;
     n = add(keys, n, "tables.referral_rates", CARE_KEY_PATH, "", OFF(referral_rates_path));
     n = add(keys, n, "initial_stock", CARE_KEY_PATHS, "none", OFF(initial_stock_paths));
     keys[n - 1].aux = OFF(n_initial_stock);

@@ -39,7 +39,6 @@ static size_t period_after(const care_model *m, double t)   /* first i with obs[
 }
 
 /* A flow at a future time t (a case closing, counted when drawn): its period is searched. */
-static size_t period_after(const care_model *m, double t);
 static void count_flow_ahead(care_model *m, double t, const care_child *k, int tr)
 {
     const double *obs = m->cfg->obs;
@@ -160,23 +159,6 @@ static void free_child(care_model *m, uint32_t id)
 }
 
 /* ---- scheduling ---- */
-/* A placement type drawn from the shares (entry or move) of the age band, leaving out `exclude`. */
-static int pick_placement(const double *sh, sim_ctx *ctx, int exclude)
-{
-    double tot = 0, acc = 0;
-    for (int p = 0; p < CARE_NPLACE; p++) tot += p == exclude ? 0 : sh[p];
-    if (tot <= 0) return exclude >= 0 ? exclude : CARE_PL_FOSTER;
-    double u = gsl_rng_uniform(ctx->rng) * tot;
-    int last = 0;
-    for (int p = 0; p < CARE_NPLACE; p++) {
-        if (p == exclude || sh[p] == 0) continue;
-        last = p;
-        acc += sh[p];
-        if (u < acc) return p;
-    }
-    return last;
-}
-
 /* The one scheduling routine: the child's next transition out of (or within) its state, drawn
  * from the state's hazard table until its 18th birthday or the end of the state's window, where
  * the state's rule applies. A LAZY transition to outside (a case closing) needs no handler: it is
@@ -253,14 +235,16 @@ static void enter_lac(care_model *m, sim_ctx *ctx, care_child *k, double t, int 
     const double *sh = m->cfg->placement_share[b];
     if (tr == CARE_TR_NONE && m->cfg->has_initial_share)   /* initial stock: its own mix, by age today */
         sh = m->cfg->initial_share[care_age_band_at(0.0 - k->birth)];
-    k->placement = (uint8_t)(moved ? pick_placement(m->cfg->move_share[b], ctx, k->placement)
-                                   : pick_placement(sh, ctx, -1));
+    int want = moved ? care_mplace_pick(m->cfg->move_share[b], ctx, k->placement) : care_mplace_pick(sh, ctx, -1);
+    /* a full type sends the child to the fallback (care_mplace.c); the initial stock is placed on the start date */
+    k->placement = (uint8_t)(m->places.occupied ? care_mplace_take(m, k, want, tr == CARE_TR_NONE ? 0.0 : t) : want);
     log_open(m, k, t, tr == CARE_TR_NONE ? CARE_START_INITIAL : care_transition_start_code(tr));
 }
 
 static void leave_lac(care_model *m, care_child *k, double t, int tr)
 {
     account(m, k, k->pl_since, t);
+    if (m->places.occupied) care_mplace_release(m, k);
     if (tr != CARE_TR_NONE)
         log_close(m, k, t, tr);
 }
@@ -516,6 +500,7 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     int rc = SIM_OK;
     for (size_t i = 0; i < m->T && rc == SIM_OK; i++)
         rc = sim_schedule(ctx, c->obs[i], EV_OBS, (uint32_t)i, err);
+    if (rc == SIM_OK) rc = care_mplace_create(m, err);
     if (rc == SIM_OK) rc = initial_stock(m, ctx, err);
     if (rc == SIM_OK) rc = care_mprog_create(m, ctx, err);   /* before arrivals: entry effects */
     for (size_t a = 0; a < m->A && rc == SIM_OK; a++)
@@ -587,6 +572,7 @@ static void destroy(void *state)
     if (!m) return;
     care_episodes_free(&m->log);
     care_progrun_destroy(m->pr);
+    care_mplace_destroy(m);
     free(m->entry_max);
     free(m->kids);
     free(m->free_ids);

@@ -46,6 +46,8 @@ void care_config_free(care_config *c)
     free(c->placement_shares_path);
     free(c->placement_move_shares_path);
     free(c->placement_costs_path);
+    free(c->placement_capacity_path);
+    free(c->cap);
     for (int i = 0; i < c->n_initial_stock; i++)
         free(c->initial_stock_paths[i]);
     free(c->referral_rates_path);

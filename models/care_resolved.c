@@ -101,6 +101,8 @@ int care_scenario_resolve(care_config *c, sim_err *err)
         fputc('\n', f);
         prev = k->name;
     }
+    if (c->placement_capacity_path || c->placement_fallback_line)
+        fprintf(f, "placement_fallback: %s\n", care_placement_names[c->placement_fallback]);
     if (c->n_progs) care_prog_print(f, c->progs, c->n_progs, c->areas, c->start_date);
     for (int i = 0; i < c->n_params; i++) {   /* a sweep point: the values it gave (set above) */
         char b[40];

@@ -12,6 +12,7 @@
 #include "care_estimate.h"
 #include "care_keys.h"
 #include "care_calib.h"
+#include "care_capacity.h"
 #include "care_prog.h"
 #include "care_tables.h"
 
@@ -82,6 +83,8 @@ static int load_tables(care_config *c, sim_err *err)
     else if (rc == SIM_OK)
         memcpy(c->move_share, c->placement_share, sizeof c->move_share);   /* default: as at entry */
     if (rc == SIM_OK && c->placement_costs_path) rc = care_tables_placement_costs(c, c->placement_costs_path, "tables.placement_costs", err);
+    if (rc == SIM_OK && c->placement_capacity_path)
+        rc = care_capacity_load(c, c->placement_capacity_path, "tables.placement_capacity", err);
     if (rc == SIM_OK && c->referral_rates_path) rc = care_tables_referral_rates(c, c->referral_rates_path, "tables.referral_rates", err);
     for (int i = 0; i < c->n_initial_stock && rc == SIM_OK; i++)
         rc = care_tables_initial_stock(c, c->initial_stock_paths[i], "initial_stock", err);
@@ -166,6 +169,7 @@ int care_scenario_load_with(care_config **out, const char *path, care_overrides 
     care_key keys[CARE_MAXKEYS];
     int n = care_keys_table(keys);
     c->overrides = ov;
+    c->placement_fallback = CARE_PL_RESIDENTIAL;   /* unless placement_fallback names another */
     int rc = care_keys_load(c, keys, n, path, err);
     c->overrides = NULL;
     if (rc == SIM_OK) rc = derive(c, err);

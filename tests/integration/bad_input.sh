@@ -75,6 +75,17 @@ case "$case" in
   bad_entry_ages) printf 'age_band,from_age_days,to_age_days,share\nunder_1,0,400,1\n' > "$tmp/e.csv"
                   sed -i "s#^tables:#tables:\n  entry_ages: e.csv#" "$scen"
                   want="e.csv:2: to_age_days: .*inside the age band" ;;
+  capacity_area)  printf 'area,placement,places\nE09000099,foster,3\n' > "$tmp/cap.csv"
+                  sed -i "s#^tables:#tables:\n  placement_capacity: cap.csv#" "$scen"
+                  want="cap.csv:2: area: 'E09000099' is not an area of the areas table" ;;
+  capacity_fallback) printf 'area,placement,places\nall,foster,3\nall,residential,1\n' > "$tmp/cap.csv"
+                  sed -i "s#^tables:#tables:\n  placement_capacity: cap.csv#" "$scen"
+                  want="cap.csv:3: placement: 'residential' is the fallback" ;;
+  capacity_places) printf 'area,placement,from_date,places\nall,foster,2018-01-01,2.5\n' > "$tmp/cap.csv"
+                  sed -i "s#^tables:#tables:\n  placement_capacity: cap.csv#" "$scen"
+                  want="cap.csv:2: places: expected a whole number >= 0, got '2.5'" ;;
+  bad_fallback)   printf 'placement_fallback: out_of_area\n' >> "$scen"
+                  want="scenario.yaml:[0-9]+: placement_fallback: unknown placement 'out_of_area'" ;;
   *) echo "unknown case $case"; exit 2 ;;
 esac
 if [ "$case" = full_disk ]; then
