@@ -108,14 +108,24 @@ int care_keys_table(care_key *keys)
     keys[n - 1].read = read_programmes;
     n = add(keys, n, "sweep", CARE_KEY_NODE, "", 0);
     keys[n - 1].read = read_sweep;
-    n = add(keys, n, "adjust.entry_rates", CARE_KEY_NUM, "1", OFF(adjust_entry));
+    n = add(keys, n, "adjust.entry_rates", CARE_KEY_EDIT, "1", OFF(adjust_entry));
+    keys[n - 1].aux = CARE_EDIT_ENTRY;
     for (int s = 0; s < CARE_NSTATE; s++) {
         int tr[CARE_MAXK], nk = care_state_columns(s, tr);
         for (int k = 0; k < nk; k++) {
             snprintf(name, sizeof name, "adjust.%s.%s", care_states[s].table, care_transition_names[tr[k]]);
-            n = add(keys, n, name, CARE_KEY_NUM, "1", OFF(adjust_haz) + ((size_t)s * CARE_MAXK + (size_t)k) * sizeof(double));
+            n = add(keys, n, name, CARE_KEY_EDIT, "1",
+                    OFF(adjust_haz) + ((size_t)s * CARE_MAXK + (size_t)k) * sizeof(care_edits));
+            keys[n - 1].aux = CARE_EDIT_HAZARD;
         }
     }
+    for (int p = 0; p < CARE_NPLACE; p++) {
+        snprintf(name, sizeof name, "adjust.placement_shares.%s", care_placement_names[p]);
+        n = add(keys, n, name, CARE_KEY_EDIT, "1", OFF(adjust_share) + (size_t)p * sizeof(care_edits));
+        keys[n - 1].aux = CARE_EDIT_SHARE;
+    }
+    n = add(keys, n, "adjust.nfa_share", CARE_KEY_EDIT, "1", OFF(adjust_nfa));
+    keys[n - 1].aux = CARE_EDIT_SHARE;
     return n;
 }
 
@@ -348,6 +358,9 @@ static int store(care_config *c, care_key *k, care_yaml_doc *d, yaml_node_t *v, 
         rc = care_yaml_nonneg(d, v, k->name, dst, err);
         break;
     case CARE_KEY_NODE: rc = k->read(c, d, v, err); break;
+    case CARE_KEY_EDIT:
+        rc = care_edit_read((care_edits *)dst, (int)k->aux, k->name, d, v, c->start_date, c->overrides, err);
+        break;
     case CARE_KEY_PATHS: rc = store_paths(c, k, d, v, err); break;
     default: rc = one_path((char **)dst, k, d, v, err); break;
     }

@@ -90,6 +90,7 @@ typedef struct care_model {
     double *entry_max;                     /* per area: bound on entry multipliers, NULL if none */
     int32_t *served, *referred, *waiting;  /* = buf[CARE_VAR_SERVED], ... */
     care_places places;
+    arrival *ep_entry;                     /* [epoch][area]: entries under dated edits (care_medit.c), or NULL */
 } care_model;
 
 
@@ -112,6 +113,13 @@ int care_mprog_keep_entry(care_model *m, sim_ctx *ctx, const care_child *k, int 
 int care_mprog_event(care_model *m, sim_ctx *ctx, uint32_t id, double t, sim_err *err);
 void care_mprog_observe(care_model *m, size_t obs);
 void care_mprog_finish(care_model *m, double horizon);
+
+/* care_medit.c, for care_model.c: dated rate edits (until: when the values next change) */
+int care_medit_create(care_model *m, const double *draw_entry, sim_err *err);
+const arrival *care_medit_arrival(const care_model *m, uint32_t a, int p, double t, double *until);
+const care_hazard_table *care_medit_haz(const care_model *m, int s, double t, double *until);
+const double *care_medit_shares(const care_model *m, int b, double t, int move);
+double care_medit_nfa(const care_model *m, int b, double t);
 
 /* care_mplace.c, for care_model.c: placement types and capacity */
 int care_mplace_pick(const double *sh, sim_ctx *ctx, int exclude);   /* drawn from shares, leaving out exclude */

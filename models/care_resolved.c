@@ -71,6 +71,7 @@ static void value(FILE *f, const care_config *c, const care_key *k)
     case CARE_KEY_U64: fprintf(f, "%" PRIu64, *(const uint64_t *)v); break;
     case CARE_KEY_INT: fprintf(f, "%d", *(const int *)v); break;
     case CARE_KEY_BOOL: fputs(*(const int *)v ? "true" : "false", f); break;
+    case CARE_KEY_EDIT: care_edit_print(f, (const care_edits *)v, c->start_date); break;
     default: care_format_number(*(const double *)v, b, sizeof b); fputs(b, f); break;
     }
 }

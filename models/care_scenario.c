@@ -121,17 +121,6 @@ static int check_pathway(const care_config *c, sim_err *err)
     return SIM_OK;
 }
 
-/* adjust: multipliers on the tables, for variants that change rates without copying tables. */
-static void apply_adjust(care_config *c)
-{
-    for (int b = 0; b < CARE_NAGE; b++) {
-        c->entry_rate[b] *= c->adjust_entry;
-        for (int s = 0; s < CARE_NSTATE; s++)
-            for (int i = 0; i < c->haz[s].n_tb; i++)
-                for (int k = 0; k < c->haz[s].n_k; k++) c->haz[s].rate[b][i][k] *= c->adjust_haz[s][k];
-    }
-}
-
 /* Programmes: names resolved against the states, and this scenario alone as the run's set
  * (care_scenario_link sets the run's set when scenarios share a run). */
 static int programmes(care_config *c, sim_err *err)
@@ -176,7 +165,7 @@ int care_scenario_load_with(care_config **out, const char *path, care_overrides 
     if (rc == SIM_OK) rc = check_pathway(c, err);
     if (rc == SIM_OK) rc = care_scenario_obs_times(c, err);
     if (rc == SIM_OK) rc = load_tables(c, err);
-    if (rc == SIM_OK) apply_adjust(c);
+    if (rc == SIM_OK) rc = care_edit_apply(c, err);   /* adjust: (care_edit.h) */
     if (rc == SIM_OK) rc = programmes(c, err);
     if (rc == SIM_OK) rc = check_size(c, err);
     if (rc != SIM_OK) {

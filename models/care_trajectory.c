@@ -34,7 +34,8 @@ care_engine care_engine_choose(care_engine asked, const care_config *c)
      * another order would give other numbers, so such a scenario runs on the event list. */
     int calibrated = c->entry_ages.n[0] || c->stock_ages.n[0] || c->has_initial_share || c->n_draws > 0;
     for (int b = 1; b < CARE_NAGE; b++) calibrated |= c->entry_ages.n[b] || c->stock_ages.n[b];
-    if (c->n_progs > 0 || pathway || calibrated)   /* nor does it draw referrals (the pathway before care) */
+    /* nor rates that change on dates (adjust: edits with from:, care_edit.h) */
+    if (c->n_progs > 0 || pathway || calibrated || c->n_epochs > 0)   /* nor referrals (the pathway before care) */
         return CARE_ENGINE_EVENT;
     if (asked != CARE_ENGINE_AUTO)
         return asked;
