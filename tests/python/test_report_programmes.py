@@ -36,6 +36,12 @@ def prog_run(tmp_path_factory):
                "report_baseline.yaml", "prog_report.yaml", "prog_report_fixed.yaml")
 
 
+@pytest.fixture(scope="module")
+def prog_report(prog_run):
+    """The report of prog_run, written once for the tests that read it."""
+    return report.write(prog_run, prog_run.with_suffix(".html"))
+
+
 def labels(f, dim):
     return [x.decode() if isinstance(x, bytes) else x for x in f[dim][...]]
 
@@ -101,9 +107,8 @@ def test_a_programme_that_changes_nothing_avoids_nothing(tmp_path):
     assert (eff.to_numpy() == 0).all()
 
 
-def test_report_section(prog_run, tmp_path):
-    out = report.write(prog_run, tmp_path / "report.html")
-    text = out.read_text()
+def test_report_section(prog_run, prog_report):
+    text = prog_report.read_text()
     assert "<h2 id='programmes'>Programmes</h2>" in text and "href='#programmes'" in text
     section = text.split("<h2 id='programmes'>")[1].split("<h2 ")[0]
     drawn = re.search(r"In report each replicate draws.*?chance\.", section).group(0)
@@ -121,14 +126,18 @@ def test_report_section(prog_run, tmp_path):
 
 def test_no_section_without_programmes(tmp_path):
     path = run(tmp_path / "plain.h5", "scenario.yaml", reps=3)
-    text = report.write(path, tmp_path / "plain.html").read_text()
-    assert "id='programmes'" not in text and "not the uncertainty of the rates" in text
+    ds = open_run(path)
+    try:
+        assert not programmes.has_programmes(ds)
+        assert report._programmes_html(ds, run_attrs(ds), ds["time"].to_index()) == ""
+    finally:
+        ds.close()
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed "
                     "(Debian package chromium); the report is not rendered")
-def test_programme_tables_fit_the_page(prog_run, tmp_path):
-    out = report.write(prog_run, tmp_path / "report.html")
+def test_programme_tables_fit_the_page(prog_report, tmp_path):
+    out = prog_report
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync",
            f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,2000",
