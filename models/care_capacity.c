@@ -133,5 +133,5 @@ void care_capacity_keep(care_config *c, const int *newidx)
         c->cap[m++] = r;
     }
     c->n_cap = m;
-    qsort(c->cap, c->n_cap, sizeof *c->cap, by_pair);   /* kept areas keep their order: still sorted; cheap */
+    if (m) qsort(c->cap, m, sizeof *c->cap, by_pair);   /* kept areas keep their order: still sorted; cheap */
 }

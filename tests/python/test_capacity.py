@@ -103,3 +103,21 @@ def test_case_engine_refuses_a_capacity_that_can_bind(tmp_path):
     assert p.returncode == 2
     assert "zero.yaml: tables.placement_capacity: --engine case cannot run" in p.stderr
     assert not out.exists() and not Path(str(out) + ".part").exists()
+
+
+def test_analysis_reads_the_shortfall_by_its_labels(tmp_path):
+    """The analysis package reads placement_shortfall like any variable: its placement labels
+    come from the file's coordinate (nothing in analysis/ names them)."""
+    import sys
+    sys.path.insert(0, str(ROOT / "analysis"))
+    from caresim.io import open_run
+    from caresim.measures import reduce
+    from caresim.summary import summarise
+    run(tmp_path, "zero", "capacity/nomove.yaml", "capacity/zero.yaml").close()
+    ds = open_run(tmp_path / "zero.h5")
+    table = summarise(reduce(ds["placement_shortfall"], ("placement",)), by=("placement",))
+    mean = table["mean"].xs("zero", level="scenario").groupby(level="placement").sum()
+    with h5py.File(tmp_path / "zero.h5", "r") as f:
+        per_rep = f["placement_shortfall"][1].sum(axis=(1, 2))   # replicate x placement
+        for i, p in enumerate(labels(f, "placement")):
+            assert abs(mean[p] - per_rep[:, i].mean()) < 1e-9 * max(1.0, per_rep[:, i].mean()), p
