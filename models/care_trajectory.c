@@ -30,9 +30,11 @@ care_engine care_engine_choose(care_engine asked, const care_config *c)
     for (int b = 0; b < CARE_NAGE; b++)
         pathway |= c->referral_rate[b] > 0;
     /* nor the calibrated structure: ages within a band at entry and in the initial stock, the
-     * initial stock's own placement mix, per-replicate parameter draws. Drawing them here in
+     * initial stock's own placement mix, per-replicate parameter draws, trends by age band and
+     * exit reason (tables.rate_trend). Drawing them here in
      * another order would give other numbers, so such a scenario runs on the event list. */
-    int calibrated = c->entry_ages.n[0] || c->stock_ages.n[0] || c->has_initial_share || c->n_draws > 0;
+    int calibrated = c->entry_ages.n[0] || c->stock_ages.n[0] || c->has_initial_share || c->n_draws > 0
+                     || c->n_rate_trend > 0;
     for (int b = 1; b < CARE_NAGE; b++) calibrated |= c->entry_ages.n[b] || c->stock_ages.n[b];
     if (c->n_progs > 0 || pathway || calibrated)   /* nor does it draw referrals (the pathway before care) */
         return CARE_ENGINE_EVENT;
