@@ -35,6 +35,7 @@ int care_tally_init(care_tally *t, const care_config *c)
     t->flow = t->buf[CARE_VAR_FLOW];
     t->days = t->buf[CARE_VAR_DAYS];
     t->cost = t->buf[CARE_VAR_COST];
+    t->days_state = t->buf[CARE_VAR_DAYS_STATE];
     return ok ? 0 : -1;
 }
 
@@ -81,19 +82,22 @@ void care_tally_seen(care_tally *t, double from, double to, int area, double bir
     }
 }
 
-void care_tally_days(care_tally *t, double t0, double t1, int area, double birth, int placement)
+void care_tally_days(care_tally *t, double t0, double t1, int area, double birth, int state, int placement)
 {
     const double *obs = t->cfg->obs;
     t0 = max2(t0, obs[0]);
     t1 = min2(t1, obs[t->T - 1]);
-    double cpd = t->cfg->cost_per_day[placement];
+    int lac = state == CARE_ST_LAC;
+    double cpd = lac ? t->cfg->cost_per_day[placement] : 0.0;
     while (t0 < t1) {
         size_t p = period_after(t, t0);
         if (p >= t->T) break;
         int b = care_tally_band(t, t0 - birth);
         double age_end = b + 1 < CARE_NAGE ? birth + care_age_lo_years[b + 1] * CARE_YEAR_DAYS : INFINITY;
         double end = min2(min2(t1, obs[p]), max2(age_end, t0 + 1e-9));
-        t->days[care_var_at(CARE_VAR_DAYS, t->A, p, (size_t)area, (size_t)b, 0)] += end - t0;
+        t->days_state[care_var_at(CARE_VAR_DAYS_STATE, t->A, p, (size_t)area, (size_t)state, (size_t)b)] += end - t0;
+        if (lac)
+            t->days[care_var_at(CARE_VAR_DAYS, t->A, p, (size_t)area, (size_t)b, 0)] += end - t0;
         if (cpd != 0)   /* adding +0 changes nothing: skipped */
             t->cost[(p * t->A + (size_t)area) * (size_t)t->cfg->n_items + (size_t)placement] += (end - t0) * cpd;
         t0 = end;

@@ -1,6 +1,6 @@
 /* models/care_tally.h - the counts one task of the care model writes (care_output.h):
- * stock and placements at each observation, flows per period, days in care and placement
- * cost per period, by area and age band. The case-based model adds whole spells to it;
+ * stock and placements at each observation, flows per period, days in each state, days in care
+ * and placement cost per period, by area and age band. The case-based model adds whole spells to it;
  * the rules (which period a flow at time t falls in, which observations see a spell, how a
  * stay is split by period and age band) are those of care_model.c.
  * Ownership: the tally owns its arrays (care_tally_free); it borrows the config. */
@@ -18,7 +18,7 @@ typedef struct care_tally {
     size_t A, T;
     void *buf[CARE_NVAR];                  /* the output variables (care_output.h) */
     uint32_t *stock, *placements, *flow;   /* = buf[CARE_VAR_STOCK], ... */
-    double *days, *cost;
+    double *days, *cost, *days_state;
     /* band_from[b]: the least age in days that care_age_band_at puts in band b or above, so
      * that the band is found by comparisons alone, with the same answer. */
     double band_from[CARE_NAGE];
@@ -40,8 +40,9 @@ void care_tally_flow(care_tally *t, double time, int area, double birth, int tr)
 /* A spell in `state` (and, in care, `placement`) seen by the observations o with
  * from < o <= to: an observation at the instant of a transition sees the state before it. */
 void care_tally_seen(care_tally *t, double from, double to, int area, double birth, int state, int placement);
-/* Days in care and placement cost of [t0, t1], split by period and age band. */
-void care_tally_days(care_tally *t, double t0, double t1, int area, double birth, int placement);
+/* Days in `state` over [t0, t1], split by period and age band; in care (placement: the
+ * child's placement) also days in care and placement cost. */
+void care_tally_days(care_tally *t, double t0, double t1, int area, double birth, int state, int placement);
 /* Copies the counts into the output buffers (one per CARE_VAR_*). */
 void care_tally_copy(const care_tally *t, void *const *bufs);
 

@@ -8,13 +8,14 @@
 #include <string.h>
 
 #include "../sim/rng.h"
+#include "care_calib.h"
 #include "care_episodes.h"
 #include "care_hazard.h"
 #include "care_scenario.h"
 #include "care_tally.h"
 
 /* Stream names: as in care_model.c, so that both engines draw the same numbers. */
-enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3 };
+enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_PARAMS = 7 };
 #define INITIAL_SERIAL 0x80000000u
 
 const char *const care_engine_names[3] = {"auto", "case", "event"};
@@ -29,14 +30,9 @@ care_engine care_engine_choose(care_engine asked, const care_config *c)
     int pathway = 0;
     for (int b = 0; b < CARE_NAGE; b++)
         pathway |= c->referral_rate[b] > 0;
-    /* nor the calibrated structure: ages within a band at entry and in the initial stock, the
-     * initial stock's own placement mix, per-replicate parameter draws, trends by age band and
-     * exit reason (tables.rate_trend). Drawing them here in
-     * another order would give other numbers, so such a scenario runs on the event list. */
-    int calibrated = c->entry_ages.n[0] || c->stock_ages.n[0] || c->has_initial_share || c->n_draws > 0
-                     || c->n_rate_trend > 0;
-    for (int b = 1; b < CARE_NAGE; b++) calibrated |= c->entry_ages.n[b] || c->stock_ages.n[b];
-    if (c->n_progs > 0 || pathway || calibrated)   /* nor does it draw referrals (the pathway before care) */
+    /* nor calendar trends by age band and exit reason (tables.rate_trend): the case sampler
+     * does not draw them */
+    if (c->n_progs > 0 || pathway || c->n_rate_trend > 0)   /* nor does it draw referrals (the pathway before care) */
         return CARE_ENGINE_EVENT;
     if (asked != CARE_ENGINE_AUTO)
         return asked;
@@ -66,6 +62,7 @@ typedef struct traj_model {
     care_tally tally;
     double (*cum_entry)[CARE_NAGE];   /* [A] cumulative age-band weights of entries */
     double *base_rate;                /* [A] entries per day before the trend */
+    const double *draw_exit;          /* this replicate's multipliers on lac_hazards (NULL: none) */
     uint32_t *stock_from;             /* [rows+1] first initial index of each stock row */
     int area_cached;                  /* area whose multipliers `haz` holds */
     piece_table haz[CARE_NSTATE];     /* each state's hazards in that area */
@@ -98,7 +95,7 @@ static void use_area(traj_model *m, int a)
     for (int s = 0; s < CARE_NSTATE; s++) {
         double mult[CARE_MAXK];
         for (int k = 0; k < m->cfg->haz[s].n_k; k++)
-            mult[k] = care_hazard_mult(m->cfg, a, s, k);
+            mult[k] = care_hazard_mult(m->cfg, a, s, k) * (m->draw_exit && s == CARE_ST_LAC ? m->draw_exit[k] : 1.0);
         fill_pieces(&m->haz[s], &m->cfg->haz[s], mult);
     }
     m->area_cached = a;
@@ -227,14 +224,16 @@ static void enter_lac(traj_model *m, traj_child *k, double t, int tr, sim_stream
     if (!moved)
         k->episodes++;
     k->pl_since = t;
-    k->placement = (uint8_t)(moved ? pick_placement(m->cfg->move_share[b], g, k->placement)
-                                   : pick_placement(m->cfg->placement_share[b], g, -1));
+    const double *sh = m->cfg->placement_share[b];
+    if (tr == CARE_TR_NONE && m->cfg->has_initial_share)   /* initial stock: its own mix, by age today */
+        sh = m->cfg->initial_share[care_tally_band(&m->tally, 0.0 - k->birth)];
+    k->placement = (uint8_t)(moved ? pick_placement(m->cfg->move_share[b], g, k->placement) : pick_placement(sh, g, -1));
     log_open(m, k, t, tr == CARE_TR_NONE ? -INFINITY : t, tr);
 }
 
 static void leave_lac(traj_model *m, traj_child *k, double t, int tr)
 {
-    care_tally_days(&m->tally, k->pl_since, t, k->area, k->birth, k->placement);
+    care_tally_days(&m->tally, k->pl_since, t, k->area, k->birth, CARE_ST_LAC, k->placement);
     if (tr != CARE_TR_NONE)
         log_close(m, k, t, tr);
 }
@@ -246,13 +245,20 @@ static void enter_home(traj_model *m, traj_child *k, double t, int tr, sim_strea
         k->episodes = 1;   /* at home at the start: after one period of care */
 }
 
+static void leave_plain(traj_model *m, traj_child *k, double t, int tr)
+{
+    (void)tr;
+    care_tally_days(&m->tally, k->since, t, k->area, k->birth, k->state, 0);
+}
+
 typedef struct state_hooks {
     void (*enter)(traj_model *m, traj_child *k, double t, int tr, sim_stream *g);
     void (*leave)(traj_model *m, traj_child *k, double t, int tr);
 } state_hooks;
 static const state_hooks hooks[CARE_NSTATE] = {
     [CARE_ST_LAC] = {enter_lac, leave_lac},
-    [CARE_ST_HOME] = {enter_home, NULL},
+    [CARE_ST_HOME] = {enter_home, leave_plain},
+    [CARE_ST_CLOSED] = {NULL, leave_plain},
 };
 
 /* Puts k in the destination of tr (CARE_TR_NONE: in `state`, from the initial stock). */
@@ -299,8 +305,13 @@ static void begin_arrival(traj_model *m, traj_child *k, uint32_t a, size_t index
     double u = sim_stream_uniform(g) * cum[CARE_NAGE - 1];
     int b = 0;
     while (b + 1 < CARE_NAGE && u >= cum[b]) b++;
-    double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
-    k->birth = t - sim_stream_flat(g, lo, hi);
+    if (m->cfg->entry_ages.n[b]) {   /* the interval first: no extra draw without the table */
+        double u1 = sim_stream_uniform(g);
+        k->birth = t - care_calib_age(&m->cfg->entry_ages, b, 0.0, u1, sim_stream_uniform(g));
+    } else {
+        double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
+        k->birth = t - sim_stream_flat(g, lo, hi);
+    }
     k->sex = sim_stream_uniform(g) < m->cfg->male_share[b];
     enter(m, k, t, CARE_TR_ENTRY, 0, g);
     care_tally_flow(&m->tally, t, a, k->birth, CARE_TR_ENTRY);
@@ -325,7 +336,13 @@ static void begin_initial(traj_model *m, traj_child *k, size_t index, sim_ctx *c
     k->serial = INITIAL_SERIAL + (uint32_t)index;
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_INITIAL << 56 | k->area, k->serial, 0);
     sim_stream *g = sim_rng_stream(ctx->rng);
-    double age = sim_stream_flat(g, fmax(alo, tb0), ahi);
+    double age;
+    if (c->stock_ages.n[row->age]) {   /* single-year ages: an interval, then within it */
+        double u1 = sim_stream_uniform(g);
+        age = care_calib_age(&c->stock_ages, row->age, tb0, u1, sim_stream_uniform(g));
+    } else {
+        age = sim_stream_flat(g, fmax(alo, tb0), ahi);
+    }
     double tic = sim_stream_flat(g, tb0, fmin(tb1, age));
     k->birth = -age;
     k->sex = sim_stream_uniform(g) < c->male_share[row->age];
@@ -398,7 +415,6 @@ static void destroy(void *state);
 
 static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
 {
-    (void)ctx;
     const care_config *c = cfgv;
     traj_model *m = calloc(1, sizeof *m);
     *out = m;
@@ -411,10 +427,17 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     m->stock_from = calloc(c->n_stock + 1, sizeof *m->stock_from);
     if (care_tally_init(&m->tally, c) != 0 || !m->cum_entry || !m->base_rate || !m->stock_from)
         return sim_err_set(err, SIM_ENOMEM, "care model: out of memory for %d areas x %d times", c->n_areas, c->n_obs);
+    const double *de = NULL;
+    if (c->n_draws) {    /* this replicate's parameters: as care_model.c draws them */
+        sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_PARAMS << 56, 0, 0);
+        size_t d = (size_t)gsl_rng_uniform_int(ctx->rng, (unsigned long)c->n_draws);
+        de = c->draw_entry + d * CARE_NAGE;
+        m->draw_exit = c->draw_exit + d * CARE_MAXK;
+    }
     for (size_t a = 0; a < A; a++) {
         double acc = 0;
         for (int b = 0; b < CARE_NAGE; b++)
-            m->cum_entry[a][b] = (acc += c->areas[a].pop[b] * c->entry_rate[b]);
+            m->cum_entry[a][b] = (acc += c->areas[a].pop[b] * c->entry_rate[b] * (de ? de[b] : 1.0));
         m->base_rate[a] = acc * c->areas[a].entry_mult;
     }
     for (size_t r = 0; r < c->n_stock; r++)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The case-based engine and the event list give the same results for the same seed (docs/model.md,
 # "Engines"): every child draws from its own keyed stream in the same order on both, so stock,
-# placements, flows and the episode log must be identical, bit for bit. Days in care and cost are
+# placements, flows and the episode log must be identical, bit for bit. Days in care, days in each
+# state and cost are
 # sums of the same terms added in a different order (by time on the event list, child by child on
 # the case engine), so they may differ by rounding only: a cell of n terms has a relative
 # rounding error of at most (n - 1) 2^-53 on either engine (recursive summation of positive
@@ -19,7 +20,7 @@ for d in stock placements flow done; do
   h5diff "$tmp/event.h5" "$tmp/case.h5" "/$d" "/$d" > /dev/null ||
     { echo "dataset /$d differs between the engines"; h5diff -r "$tmp/event.h5" "$tmp/case.h5" "/$d" "/$d" | head; exit 1; }
 done
-for d in days_in_care cost; do
+for d in days_in_care cost days_in_state; do
   h5diff -p 1e-9 "$tmp/event.h5" "$tmp/case.h5" "/$d" "/$d" > /dev/null ||
     { echo "dataset /$d differs between the engines by more than rounding"; h5diff -r -p 1e-9 "$tmp/event.h5" "$tmp/case.h5" "/$d" "/$d" | head; exit 1; }
 done
