@@ -30,9 +30,9 @@ care_engine care_engine_choose(care_engine asked, const care_config *c)
     int pathway = 0;
     for (int b = 0; b < CARE_NAGE; b++)
         pathway |= c->referral_rate[b] > 0;
-    /* nor calendar trends by age band and exit reason (tables.rate_trend): the case sampler
-     * does not draw them */
-    if (c->n_progs > 0 || pathway || c->n_rate_trend > 0)   /* nor does it draw referrals (the pathway before care) */
+    /* nor rates that change on dates (adjust: edits with from:, care_edit.h), nor calendar trends
+     * by age band and exit reason (tables.rate_trend) */
+    if (c->n_progs > 0 || pathway || c->n_epochs > 0 || c->n_rate_trend > 0)   /* nor does it draw referrals (the pathway before care) */
         return CARE_ENGINE_EVENT;
     if (asked != CARE_ENGINE_AUTO)
         return asked;
