@@ -29,7 +29,8 @@ care_engine care_engine_choose(care_engine asked, const care_config *c)
 {
     /* Programmes' effects are applied by the event list only (for now): such a scenario always
      * runs there, whatever was asked; the summary and the engine attribute say so. */
-    if (c->n_progs > 0)
+    /* nor rates that change on dates (adjust: edits with from:, care_edit.h) */
+    if (c->n_progs > 0 || c->n_epochs > 0)
         return CARE_ENGINE_EVENT;
     if (asked != CARE_ENGINE_AUTO)
         return asked;

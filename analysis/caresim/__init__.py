@@ -16,12 +16,13 @@ from . import measures, tables
 
 __version__ = "0.1.0"
 __all__ = ["open_run", "summarise", "compare", "measures", "tables", "plots", "report", "rates", "sweeps",
+           "programmes",
            "__version__"]
 
 
 def __getattr__(name):
     # plots, report and rates import matplotlib or scipy: load them only when asked for
-    if name in ("plots", "report", "rates", "episodes", "export", "style", "sweeps"):
+    if name in ("plots", "report", "rates", "episodes", "export", "style", "sweeps", "programmes"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'caresim' has no attribute {name!r}")

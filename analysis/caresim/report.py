@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import plots, style, tables
+from . import plots, programmes, style, tables
 from .io import open_run, run_attrs
 from .measures import collect
 from .summary import compare
@@ -49,6 +49,8 @@ figcaption { color: #555; font-size: 0.9em; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.85em;
       white-space: pre-wrap; overflow-wrap: anywhere; }
 nav a { margin-right: 1em; }
+table.labels td.l, table.labels th.l, table.labels td .note { overflow-wrap: normal;
+                                                               white-space: nowrap; }
 """
 
 CAPTIONS = {
@@ -78,6 +80,10 @@ window.addEventListener('load', function () {
 MC_NOTE = ("Intervals are Monte-Carlo intervals: they show the spread between replicates (or the "
            "simulation error of a mean), not the uncertainty of the rates, costs and effects the "
            "scenarios assume.")
+MC_NOTE_DRAWN = ("Intervals show the spread between replicates (or the simulation error of a "
+                 "mean). In scenarios that draw their programme effects (see Programmes) each "
+                 "replicate has its own draw, so the spread includes the effects' uncertainty as "
+                 "well as chance; it never includes the uncertainty of the rates and costs.")
 ASSUMED = re.compile(r"\bassumed\b|placeholder|recalled|to be replaced|illustrative", re.I)
 
 
@@ -146,7 +152,7 @@ def _interval(mean, lo, hi, digits=0) -> str:
     return f"{_fmt(mean, digits)} <span class='note'>({_fmt(lo, digits)} to {_fmt(hi, digits)})</span>"
 
 
-def _table(df: pd.DataFrame) -> str:
+def _table(df: pd.DataFrame, cls: str = "") -> str:
     """HTML of a table: index levels first, as left-aligned labels (escaped); the other cells
     are right-aligned and may hold markup."""
     names = [n or "" for n in df.index.names]
@@ -158,7 +164,97 @@ def _table(df: pd.DataFrame) -> str:
         cells = "".join(f"<td class='l'>{html.escape(str(v))}</td>" for v in idx)
         cells += "".join(f"<td>{'–' if v is None else v}</td>" for v in r)
         rows.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    cls = f" class='{cls}'" if cls else ""
+    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _stacked(mean, lo, hi, f: float = 1.0, digits: int = 0) -> str:
+    """Mean over its 90% interval, on two lines: keeps wide tables narrow."""
+    return (f"{_fmt(mean / f, digits)}<br><span class='note'>{_fmt(lo / f, digits)} to "
+            f"{_fmt(hi / f, digits)}</span>")
+
+
+def _wide(summary: pd.DataFrame, columns: dict) -> pd.DataFrame:
+    """{measure: (heading, divisor, digits)} -> one stacked cell per measure, in that order."""
+    out = pd.DataFrame(index=summary.index)
+    for key, (head, f, digits) in columns.items():
+        if key in summary.columns.get_level_values(0):
+            s = summary[key]
+            out[head] = [_stacked(m, lo, hi, f, digits) for m, lo, hi in
+                         zip(s["mean"], s["q05"], s["q95"])]
+    return out
+
+
+def _programmes_html(ds, attrs: dict, times) -> str:
+    """The programme section: what each programme did in each scenario that runs it, and each
+    such scenario against the baseline, replicate by replicate; '' when no scenario runs one."""
+    if not programmes.has_programmes(ds):
+        return ""
+    ran = programmes.runs(ds, attrs)
+    if not any(ran.values()):
+        return ""
+    start, end = times[0].date(), times[-1].date()
+    rate = f"{100 * programmes.GREEN_BOOK_RATE:g}%"
+    per = programmes.summarise(programmes.programme_table(ds, ran), ["programme", "scenario"])
+    parts = ["<h2 id='programmes'>Programmes</h2>",
+             f"<p class='note'>Each programme in each scenario that runs it, from {start} to the "
+             f"end, {end}: "
+             "mean across replicates, with the interval holding the middle 90% of replicates "
+             "below it. Cost per child served is the programme's whole cost (fixed and per "
+             "child) over the children who started being served.</p>",
+             _table(_wide(per, {
+                 "referred": ("children referred", 1, 0), "served": ("children served", 1, 0),
+                 "waiting": ("waiting at the end", 1, 0),
+                 "cost": ("programme cost (GBP million)", 1e6, 2),
+                 "cost_discounted": (f"discounted at {rate} (GBP million)", 1e6, 2),
+                 "cost_per_served": ("cost per child served (GBP)", 1, 0)}), "labels")]
+    none = [p for p in per.index.get_level_values("programme").unique()
+            if not (per.xs(p, level="programme")[("referred", "mean")] > 0).any()]
+    if none:
+        parts.append(f"<p class='note'>{html.escape(', '.join(none))}: no child referred (an "
+                     "effect on entries to care acts on the area's entry rate and serves no "
+                     "one), so no cost per child.</p>")
+    parts.append(_uncertainty_html(attrs, ran))
+    base = programmes.baseline_of(ds, ran)
+    if base is None:
+        parts.append("<p class='note'>Every scenario in this file runs a programme: there is no "
+                     "baseline to count children or costs avoided against.</p>")
+        return "\n".join(parts)
+    eff = programmes.summarise(programmes.effect_table(ds, ran, base), ["scenario"])
+    parts.append(f"<h3>Against {html.escape(base)}, replicate by replicate</h3>"
+                 f"<p class='note'>Avoided and saved: {html.escape(base)} minus the scenario, "
+                 "so a positive number is care or money the programmes saved. Net cost: "
+                 "programme cost minus placement cost saved (negative: the programmes saved more "
+                 f"than they cost), summed from {start} to {end}, and discounted at the Green "
+                 f"Book's {rate} a year. A scenario running several programmes shows their joint "
+                 "effect.</p>")
+    parts.append(_table(_wide(eff, {
+        "in_care_avoided": ("children in care avoided at the end", 1, 0),
+        "care_days_avoided": ("care-days avoided", 1, 0),
+        "placement_saved": ("placement cost saved (GBP million)", 1e6, 2),
+        "programme_cost": ("programme cost (GBP million)", 1e6, 2),
+        "net_cost": ("net cost (GBP million)", 1e6, 2),
+        "net_cost_discounted": (f"net cost, discounted at {rate} (GBP million)", 1e6, 2)}),
+        "labels"))
+    return "\n".join(parts)
+
+
+def _uncertainty_html(attrs: dict, ran: dict) -> str:
+    """The sentence saying what the intervals of each programme scenario include."""
+    described = programmes.scenario_programmes(attrs)
+    drawn = [s for s, ps in ran.items() if ps and described.get(s, {}).get("drawn")]
+    fixed = [s for s, ps in ran.items() if ps and s not in drawn]
+    out = []
+    if drawn:
+        out.append(f"In {html.escape(', '.join(drawn))} each replicate draws the programme "
+                   "effects from their stated 95% intervals (once per replicate, the same draw "
+                   "in every scenario), so these intervals include effect (parameter) "
+                   "uncertainty as well as chance.")
+    if fixed:
+        out.append(f"In {html.escape(', '.join(fixed))} the effects are fixed: the intervals "
+                   "show chance alone, not the uncertainty of the effects.")
+    out.append("No interval includes the uncertainty of the baseline's own rates and costs.")
+    return f"<p>{' '.join(out)}</p>"
 
 
 def _scale(label: str) -> tuple[str, float, int]:
@@ -271,6 +367,7 @@ def build(ds, title: str | None = None, top_areas: int = 20) -> str:
              "<nav><a href='#scenarios'>Scenarios</a><a href='#run'>Run</a>"
              "<a href='#headline'>Headline</a>"
              + ("<a href='#compare'>By region and authority</a>" if len(scen) > 1 else "")
+             + ("<a href='#programmes'>Programmes</a>" if programmes.has_programmes(ds) else "")
              + "<a href='#charts'>Charts</a><a href='#tables'>Tables</a>"
              "<a href='#parameters'>Parameters</a></nav>",
              f"<p>{len(scen)} scenario{'s' if len(scen) > 1 else ''} "
@@ -308,16 +405,18 @@ def build(ds, title: str | None = None, top_areas: int = 20) -> str:
     parts.append(f"<table class='meta'>{rows}</table>")
 
     cost_caveat = "placement_costs" in assumed
+    drawn = any(d["drawn"] for d in programmes.scenario_programmes(attrs).values())
+    mc_note = MC_NOTE_DRAWN if drawn else MC_NOTE
     if len(scen) == 1:
         parts.append("<h2 id='headline'>Headline</h2><p class='note'>Mean across replicates, "
                      "with the interval holding the middle 90% of replicates in brackets. "
-                     f"{MC_NOTE}</p>")
+                     f"{mc_note}</p>")
         parts.append(_headline_html(tables.headline(m)))
     else:
         parts.append(f"<h2 id='headline'>Headline: each scenario beside {html.escape(scen[0])}</h2>"
                      "<p class='note'>Means across replicates; the difference is each variant "
                      "minus the baseline, replicate by replicate (common random numbers), with a "
-                     f"95% Monte-Carlo interval for its mean. {MC_NOTE}</p>")
+                     f"95% Monte-Carlo interval for its mean. {mc_note}</p>")
         hm = tables.headline_measures(m)
         if len(scen) > 4:       # many variants: the measures a policy team asks for first
             keep = (f"Children in care, {times[-1].date()}", "Entries", "Exits", "discounted")
@@ -333,6 +432,7 @@ def build(ds, title: str | None = None, top_areas: int = 20) -> str:
                      "largest differences</h3>")
         parts.append(_difference_by_html(m, scen[0], "area", top=top_areas))
 
+    parts.append(_programmes_html(ds, attrs, times))
     parts.append("<h2 id='charts'>Charts</h2>")
     for name, fig in plots.make_all(m).items():
         cap = CAPTIONS.get(name, "")
