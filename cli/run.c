@@ -46,8 +46,10 @@ static const char usage[] =
     "      --engine NAME     auto, case or event (default auto). case draws each child's whole\n"
     "                        path at once (fast; exact only while children do not interact);\n"
     "                        event keeps one time-ordered event list for the whole task. auto\n"
-    "                        takes case unless the scenario has a finite capacity. Both give\n"
-    "                        the same counts for the same seed (docs/model.md, \"Engines\")\n"
+    "                        takes case unless the scenario has a finite capacity (a programme's\n"
+    "                        places, tables.placement_capacity), which case refuses; programmes\n"
+    "                        and dated rate edits always run on event. Both give the same\n"
+    "                        counts for the same seed (docs/model.md, \"Engines\")\n"
     "  -h, --help            show this help\n"
     "\n"
     "Progress goes to stderr; the summary (output path, children in care, entries and exits per\n"
@@ -268,11 +270,18 @@ static int resume(const char *path, const care_output *lay, care_summary *sm, un
 
 /* The engine of each scenario (--engine, or the automatic choice), as flags for the driver and
  * as text: the engine names, one per scenario, space-separated. */
-static void engine_choice(const run_opts *o, care_config *const *cfgs, size_t n_scen, unsigned char *use_case, char *text,
-                          size_t size)
+static int engine_choice(const run_opts *o, care_config *const *cfgs, size_t n_scen, unsigned char *use_case, char *text,
+                         size_t size, sim_err *err)
 {
     size_t len = 0;
     text[0] = '\0';
+    /* case draws each child alone: where a finite capacity makes children take each other's
+     * places, its answer would be wrong, so it is refused rather than replaced */
+    for (size_t s = 0; s < n_scen && o->engine == CARE_ENGINE_CASE; s++)
+        if (care_scenario_has_finite_capacity(cfgs[s]))
+            return sim_err_set(err, SIM_EINVAL, "%s: %s: --engine case cannot run a scenario whose capacity can bind "
+                               "(children wait for or take each other's places); use --engine event or auto", cfgs[s]->path,
+                               cfgs[s]->n_cap ? "tables.placement_capacity" : "programmes");
     /* auto: one engine for the whole run, so that scenarios compared within it (common random
      * numbers) agree bit for bit where they should, days and cost included */
     care_engine all = CARE_ENGINE_CASE;
@@ -283,6 +292,7 @@ static void engine_choice(const run_opts *o, care_config *const *cfgs, size_t n_
         use_case[s] = e == CARE_ENGINE_CASE;
         len += (size_t)snprintf(text + len, size - len, "%s%s", s ? " " : "", care_engine_names[e]);
     }
+    return SIM_OK;
 }
 
 static int simulate(const run_opts *o, care_config **cfgs, size_t n_scen, const char *path, const char *command_line,
@@ -307,8 +317,9 @@ static int simulate(const run_opts *o, care_config **cfgs, size_t n_scen, const 
     horizons = grown;
     use_case = (unsigned char *)(horizons + n_scen);
     engines = (char *)use_case + n_scen;
-    engine_choice(o, cfgs, n_scen, use_case, engines, n_scen * 8 + 1);
-    int rc = care_output_init(&lay, (const care_config *const *)cfgs, (int)n_scen, command_line, CARESIM_VERSION,
+    int rc = engine_choice(o, cfgs, n_scen, use_case, engines, n_scen * 8 + 1, err);
+    if (rc != SIM_OK) { free(horizons); return rc; }
+    rc = care_output_init(&lay, (const care_config *const *)cfgs, (int)n_scen, command_line, CARESIM_VERSION,
                               created, err);
     if (rc != SIM_OK) { free(horizons); return rc; }
     sim_attr attrs[16];

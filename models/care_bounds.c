@@ -63,6 +63,7 @@ static const struct { const char *pattern; double max; const char *what; } bound
     {"*multiplier", 100.0, "a multiplier"},
     {"adjust.*", 100.0, "a multiplier"},
     {"count", 1e7, "children in one row of the initial stock"},
+    {"places", 1e7, "places of one placement type in one area"},
     {"cla_*", 1e7, "children in care in one area"},
     {"from_days", 18 * 366.0, "days since entry (a child leaves care by 18)"},
 };

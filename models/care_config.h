@@ -10,6 +10,7 @@
 
 #include "care_cost.h"
 #include "care_date.h"
+#include "care_edit.h"
 #include "care_states.h"
 
 /* DfE age bands. Ages in days: a year is 365.25 days, the same everywhere in the model. */
@@ -33,6 +34,14 @@ typedef struct care_hazard_table {
     int tr[CARE_MAXK];                   /* the transition of each column (care_state_columns) */
     double rate[CARE_NAGE][CARE_MAXTB][CARE_MAXK];   /* per day */
 } care_hazard_table;
+
+/* The rates and shares in force from a date on (care_edit.h: adjust: edits with a date). */
+typedef struct care_epoch {
+    double from;                         /* days since the start date; the first: -INFINITY */
+    care_hazard_table haz[CARE_NSTATE];
+    double entry_rate[CARE_NAGE], nfa_share[CARE_NAGE];
+    double placement_share[CARE_NAGE][CARE_NPLACE], move_share[CARE_NAGE][CARE_NPLACE];
+} care_epoch;
 
 typedef struct care_area {
     char *code, *name, *region, *ofsted;
@@ -88,6 +97,11 @@ typedef struct care_config {
     double placement_share[CARE_NAGE][CARE_NPLACE];   /* at entry */
     double move_share[CARE_NAGE][CARE_NPLACE];        /* destination of a move (current one left out) */
     double cost_per_day[CARE_NPLACE];    /* pounds */
+    char *placement_capacity_path;       /* tables.placement_capacity, NULL if absent */
+    size_t n_cap;                        /* its rows (care_capacity.h); 0: every type unlimited */
+    struct care_cap_row *cap;
+    int placement_fallback;              /* CARE_PL_* where a child goes when its type is full */
+    int placement_fallback_line;         /* line of placement_fallback: (0: the default, residential) */
     size_t n_stock;
     care_stock_row *stock;
     char *entry_ages_path, *parameter_draws_path, *initial_placement_shares_path;
@@ -101,8 +115,12 @@ typedef struct care_config {
     double *draw_exit;                   /* [n_draws][CARE_MAXK] multipliers on lac_hazards columns */
     int deflate;                         /* output compression level 0-9 */
     int episodes;                        /* 1: write the episode log (output.episodes) */
-    double adjust_entry;                 /* scenario-level multipliers (adjust:), applied on load */
-    double adjust_haz[CARE_NSTATE][CARE_MAXK];   /* by state and table column */
+    care_edits adjust_entry;             /* scenario-level edits (adjust:, care_edit.h), applied on load */
+    care_edits adjust_haz[CARE_NSTATE][CARE_MAXK];   /* by state and table column */
+    care_edits adjust_share[CARE_NPLACE];            /* placement shares at entry */
+    care_edits adjust_nfa;                           /* referrals' no-further-action share */
+    int n_epochs;                        /* 0: no dated edit; else epochs[0] is from the beginning */
+    care_epoch *epochs;
     char *resolved_yaml;                 /* the scenario as resolved (validate, output attribute) */
 
     /* Programmes (docs/programmes.md), prices, and a sweep point's values. */

@@ -10,7 +10,7 @@
 static double task_elems(const care_config *c)
 {
     double ta = (double)c->n_obs * c->n_areas;
-    return ta * ((CARE_NSTATE + CARE_NPLACE + CARE_NTR + 1) * CARE_NAGE + CARE_NPLACE);
+    return ta * ((CARE_NSTATE + CARE_NPLACE + CARE_NTR + 1) * CARE_NAGE + 2 * CARE_NPLACE);   /* cost, shortfall */
 }
 
 static double entries_per_day(const care_config *c)
@@ -19,8 +19,11 @@ static double entries_per_day(const care_config *c)
     for (int i = 0; i < c->n_trend; i++)
         if (c->trend_mult[i] > trend) trend = c->trend_mult[i];
     for (int a = 0; a < c->n_areas; a++)
-        for (int b = 0; b < CARE_NAGE; b++)
-            e += c->areas[a].pop[b] * c->entry_rate[b] * c->areas[a].entry_mult;
+        for (int b = 0; b < CARE_NAGE; b++) {
+            double rate = c->entry_rate[b];   /* the highest any dated edit sets (care_edit.h) */
+            for (int i = 0; i < c->n_epochs; i++) rate = c->epochs[i].entry_rate[b] > rate ? c->epochs[i].entry_rate[b] : rate;
+            e += c->areas[a].pop[b] * rate * c->areas[a].entry_mult;
+        }
     return e * trend;
 }
 

@@ -2,6 +2,7 @@
 #include "care_keys.h"
 #include "care_estimate.h"
 
+#include "care_capacity.h"
 #include "care_prog.h"
 #include "care_sweep.h"
 
@@ -32,6 +33,19 @@ static int read_programmes(care_config *c, care_yaml_doc *d, yaml_node_t *v, sim
     c->progs = NULL;
     c->n_progs = 0;
     return care_prog_parse(d, v, c->start_date, c->overrides, &c->progs, &c->n_progs, err);
+}
+
+/* placement_fallback: a placement type's name (where a child goes when its type is full). */
+static int read_fallback(care_config *c, care_yaml_doc *d, yaml_node_t *v, sim_err *err)
+{
+    const char *s;
+    int rc = care_yaml_str(d, v, "placement_fallback", &s, err);
+    if (rc != SIM_OK) return rc;
+    if ((c->placement_fallback = care_placement_index(s)) < 0)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: placement_fallback: unknown placement '%s' (expected foster, "
+                           "kinship, residential, placed_with_parents or independent)", d->path, care_yaml_line(v), s);
+    c->placement_fallback_line = care_yaml_line(v);
+    return SIM_OK;
 }
 
 static int read_sweep(care_config *c, care_yaml_doc *d, yaml_node_t *v, sim_err *err)
@@ -71,6 +85,9 @@ int care_keys_table(care_key *keys)
     n = add(keys, n, "tables.placement_shares", CARE_KEY_PATH, NULL, OFF(placement_shares_path));
     n = add(keys, n, "tables.placement_move_shares", CARE_KEY_PATH, "", OFF(placement_move_shares_path));
     n = add(keys, n, "tables.placement_costs", CARE_KEY_PATH, "", OFF(placement_costs_path));
+    n = add(keys, n, "tables.placement_capacity", CARE_KEY_PATH, "", OFF(placement_capacity_path));
+    n = add(keys, n, "placement_fallback", CARE_KEY_NODE, "", 0);
+    keys[n - 1].read = read_fallback;
     n = add(keys, n, "tables.referral_rates", CARE_KEY_PATH, "", OFF(referral_rates_path));
     n = add(keys, n, "initial_stock", CARE_KEY_PATHS, "none", OFF(initial_stock_paths));
     keys[n - 1].aux = OFF(n_initial_stock);
@@ -91,14 +108,24 @@ int care_keys_table(care_key *keys)
     keys[n - 1].read = read_programmes;
     n = add(keys, n, "sweep", CARE_KEY_NODE, "", 0);
     keys[n - 1].read = read_sweep;
-    n = add(keys, n, "adjust.entry_rates", CARE_KEY_NUM, "1", OFF(adjust_entry));
+    n = add(keys, n, "adjust.entry_rates", CARE_KEY_EDIT, "1", OFF(adjust_entry));
+    keys[n - 1].aux = CARE_EDIT_ENTRY;
     for (int s = 0; s < CARE_NSTATE; s++) {
         int tr[CARE_MAXK], nk = care_state_columns(s, tr);
         for (int k = 0; k < nk; k++) {
             snprintf(name, sizeof name, "adjust.%s.%s", care_states[s].table, care_transition_names[tr[k]]);
-            n = add(keys, n, name, CARE_KEY_NUM, "1", OFF(adjust_haz) + ((size_t)s * CARE_MAXK + (size_t)k) * sizeof(double));
+            n = add(keys, n, name, CARE_KEY_EDIT, "1",
+                    OFF(adjust_haz) + ((size_t)s * CARE_MAXK + (size_t)k) * sizeof(care_edits));
+            keys[n - 1].aux = CARE_EDIT_HAZARD;
         }
     }
+    for (int p = 0; p < CARE_NPLACE; p++) {
+        snprintf(name, sizeof name, "adjust.placement_shares.%s", care_placement_names[p]);
+        n = add(keys, n, name, CARE_KEY_EDIT, "1", OFF(adjust_share) + (size_t)p * sizeof(care_edits));
+        keys[n - 1].aux = CARE_EDIT_SHARE;
+    }
+    n = add(keys, n, "adjust.nfa_share", CARE_KEY_EDIT, "1", OFF(adjust_nfa));
+    keys[n - 1].aux = CARE_EDIT_SHARE;
     return n;
 }
 
@@ -331,6 +358,9 @@ static int store(care_config *c, care_key *k, care_yaml_doc *d, yaml_node_t *v, 
         rc = care_yaml_nonneg(d, v, k->name, dst, err);
         break;
     case CARE_KEY_NODE: rc = k->read(c, d, v, err); break;
+    case CARE_KEY_EDIT:
+        rc = care_edit_read((care_edits *)dst, (int)k->aux, k->name, d, v, c->start_date, c->overrides, err);
+        break;
     case CARE_KEY_PATHS: rc = store_paths(c, k, d, v, err); break;
     default: rc = one_path((char **)dst, k, d, v, err); break;
     }

@@ -19,7 +19,7 @@
 
 enum { CARE_KEY_STR, CARE_KEY_DATE, CARE_KEY_SPAN, CARE_KEY_SPAN_NONE, CARE_KEY_U32, CARE_KEY_U64,
        CARE_KEY_INT, CARE_KEY_BOOL, CARE_KEY_NUM, CARE_KEY_PATH, CARE_KEY_PATH_NONE, CARE_KEY_NODE,
-       CARE_KEY_PATHS };
+       CARE_KEY_PATHS, CARE_KEY_EDIT };
 
 #define CARE_MAXKEYS 128
 
@@ -28,7 +28,7 @@ typedef struct care_key {
     int type;               /* CARE_KEY_* */
     const char *def;        /* default as YAML text; NULL: required; "": optional, unset if absent */
     size_t off;             /* destination in care_config */
-    size_t aux;             /* SPAN_NONE: the int flag set for "none"; PATHS: the int count */
+    size_t aux;             /* SPAN_NONE: the int flag set for "none"; PATHS: the int count; EDIT: CARE_EDIT_* */
     uint64_t lo, hi;        /* integer keys: allowed range; SPAN: lo = 1 means longer than 0 */
     care_yaml_key at;       /* where the value came from (NULL value: default) */
     /* NODE: a structured value (a list or a mapping) read by its own reader while the file is

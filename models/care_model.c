@@ -39,7 +39,6 @@ static size_t period_after(const care_model *m, double t)   /* first i with obs[
 }
 
 /* A flow at a future time t (a case closing, counted when drawn): its period is searched. */
-static size_t period_after(const care_model *m, double t);
 static void count_flow_ahead(care_model *m, double t, const care_child *k, int tr)
 {
     const double *obs = m->cfg->obs;
@@ -160,23 +159,6 @@ static void free_child(care_model *m, uint32_t id)
 }
 
 /* ---- scheduling ---- */
-/* A placement type drawn from the shares (entry or move) of the age band, leaving out `exclude`. */
-static int pick_placement(const double *sh, sim_ctx *ctx, int exclude)
-{
-    double tot = 0, acc = 0;
-    for (int p = 0; p < CARE_NPLACE; p++) tot += p == exclude ? 0 : sh[p];
-    if (tot <= 0) return exclude >= 0 ? exclude : CARE_PL_FOSTER;
-    double u = gsl_rng_uniform(ctx->rng) * tot;
-    int last = 0;
-    for (int p = 0; p < CARE_NPLACE; p++) {
-        if (p == exclude || sh[p] == 0) continue;
-        last = p;
-        acc += sh[p];
-        if (u < acc) return p;
-    }
-    return last;
-}
-
 /* The one scheduling routine: the child's next transition out of (or within) its state, drawn
  * from the state's hazard table until its 18th birthday or the end of the state's window, where
  * the state's rule applies. A LAZY transition to outside (a case closing) needs no handler: it is
@@ -189,13 +171,14 @@ static int schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, dou
     if (m->lazy[s]) k->close_at = INFINITY;
     k->next_at = INFINITY;
     const double *mult = m->areas[k->area].mult[s];
-    double own[CARE_MAXK], until = INFINITY, limit = fmin(end, ctx->horizon);
+    double own[CARE_MAXK], until, limit = fmin(end, ctx->horizon);
+    const care_hazard_table *h = care_medit_haz(m, s, now, &until);   /* dated edits: until the next date */
     if (m->pr && care_mprog_treated(m, k)) {   /* a programme's effects, constant until `until` */
         memcpy(own, mult, sizeof own);
-        until = care_mprog_mult(m, k, now, own);
+        until = fmin(until, care_mprog_mult(m, k, now, own));
         mult = own;
     }
-    double t = care_hazard_draw(&m->cfg->haz[s], mult, now, k->birth, k->since, fmin(limit, until), ctx->rng, &kind);
+    double t = care_hazard_draw(h, mult, now, k->birth, k->since, fmin(limit, until), ctx->rng, &kind);
     if (isinf(t) && until < limit) {   /* the effect changes first: draw again then */
         k->next = REDRAW;
         k->next_at = until;
@@ -206,7 +189,7 @@ static int schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, dou
         t = end;
         tr = end_tr;
     } else {
-        tr = m->cfg->haz[s].tr[kind];
+        tr = h->tr[kind];
     }
     if ((care_transitions[tr].flags & CARE_TF_LAZY) && !(m->pr && care_mprog_holds(m, k))) {
         k->close_at = t;
@@ -250,17 +233,19 @@ static void enter_lac(care_model *m, sim_ctx *ctx, care_child *k, double t, int 
     if (!moved)
         k->episodes++;
     k->pl_since = t;
-    const double *sh = m->cfg->placement_share[b];
+    const double *sh = care_medit_shares(m, b, t, moved);
     if (tr == CARE_TR_NONE && m->cfg->has_initial_share)   /* initial stock: its own mix, by age today */
         sh = m->cfg->initial_share[care_age_band_at(0.0 - k->birth)];
-    k->placement = (uint8_t)(moved ? pick_placement(m->cfg->move_share[b], ctx, k->placement)
-                                   : pick_placement(sh, ctx, -1));
+    int want = care_mplace_pick(sh, ctx, moved ? k->placement : -1);
+    /* a full type sends the child to the fallback (care_mplace.c); the initial stock is placed on the start date */
+    k->placement = (uint8_t)(m->places.occupied ? care_mplace_take(m, k, want, tr == CARE_TR_NONE ? 0.0 : t) : want);
     log_open(m, k, t, tr == CARE_TR_NONE ? CARE_START_INITIAL : care_transition_start_code(tr));
 }
 
 static void leave_lac(care_model *m, care_child *k, double t, int tr)
 {
     account(m, k, k->pl_since, t);
+    if (m->places.occupied) care_mplace_release(m, k);
     if (tr != CARE_TR_NONE)
         log_close(m, k, t, tr);
 }
@@ -325,8 +310,10 @@ static int schedule_arrival(care_model *m, sim_ctx *ctx, int p, uint32_t a, doub
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, procs[p].stream << 56 | a, 0, ar->rng_pos);
     double e = care_unit_exponential(ctx->rng), t = now;
     ar->rng_pos = sim_rng_position(ctx->rng);
-    while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps */
-        double until = INFINITY, rate = ar->base_rate * (procs[p].trend ? care_trend_at(m->cfg, t, &until) : 1.0);
+    while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps (and dated edits) */
+        double until, step = INFINITY, rate = care_medit_arrival(m, a, p, t, &until)->base_rate;
+        rate *= procs[p].trend ? care_trend_at(m->cfg, t, &step) : 1.0;
+        until = fmin(until, step);
         if (p == PROC_ENTRY && m->entry_max) rate *= m->entry_max[a];   /* thinned back on arrival (care_mprog.c) */
         if (rate > 0 && rate * (until - t) >= e)
             return sim_schedule(ctx, t + e / rate, procs[p].event, a, err);
@@ -354,7 +341,8 @@ static int arrive(care_model *m, sim_ctx *ctx, int p, uint32_t a, int b, double 
     k->area = (uint16_t)a;
     k->serial = p == PROC_ENTRY ? as->next_serial++ : REFERRED_SERIAL | as->next_referred++;
     care_model_child_stream(ctx, k);
-    if (b < 0) b = age_band_of(&as->proc[p], gsl_rng_uniform(ctx->rng));
+    double next;
+    if (b < 0) b = age_band_of(care_medit_arrival(m, a, p, t, &next), gsl_rng_uniform(ctx->rng));
     if (p == PROC_ENTRY && m->cfg->entry_ages.n[b]) {   /* the interval first: no extra draw without the table */
         double u1 = gsl_rng_uniform(ctx->rng);
         k->birth = t - care_calib_age(&m->cfg->entry_ages, b, 0.0, u1, gsl_rng_uniform(ctx->rng));
@@ -393,7 +381,7 @@ static int on_referral(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_er
     arrival *ar = &m->areas[a].proc[PROC_REFERRAL];
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_REFERRAL << 56 | a, 0, ar->rng_pos);
     int b = age_band_of(ar, gsl_rng_uniform(ctx->rng)), rc = SIM_OK;
-    int nfa = gsl_rng_uniform(ctx->rng) < m->cfg->nfa_share[b];
+    int nfa = gsl_rng_uniform(ctx->rng) < care_medit_nfa(m, b, t);
     ar->rng_pos = sim_rng_position(ctx->rng);
     if (nfa) {
         care_child k = {.area = (uint16_t)a, .birth = t - care_age_lo_years[b] * CARE_YEAR_DAYS};
@@ -513,9 +501,10 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
             for (int k = 0; k < c->haz[s].n_k; k++)
                 as->mult[s][k] = care_hazard_mult(c, (int)a, s, k) * (dx && s == CARE_ST_LAC ? dx[k] : 1.0);
     }
-    int rc = SIM_OK;
+    int rc = care_medit_create(m, de, err);
     for (size_t i = 0; i < m->T && rc == SIM_OK; i++)
         rc = sim_schedule(ctx, c->obs[i], EV_OBS, (uint32_t)i, err);
+    if (rc == SIM_OK) rc = care_mplace_create(m, err);
     if (rc == SIM_OK) rc = initial_stock(m, ctx, err);
     if (rc == SIM_OK) rc = care_mprog_create(m, ctx, err);   /* before arrivals: entry effects */
     for (size_t a = 0; a < m->A && rc == SIM_OK; a++)
@@ -587,6 +576,8 @@ static void destroy(void *state)
     if (!m) return;
     care_episodes_free(&m->log);
     care_progrun_destroy(m->pr);
+    care_mplace_destroy(m);
+    free(m->ep_entry);
     free(m->entry_max);
     free(m->kids);
     free(m->free_ids);

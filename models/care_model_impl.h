@@ -66,6 +66,13 @@ typedef struct area_state {
     double mult[CARE_NSTATE][CARE_MAXK];   /* multipliers on each state's hazards (care_hazard_mult) */
 } area_state;
 
+/* Places per area and placement type (care_mplace.c); all NULL without tables.placement_capacity. */
+typedef struct care_places {
+    uint32_t *occupied;           /* [area][placement]: children placed there now */
+    size_t *first, *n;            /* [area][placement]: the capacity rows that apply (care_capacity.h) */
+    int32_t *shortfall;           /* = buf[CARE_VAR_SHORTFALL] */
+} care_places;
+
 typedef struct care_model {
     const care_config *cfg;
     care_child *kids;
@@ -82,6 +89,8 @@ typedef struct care_model {
     care_progrun *pr;                      /* programmes of this task, NULL if none */
     double *entry_max;                     /* per area: bound on entry multipliers, NULL if none */
     int32_t *served, *referred, *waiting;  /* = buf[CARE_VAR_SERVED], ... */
+    care_places places;
+    arrival *ep_entry;                     /* [epoch][area]: entries under dated edits (care_medit.c), or NULL */
 } care_model;
 
 
@@ -104,5 +113,21 @@ int care_mprog_keep_entry(care_model *m, sim_ctx *ctx, const care_child *k, int 
 int care_mprog_event(care_model *m, sim_ctx *ctx, uint32_t id, double t, sim_err *err);
 void care_mprog_observe(care_model *m, size_t obs);
 void care_mprog_finish(care_model *m, double horizon);
+
+/* care_medit.c, for care_model.c: dated rate edits (until: when the values next change) */
+int care_medit_create(care_model *m, const double *draw_entry, sim_err *err);
+const arrival *care_medit_arrival(const care_model *m, uint32_t a, int p, double t, double *until);
+const care_hazard_table *care_medit_haz(const care_model *m, int s, double t, double *until);
+const double *care_medit_shares(const care_model *m, int b, double t, int move);
+double care_medit_nfa(const care_model *m, int b, double t);
+
+/* care_mplace.c, for care_model.c: placement types and capacity */
+int care_mplace_pick(const double *sh, sim_ctx *ctx, int exclude);   /* drawn from shares, leaving out exclude */
+int care_mplace_create(care_model *m, sim_err *err);
+void care_mplace_destroy(care_model *m);
+/* The placement k gets when it wants `wanted` at day t: wanted if a place is free in its area,
+ * else the fallback (counted as a shortfall of `wanted`); the place is taken. */
+int care_mplace_take(care_model *m, const care_child *k, int wanted, double t);
+void care_mplace_release(care_model *m, const care_child *k);   /* k leaves its placement */
 
 #endif

@@ -46,6 +46,8 @@ void care_config_free(care_config *c)
     free(c->placement_shares_path);
     free(c->placement_move_shares_path);
     free(c->placement_costs_path);
+    free(c->placement_capacity_path);
+    free(c->cap);
     for (int i = 0; i < c->n_initial_stock; i++)
         free(c->initial_stock_paths[i]);
     free(c->referral_rates_path);
@@ -59,5 +61,11 @@ void care_config_free(care_config *c)
     free(c->draw_entry);
     free(c->draw_exit);
     free(c->resolved_yaml);
+    care_edits_free(&c->adjust_entry);
+    care_edits_free(&c->adjust_nfa);
+    for (int s = 0; s < CARE_NSTATE; s++)
+        for (int k = 0; k < CARE_MAXK; k++) care_edits_free(&c->adjust_haz[s][k]);
+    for (int p = 0; p < CARE_NPLACE; p++) care_edits_free(&c->adjust_share[p]);
+    free(c->epochs);
     free(c);
 }

@@ -50,7 +50,9 @@ enum { CARE_DIM_LIST(CARE_X_DIM_ENUM) CARE_NDIM, CARE_D_NONE = -1 };
     X(WAITING, "programme_waiting", SIM_I32, PROG, NONE, "children",                                \
       "children on each programme's waiting list at the observation time") \
     X(DAYS_STATE, "days_in_state", SIM_F64, STATE, AGE, "child-days",                                 \
-      "child-days in each state in the period ending at the observation time")
+      "child-days in each state in the period ending at the observation time")                      \
+    X(SHORTFALL, "placement_shortfall", SIM_I32, PLACE, NONE, "placements",                         \
+      "placements wanted of each type that went to the fallback type (no place free in the area) in the period")
 #define CARE_X_VAR_ENUM(id, ...) CARE_VAR_##id,
 enum { CARE_VAR_LIST(CARE_X_VAR_ENUM) CARE_NVAR };
 

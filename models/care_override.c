@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "care_capacity.h"
 #include "care_scenario.h"
 
 int care_scenario_set_horizon(care_config *c, const char *span, sim_err *err)
@@ -69,6 +70,7 @@ int care_scenario_keep_areas(care_config *c, const char *codes, sim_err *err)
             c->stock[m++].area = keep[c->stock[i].area];
         }
     c->n_stock = m;
+    care_capacity_keep(c, keep);
     free(keep);
     return SIM_OK;
 }

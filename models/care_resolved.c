@@ -71,6 +71,7 @@ static void value(FILE *f, const care_config *c, const care_key *k)
     case CARE_KEY_U64: fprintf(f, "%" PRIu64, *(const uint64_t *)v); break;
     case CARE_KEY_INT: fprintf(f, "%d", *(const int *)v); break;
     case CARE_KEY_BOOL: fputs(*(const int *)v ? "true" : "false", f); break;
+    case CARE_KEY_EDIT: care_edit_print(f, (const care_edits *)v, c->start_date); break;
     default: care_format_number(*(const double *)v, b, sizeof b); fputs(b, f); break;
     }
 }
@@ -101,6 +102,8 @@ int care_scenario_resolve(care_config *c, sim_err *err)
         fputc('\n', f);
         prev = k->name;
     }
+    if (c->placement_capacity_path || c->placement_fallback_line)
+        fprintf(f, "placement_fallback: %s\n", care_placement_names[c->placement_fallback]);
     if (c->n_progs) care_prog_print(f, c->progs, c->n_progs, c->areas, c->start_date);
     for (int i = 0; i < c->n_params; i++) {   /* a sweep point: the values it gave (set above) */
         char b[40];

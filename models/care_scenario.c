@@ -12,6 +12,7 @@
 #include "care_estimate.h"
 #include "care_keys.h"
 #include "care_calib.h"
+#include "care_capacity.h"
 #include "care_prog.h"
 #include "care_tables.h"
 
@@ -82,6 +83,8 @@ static int load_tables(care_config *c, sim_err *err)
     else if (rc == SIM_OK)
         memcpy(c->move_share, c->placement_share, sizeof c->move_share);   /* default: as at entry */
     if (rc == SIM_OK && c->placement_costs_path) rc = care_tables_placement_costs(c, c->placement_costs_path, "tables.placement_costs", err);
+    if (rc == SIM_OK && c->placement_capacity_path)
+        rc = care_capacity_load(c, c->placement_capacity_path, "tables.placement_capacity", err);
     if (rc == SIM_OK && c->referral_rates_path) rc = care_tables_referral_rates(c, c->referral_rates_path, "tables.referral_rates", err);
     for (int i = 0; i < c->n_initial_stock && rc == SIM_OK; i++)
         rc = care_tables_initial_stock(c, c->initial_stock_paths[i], "initial_stock", err);
@@ -116,17 +119,6 @@ static int check_pathway(const care_config *c, sim_err *err)
             return sim_err_set(err, SIM_EINVAL, "%s: tables.%s: required with %s (the pathway's tables come together)",
                                c->path, care_states[part[i]].table, given);
     return SIM_OK;
-}
-
-/* adjust: multipliers on the tables, for variants that change rates without copying tables. */
-static void apply_adjust(care_config *c)
-{
-    for (int b = 0; b < CARE_NAGE; b++) {
-        c->entry_rate[b] *= c->adjust_entry;
-        for (int s = 0; s < CARE_NSTATE; s++)
-            for (int i = 0; i < c->haz[s].n_tb; i++)
-                for (int k = 0; k < c->haz[s].n_k; k++) c->haz[s].rate[b][i][k] *= c->adjust_haz[s][k];
-    }
 }
 
 /* Programmes: names resolved against the states, and this scenario alone as the run's set
@@ -166,13 +158,14 @@ int care_scenario_load_with(care_config **out, const char *path, care_overrides 
     care_key keys[CARE_MAXKEYS];
     int n = care_keys_table(keys);
     c->overrides = ov;
+    c->placement_fallback = CARE_PL_RESIDENTIAL;   /* unless placement_fallback names another */
     int rc = care_keys_load(c, keys, n, path, err);
     c->overrides = NULL;
     if (rc == SIM_OK) rc = derive(c, err);
     if (rc == SIM_OK) rc = check_pathway(c, err);
     if (rc == SIM_OK) rc = care_scenario_obs_times(c, err);
     if (rc == SIM_OK) rc = load_tables(c, err);
-    if (rc == SIM_OK) apply_adjust(c);
+    if (rc == SIM_OK) rc = care_edit_apply(c, err);   /* adjust: (care_edit.h) */
     if (rc == SIM_OK) rc = programmes(c, err);
     if (rc == SIM_OK) rc = check_size(c, err);
     if (rc != SIM_OK) {

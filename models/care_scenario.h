@@ -20,8 +20,9 @@ int care_scenario_expand(care_config ***out, int *n, const char *path, sim_err *
 /* The scenarios of one run share one programme axis and one set of cost items: the union of
  * their programmes' names, in order of first appearance. Call after loading them all. */
 int care_scenario_link(care_config **cfgs, int n, sim_err *err);
-/* 1 when a capacity can bind in this scenario (a programme with places per area: children then
- * wait for each other, so the event list must run); 0 when children never interact. */
+/* 1 when a capacity can bind in this scenario (a programme with places per area, or places per
+ * area and placement type, tables.placement_capacity: children then wait for or take each
+ * other's places, so the event list must run); 0 when children never interact. */
 int care_scenario_has_finite_capacity(const care_config *c);
 /* (Re)builds c->resolved_yaml; call again after changing the config (e.g. --seed). */
 int care_scenario_resolve(care_config *c, sim_err *err);

@@ -113,6 +113,8 @@ int care_scenario_link(care_config **cfgs, int n, sim_err *err)
 
 int care_scenario_has_finite_capacity(const care_config *c)
 {
+    if (c->n_cap > 0)   /* places per area and placement type (care_capacity.h) */
+        return 1;
     for (int i = 0; i < c->n_progs; i++)
         if (c->progs[i].n_cap > 0 && c->progs[i].n_states > 0)
             return 1;

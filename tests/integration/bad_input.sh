@@ -75,6 +75,27 @@ case "$case" in
   bad_entry_ages) printf 'age_band,from_age_days,to_age_days,share\nunder_1,0,400,1\n' > "$tmp/e.csv"
                   sed -i "s#^tables:#tables:\n  entry_ages: e.csv#" "$scen"
                   want="e.csv:2: to_age_days: .*inside the age band" ;;
+  capacity_area)  printf 'area,placement,places\nE09000099,foster,3\n' > "$tmp/cap.csv"
+                  sed -i "s#^tables:#tables:\n  placement_capacity: cap.csv#" "$scen"
+                  want="cap.csv:2: area: 'E09000099' is not an area of the areas table" ;;
+  capacity_fallback) printf 'area,placement,places\nall,foster,3\nall,residential,1\n' > "$tmp/cap.csv"
+                  sed -i "s#^tables:#tables:\n  placement_capacity: cap.csv#" "$scen"
+                  want="cap.csv:3: placement: 'residential' is the fallback" ;;
+  capacity_places) printf 'area,placement,from_date,places\nall,foster,2018-01-01,2.5\n' > "$tmp/cap.csv"
+                  sed -i "s#^tables:#tables:\n  placement_capacity: cap.csv#" "$scen"
+                  want="cap.csv:2: places: expected a whole number >= 0, got '2.5'" ;;
+  bad_fallback)   printf 'placement_fallback: out_of_area\n' >> "$scen"
+                  want="scenario.yaml:[0-9]+: placement_fallback: unknown placement 'out_of_area'" ;;
+  edit_share_above_1) printf 'adjust:\n  placement_shares:\n    residential: {add: 0.95}\n' >> "$scen"
+                  want="scenario.yaml:[0-9]+: adjust.placement_shares.residential: the edit makes the share 1\.[0-9]+ for age band [a-z0-9_]+ \(a share lies between 0 and 1\)" ;;
+  edit_nfa_above_1) printf 'adjust:\n  nfa_share: [{times: 1}, {add: 1.5, from: 2019-01-01}]\n' >> "$scen"
+                  want="scenario.yaml:[0-9]+: adjust.nfa_share: the edit makes the share 1.5 for age band under_1" ;;
+  edit_negative_rate) printf 'adjust:\n  lac_hazards:\n    home: {times: 0.5, add_per_year: -5, from: 2018-01-01}\n' >> "$scen"
+                  want="scenario.yaml:[0-9]+: adjust.lac_hazards.home: the edit makes the rate negative for age band under_1, from_days 0: -" ;;
+  edit_wrong_unit) printf 'adjust:\n  lac_hazards:\n    home: {add: 0.1}\n' >> "$scen"
+                  want="scenario.yaml:[0-9]+: adjust.lac_hazards.home.add: not for this key \(here: add_per_year or add_per_day\)" ;;
+  edit_dates)     printf 'adjust:\n  entry_rates: [{times: 2, from: 2019-01-01}, {times: 3, from: 2018-01-01}]\n' >> "$scen"
+                  want="scenario.yaml:[0-9]+: adjust.entry_rates.1.from: dates must increase" ;;
   *) echo "unknown case $case"; exit 2 ;;
 esac
 if [ "$case" = full_disk ]; then

@@ -2,10 +2,13 @@
 # --engine: auto picks the case-based engine for a scenario without a finite capacity (every
 # scenario today); case and event force one; the choice is printed in the summary and written to
 # the output's engine attribute, one name per scenario; a bad name is a usage error (exit 2).
-# A scenario with a programme of limited places (children wait for each other) gets the event list.
-# Usage: engine_choice.sh CARESIM SCENARIO VARIANT CAPACITY_SCENARIO
+# A scenario with a programme of limited places (children wait for each other) gets the event list,
+# and so does one with placement capacity (children take each other's places); --engine case
+# refuses both (exit 2, no output). One with the pathway before care and the calibrated structure
+# (baseline.yaml) gets the case engine.
+# Usage: engine_choice.sh CARESIM SCENARIO VARIANT CAPACITY_SCENARIO PLACEMENT_CAPACITY_SCENARIO PATHWAY_SCENARIO
 set -uo pipefail
-caresim=$1 scen=$2 variant=$3 capacity=$4
+caresim=$1 scen=$2 variant=$3 capacity=$4 places=$5 pathway=$6
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -20,5 +23,14 @@ grep -q "expected auto, case or event" "$tmp/err" || fail "bad --engine: message
 [ ! -e "$tmp/x.h5" ] && [ ! -e "$tmp/x.h5.part" ] || fail "bad --engine: no output left behind"
 "$caresim" run "$capacity" -o "$tmp/cap.h5" -r 1 --horizon 90d -q || fail "run (capacity)"
 [ "$(attr "$tmp/cap.h5")" = "event" ] || fail "engine attribute (finite capacity): '$(attr "$tmp/cap.h5")'"
+"$caresim" run "$places" -o "$tmp/pl.h5" -r 1 --horizon 90d -q || fail "run (placement capacity)"
+[ "$(attr "$tmp/pl.h5")" = "event" ] || fail "engine attribute (placement capacity): '$(attr "$tmp/pl.h5")'"
+for s in "$capacity" "$places"; do
+  "$caresim" run "$s" -o "$tmp/c.h5" -r 1 --horizon 90d -q --engine case 2> "$tmp/err"; [ $? = 2 ] || fail "--engine case with a capacity: exit 2"
+  grep -q -- "--engine case cannot run a scenario whose capacity can bind" "$tmp/err" || fail "--engine case with a capacity: message"
+  [ ! -e "$tmp/c.h5" ] && [ ! -e "$tmp/c.h5.part" ] || fail "--engine case with a capacity: no output left behind"
+done
+"$caresim" run "$pathway" -o "$tmp/path.h5" -r 1 --horizon 30d -q || fail "run (pathway)"
+[ "$(attr "$tmp/path.h5")" = "case" ] || fail "engine attribute (pathway, auto): '$(attr "$tmp/path.h5")'"
 "$caresim" run --help | grep -q -- "--engine NAME" || fail "run --help describes --engine"
 echo "engine choice: ok"
