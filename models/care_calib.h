@@ -7,7 +7,11 @@
  *   the entry rates by age band and on the exit hazards of lac_hazards by transition. Each
  *   replicate uses one draw, chosen by its own keyed stream, the same in every scenario of a
  *   run (paired replicates see the same parameters).
- * Both fill fields of care_config; care_config_free releases them. */
+ * - tables.rate_trend: calendar steps (from_date) of multipliers on first entries by age band
+ *   (entry_<band>) and on the exit hazards of lac_hazards by transition (exit_<transition>),
+ *   the projection rule the calibration chose (docs/calibration.md); they multiply whatever
+ *   else applies (entry_trend, area multipliers, draws, programmes).
+ * All fill fields of care_config; care_config_free releases them. */
 #ifndef CARE_CALIB_H
 #define CARE_CALIB_H
 
@@ -17,6 +21,13 @@
 /* Intervals of age with shares (tables.entry_ages, tables.initial_stock_ages) into a. */
 int care_calib_age_cuts(care_age_cuts *a, const char *path, const char *key, sim_err *err);
 int care_calib_draws(care_config *c, const char *path, const char *key, sim_err *err);
+int care_calib_rate_trend(care_config *c, const char *path, const char *key, sim_err *err);
+/* For an area's cumulative entry weights by age band `cum`, with tables.rate_trend's row in
+ * force at day t: the factor on the area's total entry rate (in *until, the day the next row
+ * starts), and the age band of an entrant from a uniform u (weights x the row's multipliers;
+ * bands of zero weight are never chosen). */
+double care_calib_entry_scale(const care_config *c, double t, const double cum[CARE_NAGE], double *until);
+int care_calib_entry_band(const care_config *c, double t, const double cum[CARE_NAGE], double u);
 /* An age in days within band b, at least min_days, from two uniforms u1 (interval) and u2
  * (within it): intervals wholly below min_days are left out; without intervals (or when all
  * are below min_days), uniform over [max(band start, min_days), band end). */

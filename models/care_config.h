@@ -113,6 +113,11 @@ typedef struct care_config {
     int n_draws;                         /* 0: no parameter uncertainty drawn */
     double *draw_entry;                  /* [n_draws][CARE_NAGE] multipliers on entry rates */
     double *draw_exit;                   /* [n_draws][CARE_MAXK] multipliers on lac_hazards columns */
+    char *rate_trend_path;               /* tables.rate_trend (care_calib.h) */
+    int n_rate_trend;                    /* 0: no calendar trend by age band and exit reason */
+    double *rate_trend_from;             /* [n] days; rate_trend_from[0] = -INFINITY */
+    double *rate_trend_entry;            /* [n][CARE_NAGE] multipliers on first entries */
+    double *rate_trend_exit;             /* [n][CARE_MAXK] multipliers on lac_hazards columns */
     int deflate;                         /* output compression level 0-9 */
     int episodes;                        /* 1: write the episode log (output.episodes) */
     care_edits adjust_entry;             /* scenario-level edits (adjust:, care_edit.h), applied on load */

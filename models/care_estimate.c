@@ -1,6 +1,7 @@
 /* models/care_estimate.c - see care_estimate.h. */
 #include "care_estimate.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,17 @@ static double entries_per_day(const care_config *c)
     double trend = 1.0, e = 0.0;
     for (int i = 0; i < c->n_trend; i++)
         if (c->trend_mult[i] > trend) trend = c->trend_mult[i];
+    double band[CARE_NAGE];   /* the largest tables.rate_trend multiplier of each band */
+    for (int b = 0; b < CARE_NAGE; b++) {
+        band[b] = 1.0;
+        for (int i = 0; i < c->n_rate_trend; i++)
+            band[b] = fmax(band[b], c->rate_trend_entry[(size_t)i * CARE_NAGE + b]);
+    }
     for (int a = 0; a < c->n_areas; a++)
         for (int b = 0; b < CARE_NAGE; b++) {
             double rate = c->entry_rate[b];   /* the highest any dated edit sets (care_edit.h) */
             for (int i = 0; i < c->n_epochs; i++) rate = c->epochs[i].entry_rate[b] > rate ? c->epochs[i].entry_rate[b] : rate;
-            e += c->areas[a].pop[b] * rate * c->areas[a].entry_mult;
+            e += c->areas[a].pop[b] * rate * band[b] * c->areas[a].entry_mult;
         }
     return e * trend;
 }

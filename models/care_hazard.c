@@ -23,56 +23,83 @@ static int time_band(const care_hazard_table *h, double d)
     return i;
 }
 
-static double piece_total(const care_hazard_table *h, const double *mult, int age, int tb)
+static const double ones[CARE_MAXK] = {1, 1, 1, 1, 1, 1, 1, 1};
+_Static_assert(CARE_MAXK == 8, "ones[] lists CARE_MAXK ones");
+
+/* Column multipliers of the calendar step in force at t (all 1 without steps); *until: when the
+ * next step starts. Multiplying by an exact 1 leaves every product unchanged, so a run without
+ * steps draws the same times as before steps existed. */
+static const double *cal_at(const care_cal_steps *cal, double t, double *until)
+{
+    *until = INFINITY;
+    if (!cal || cal->n == 0) return ones;
+    int j = 0;
+    while (j + 1 < cal->n && t >= cal->from[j + 1]) j++;
+    if (j + 1 < cal->n) *until = cal->from[j + 1];
+    return cal->mult + (size_t)j * CARE_MAXK;
+}
+
+static double piece_total(const care_hazard_table *h, const double *mult, const double *cm, int age, int tb)
 {
     double s = 0.0;
     for (int k = 0; k < h->n_k; k++)
-        s += h->rate[age][tb][k] * mult[k];
+        s += h->rate[age][tb][k] * mult[k] * cm[k];
     return s;
 }
 
-/* The inversion itself, for a given unit exponential e; sets the piece (age band, time band). */
-static double invert(const care_hazard_table *h, const double *mult, double now, double birth,
-                          double since, double limit, double e, int *age, int *tb)
+/* The inversion itself, for a given unit exponential e; sets the piece (age band, time band,
+ * calendar step's multipliers). */
+static double invert(const care_hazard_table *h, const double *mult, const care_cal_steps *cal, double now,
+                     double birth, double since, double limit, double e, int *age, int *tb, const double **cm)
 {
-    double t = now;
+    double t = now, cal_end;
     int b = care_age_band_at(now - birth), i = time_band(h, now - since);
+    const double *m = cal_at(cal, t, &cal_end);
     while (t < limit) {
         double age_end = b + 1 < CARE_NAGE ? birth + care_age_lo_years[b + 1] * CARE_YEAR_DAYS : INFINITY;
         double tb_end = since + h->tb_from[i + 1];
-        double end = fmin(fmin(age_end, tb_end), limit);
-        double rate = piece_total(h, mult, b, i);
+        double end = fmin(fmin(fmin(age_end, tb_end), cal_end), limit);
+        double rate = piece_total(h, mult, m, b, i);
         if (rate > 0.0 && rate * (end - t) >= e) {
             *age = b;
             *tb = i;
+            *cm = m;
             return t + e / rate;
         }
         e -= rate * (end - t);
         t = end;
         if (end == age_end) b++;
         if (end == tb_end) i++;
+        if (end == cal_end) m = cal_at(cal, t, &cal_end);
     }
     return INFINITY;
+}
+
+double care_hazard_draw_cal(const care_hazard_table *h, const double *mult, const care_cal_steps *cal,
+                            double now, double birth, double since, double limit, gsl_rng *g, int *kind)
+{
+    int b = 0, i = 0;
+    const double *cm = ones;
+    double t = invert(h, mult, cal, now, birth, since, limit, care_unit_exponential(g), &b, &i, &cm);
+    if (isinf(t))
+        return t;
+    double u = gsl_rng_uniform(g) * piece_total(h, mult, cm, b, i), acc = 0.0;
+    int k = 0;
+    for (; k < h->n_k - 1; k++) {
+        acc += h->rate[b][i][k] * mult[k] * cm[k];
+        if (u < acc)
+            break;
+    }
+    while (h->rate[b][i][k] * mult[k] * cm[k] == 0.0 && k > 0)   /* rounding at the top: last non-zero */
+        k--;
+    *kind = k;
+    return t;
 }
 
 double care_hazard_draw(const care_hazard_table *h, const double *mult, double now, double birth,
                         double since, double limit, gsl_rng *g, int *kind)
 {
-    int b = 0, i = 0;
-    double t = invert(h, mult, now, birth, since, limit, care_unit_exponential(g), &b, &i);
-    if (isinf(t))
-        return t;
-    double u = gsl_rng_uniform(g) * piece_total(h, mult, b, i), acc = 0.0;
-    int k = 0;
-    for (; k < h->n_k - 1; k++) {
-        acc += h->rate[b][i][k] * mult[k];
-        if (u < acc)
-            break;
-    }
-    while (h->rate[b][i][k] * mult[k] == 0.0 && k > 0)   /* rounding at the top: last non-zero */
-        k--;
-    *kind = k;
-    return t;
+    return care_hazard_draw_cal(h, mult, NULL, now, birth, since, limit, g, kind);
 }
 
 double care_hazard_mult(const care_config *c, int area, int state, int k)
@@ -83,12 +110,14 @@ double care_hazard_mult(const care_config *c, int area, int state, int k)
 int care_hazards_at(const care_config *c, int state, int area, double age_days, double dur_days, double t,
                     int tr[CARE_MAXK], double rate[CARE_MAXK])
 {
-    (void)t;
     const care_hazard_table *h = &c->haz[state];
     int b = care_age_band_at(age_days), i = time_band(h, dur_days);
+    care_cal_steps cal = {c->n_rate_trend, c->rate_trend_from, c->rate_trend_exit};
+    double until;
+    const double *cm = cal_at(state == CARE_ST_LAC ? &cal : NULL, t, &until);
     for (int k = 0; k < h->n_k; k++) {
         tr[k] = h->tr[k];
-        rate[k] = h->rate[b][i][k] * care_hazard_mult(c, area, state, k);
+        rate[k] = h->rate[b][i][k] * care_hazard_mult(c, area, state, k) * cm[k];
     }
     return h->n_k;
 }

@@ -26,6 +26,19 @@ static inline double care_unit_exponential(gsl_rng *g) { return -log(gsl_rng_uni
 double care_hazard_draw(const care_hazard_table *h, const double *mult, double now, double birth,
                         double since, double limit, gsl_rng *g, int *kind);
 
+/* Calendar steps of multipliers on a table's columns (tables.rate_trend on lac_hazards): step j
+ * holds from day from[j] (from[0] = -INFINITY) and multiplies column k by mult[j * CARE_MAXK + k].
+ * The caller owns the arrays. */
+typedef struct care_cal_steps {
+    int n;
+    const double *from, *mult;
+} care_cal_steps;
+
+/* care_hazard_draw with the hazards also changing at the steps of `cal` (NULL: none; then the
+ * same draws as care_hazard_draw). */
+double care_hazard_draw_cal(const care_hazard_table *h, const double *mult, const care_cal_steps *cal,
+                            double now, double birth, double since, double limit, gsl_rng *g, int *kind);
+
 /* The multiplier area `area` puts on column k of state s's hazards (the area's exit_multiplier
  * on transitions flagged EXIT_MULT, else 1). */
 double care_hazard_mult(const care_config *c, int area, int state, int k);
@@ -38,7 +51,7 @@ double care_trend_at(const care_config *c, double t, double *until);
 double care_state_end(const care_config *c, int s, double birth, double since, int *tr);
 
 /* The hazards a child in `state` faces in `area` at age age_days, time in state dur_days and
- * calendar day t (days since the start date; no table depends on it yet): fills tr[] with the
+ * calendar day t (days since the start date: tables.rate_trend's steps on lac_hazards): fills tr[] with the
  * transitions (CARE_TR_*) and rate[] with their rates per day, multipliers applied; returns how
  * many (0 when the state has no table in this scenario). Transitions by rule (at 18, at the end
  * of a window) are not hazards and are not listed. */

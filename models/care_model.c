@@ -27,86 +27,6 @@ void care_model_child_stream(sim_ctx *ctx, const care_child *k)
 void care_model_child_save(care_child *k, sim_ctx *ctx) { k->rng_pos = sim_rng_position(ctx->rng); }
 
 
-/* ---- counting ---- */
-static size_t period_after(const care_model *m, double t)   /* first i with obs[i] > t */
-{
-    size_t lo = 0, hi = m->T;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (m->cfg->obs[mid] > t) hi = mid; else lo = mid + 1;
-    }
-    return lo;
-}
-
-/* A flow at a future time t (a case closing, counted when drawn): its period is searched. */
-static void count_flow_ahead(care_model *m, double t, const care_child *k, int tr)
-{
-    const double *obs = m->cfg->obs;
-    if (t <= obs[0] || t > obs[m->T - 1])
-        return;
-    size_t p = period_after(m, t);
-    if (p > 0 && obs[p - 1] == t) p--;   /* the period (obs[p-1], obs[p]] holds t */
-    int b = care_age_band_at(t - k->birth);
-    m->flow[care_var_at(CARE_VAR_FLOW, m->A, p, k->area, (size_t)tr, (size_t)b)]++;
-}
-
-/* A closing counted ahead (at close_at) that a redraw replaces: taken back, if still ahead. */
-void care_model_uncount_lazy(care_model *m, care_child *k, double now)
-{
-    const double *obs = m->cfg->obs;
-    double t = k->close_at;
-    if (!m->lazy[k->state] || !(t > now) || isinf(t) || t <= obs[0] || t > obs[m->T - 1])
-        return;
-    size_t p = period_after(m, t);
-    if (p > 0 && obs[p - 1] == t) p--;
-    int b = care_age_band_at(t - k->birth);
-    int tr = care_states[k->state].window_end;
-    for (int i = 0; i < CARE_NTR; i++)   /* the state's lazy transition */
-        if (care_transitions[i].from == k->state && (care_transitions[i].flags & CARE_TF_LAZY)) tr = i;
-    m->flow[care_var_at(CARE_VAR_FLOW, m->A, p, k->area, (size_t)tr, (size_t)b)]--;
-    k->close_at = INFINITY;
-}
-
-int care_model_closed(const care_model *m, const care_child *k, double now)
-{
-    return m->lazy[k->state] && k->close_at <= now;
-}
-
-static void count_flow(care_model *m, double t, const care_child *k, int tr)
-{
-    const double *obs = m->cfg->obs;
-    if (t <= obs[0])
-        return;   /* burn-in: not observed */
-    while ((size_t)m->period < m->T && obs[m->period] < t)
-        m->period++;
-    int b = care_age_band_at(t - k->birth);
-    m->flow[care_var_at(CARE_VAR_FLOW, m->A, (size_t)m->period, k->area, (size_t)tr, (size_t)b)]++;
-}
-
-/* Child-days of k in its state over [t0, t1], split by observation period and age band; in care
- * also days in care and placement cost. */
-static void account(care_model *m, const care_child *k, double t0, double t1)
-{
-    const double *obs = m->cfg->obs;
-    t0 = fmax(t0, obs[0]);
-    t1 = fmin(t1, obs[m->T - 1]);
-    double cpd = m->cfg->cost_per_day[k->placement];
-    int lac = k->state == CARE_ST_LAC;
-    while (t0 < t1) {
-        size_t p = period_after(m, t0);
-        if (p >= m->T) break;
-        int b = care_age_band_at(t0 - k->birth);
-        double age_end = b + 1 < CARE_NAGE ? k->birth + care_age_lo_years[b + 1] * CARE_YEAR_DAYS : INFINITY;
-        double end = fmin(fmin(t1, obs[p]), fmax(age_end, t0 + 1e-9));
-        m->days_state[care_var_at(CARE_VAR_DAYS_STATE, m->A, p, k->area, k->state, (size_t)b)] += end - t0;
-        if (lac) {
-            m->days[care_var_at(CARE_VAR_DAYS, m->A, p, k->area, (size_t)b, 0)] += end - t0;
-            m->cost[(p * m->A + k->area) * (size_t)m->cfg->n_items + k->placement] += (end - t0) * cpd;
-        }
-        t0 = end;
-    }
-}
-
 #define REDRAW 255   /* k->next: no transition, the hazards change (care_mprog.c) */
 
 /* ---- the child pool ---- */
@@ -178,7 +98,8 @@ static int schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, dou
         until = fmin(until, care_mprog_mult(m, k, now, own));
         mult = own;
     }
-    double t = care_hazard_draw(h, mult, now, k->birth, k->since, fmin(limit, until), ctx->rng, &kind);
+    double t = care_hazard_draw_cal(h, mult, s == CARE_ST_LAC ? &m->lac_cal : NULL, now, k->birth, k->since,
+                                    fmin(limit, until), ctx->rng, &kind);
     if (isinf(t) && until < limit) {   /* the effect changes first: draw again then */
         k->next = REDRAW;
         k->next_at = until;
@@ -193,8 +114,8 @@ static int schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, dou
     }
     if ((care_transitions[tr].flags & CARE_TF_LAZY) && !(m->pr && care_mprog_holds(m, k))) {
         k->close_at = t;
-        account(m, k, k->since, t);
-        count_flow_ahead(m, t, k, tr);
+        care_model_account(m, k, k->since, t);
+        care_model_count_ahead(m, t, k, tr);
         return SIM_OK;
     }
     k->next = (uint8_t)tr;
@@ -244,7 +165,7 @@ static void enter_lac(care_model *m, sim_ctx *ctx, care_child *k, double t, int 
 
 static void leave_lac(care_model *m, care_child *k, double t, int tr)
 {
-    account(m, k, k->pl_since, t);
+    care_model_account(m, k, k->pl_since, t);
     if (m->places.occupied) care_mplace_release(m, k);
     if (tr != CARE_TR_NONE)
         log_close(m, k, t, tr);
@@ -266,7 +187,7 @@ static void enter_logged(care_model *m, sim_ctx *ctx, care_child *k, double t, i
 
 static void leave_logged(care_model *m, care_child *k, double t, int tr)
 {
-    account(m, k, k->since, t);
+    care_model_account(m, k, k->since, t);
     if (tr != CARE_TR_NONE)
         log_close(m, k, t, tr);
 }
@@ -274,7 +195,7 @@ static void leave_logged(care_model *m, care_child *k, double t, int tr)
 static void leave_plain(care_model *m, care_child *k, double t, int tr)
 {
     (void)tr;
-    account(m, k, k->since, t);
+    care_model_account(m, k, k->since, t);
 }
 
 typedef struct state_hooks {
@@ -311,9 +232,12 @@ static int schedule_arrival(care_model *m, sim_ctx *ctx, int p, uint32_t a, doub
     double e = care_unit_exponential(ctx->rng), t = now;
     ar->rng_pos = sim_rng_position(ctx->rng);
     while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps (and dated edits) */
-        double until, step = INFINITY, rate = care_medit_arrival(m, a, p, t, &until)->base_rate;
-        rate *= procs[p].trend ? care_trend_at(m->cfg, t, &step) : 1.0;
-        until = fmin(until, step);
+        double until, step = INFINITY, trend = INFINITY;
+        const arrival *now_ar = care_medit_arrival(m, a, p, t, &until);
+        double rate = now_ar->base_rate * (procs[p].trend ? care_trend_at(m->cfg, t, &step) : 1.0);
+        if (procs[p].trend && m->cfg->n_rate_trend)   /* trends by age band (tables.rate_trend) */
+            rate *= care_calib_entry_scale(m->cfg, t, now_ar->cum, &trend);
+        until = fmin(until, fmin(step, trend));
         if (p == PROC_ENTRY && m->entry_max) rate *= m->entry_max[a];   /* thinned back on arrival (care_mprog.c) */
         if (rate > 0 && rate * (until - t) >= e)
             return sim_schedule(ctx, t + e / rate, procs[p].event, a, err);
@@ -342,7 +266,11 @@ static int arrive(care_model *m, sim_ctx *ctx, int p, uint32_t a, int b, double 
     k->serial = p == PROC_ENTRY ? as->next_serial++ : REFERRED_SERIAL | as->next_referred++;
     care_model_child_stream(ctx, k);
     double next;
-    if (b < 0) b = age_band_of(care_medit_arrival(m, a, p, t, &next), gsl_rng_uniform(ctx->rng));
+    if (b < 0) {   /* with trends by age band (tables.rate_trend), the band's weights of the day */
+        const arrival *now_ar = care_medit_arrival(m, a, p, t, &next);
+        b = p == PROC_ENTRY && m->cfg->n_rate_trend ? care_calib_entry_band(m->cfg, t, now_ar->cum, gsl_rng_uniform(ctx->rng))
+                                                    : age_band_of(now_ar, gsl_rng_uniform(ctx->rng));
+    }
     if (p == PROC_ENTRY && m->cfg->entry_ages.n[b]) {   /* the interval first: no extra draw without the table */
         double u1 = gsl_rng_uniform(ctx->rng);
         k->birth = t - care_calib_age(&m->cfg->entry_ages, b, 0.0, u1, gsl_rng_uniform(ctx->rng));
@@ -362,7 +290,7 @@ static int arrive(care_model *m, sim_ctx *ctx, int p, uint32_t a, int b, double 
     }
     enter(m, ctx, k, t, tr, 0);
     if (m->pr) rc = care_mprog_enter(m, ctx, k, id, t, 1, err);
-    count_flow(m, t, k, tr);
+    care_model_count(m, t, k, tr);
     if (rc == SIM_OK) rc = schedule(m, ctx, k, id, t, err);
     care_model_child_save(k, ctx);
     return rc;
@@ -385,7 +313,7 @@ static int on_referral(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_er
     ar->rng_pos = sim_rng_position(ctx->rng);
     if (nfa) {
         care_child k = {.area = (uint16_t)a, .birth = t - care_age_lo_years[b] * CARE_YEAR_DAYS};
-        count_flow(m, t, &k, CARE_TR_REFERRAL_NFA);
+        care_model_count(m, t, &k, CARE_TR_REFERRAL_NFA);
     } else {
         rc = arrive(m, ctx, PROC_REFERRAL, a, b, t, CARE_TR_REFERRAL, err);
     }
@@ -405,7 +333,7 @@ static int on_child(care_model *m, sim_ctx *ctx, uint32_t id, double t, sim_err 
         return rc;
     }
     const care_transition_info *ti = &care_transitions[tr];
-    count_flow(m, t, k, tr);
+    care_model_count(m, t, k, tr);
     if (hooks[ti->from].leave)
         hooks[ti->from].leave(m, k, t, tr);
     if (ti->to == CARE_ST_OUT) {
@@ -481,6 +409,7 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
         if (care_transitions[tr].flags & CARE_TF_LAZY)
             m->lazy[care_transitions[tr].from] = 1;
     const double *de = NULL, *dx = NULL;
+    m->lac_cal = (care_cal_steps){c->n_rate_trend, c->rate_trend_from, c->rate_trend_exit};
     if (c->n_draws) {    /* this replicate's parameters: one draw, the same in every scenario */
         sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_PARAMS << 56, 0, 0);
         size_t d = (size_t)gsl_rng_uniform_int(ctx->rng, (unsigned long)c->n_draws);

@@ -10,6 +10,7 @@
 #include "../sim/engine.h"
 #include "care_config.h"
 #include "care_episodes.h"
+#include "care_hazard.h"
 #include "care_output.h"
 #include "care_progrun.h"
 
@@ -81,6 +82,7 @@ typedef struct care_model {
     int period;                   /* observation period of the current time, for flows */
     size_t A, T;
     uint8_t lazy[CARE_NSTATE];    /* 1: the state can end by a LAZY transition (close_at in use) */
+    care_cal_steps lac_cal;       /* tables.rate_trend's steps on the lac_hazards columns (n = 0: none) */
     void *buf[CARE_NVAR];         /* the output variables (care_output.h) */
     uint32_t *stock, *placements, *flow;   /* = buf[CARE_VAR_STOCK], ... */
     double *days, *cost, *days_state;
@@ -99,6 +101,11 @@ typedef struct care_model {
 void care_model_child_stream(sim_ctx *ctx, const care_child *k);
 void care_model_child_save(care_child *k, sim_ctx *ctx);
 int care_model_schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, double now, sim_err *err);
+/* Counting (care_count.c): a flow at t, now (the current period) or ahead (its period searched);
+ * k's days in its state over [t0, t1]. */
+void care_model_count(care_model *m, double t, const care_child *k, int tr);
+void care_model_count_ahead(care_model *m, double t, const care_child *k, int tr);
+void care_model_account(care_model *m, const care_child *k, double t0, double t1);
 void care_model_uncount_lazy(care_model *m, care_child *k, double now);   /* a closing counted ahead, taken back */
 int care_model_closed(const care_model *m, const care_child *k, double now);   /* a lazy closing has happened */
 

@@ -60,6 +60,10 @@ void care_config_free(care_config *c)
     free(c->initial_stock_ages_path);
     free(c->draw_entry);
     free(c->draw_exit);
+    free(c->rate_trend_path);
+    free(c->rate_trend_from);
+    free(c->rate_trend_entry);
+    free(c->rate_trend_exit);
     free(c->resolved_yaml);
     care_edits_free(&c->adjust_entry);
     care_edits_free(&c->adjust_nfa);

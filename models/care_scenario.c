@@ -99,6 +99,8 @@ static int load_tables(care_config *c, sim_err *err)
         rc = care_calib_age_cuts(&c->stock_ages, c->initial_stock_ages_path, "tables.initial_stock_ages", err);
     if (rc == SIM_OK && c->parameter_draws_path)
         rc = care_calib_draws(c, c->parameter_draws_path, "tables.parameter_draws", err);
+    if (rc == SIM_OK && c->rate_trend_path)
+        rc = care_calib_rate_trend(c, c->rate_trend_path, "tables.rate_trend", err);
     return rc;
 }
 

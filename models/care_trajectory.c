@@ -15,8 +15,10 @@
 #include "care_tally.h"
 
 /* Stream names: as in care_model.c, so that both engines draw the same numbers. */
-enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_PARAMS = 7 };
+enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_PARAMS = 7,
+       STREAM_REFERRAL = 8, STREAM_REFERRED = 9 };
 #define INITIAL_SERIAL 0x80000000u
+#define REFERRED_SERIAL 0x40000000u
 
 const char *const care_engine_names[3] = {"auto", "case", "event"};
 
@@ -27,11 +29,9 @@ care_engine care_engine_choose(care_engine asked, const care_config *c)
 {
     /* Programmes' effects are applied by the event list only (for now): such a scenario always
      * runs there, whatever was asked; the summary and the engine attribute say so. */
-    int pathway = 0;
-    for (int b = 0; b < CARE_NAGE; b++)
-        pathway |= c->referral_rate[b] > 0;
-    /* nor rates that change on dates (adjust: edits with from:, care_edit.h) */
-    if (c->n_progs > 0 || pathway || c->n_epochs > 0)   /* nor does it draw referrals (the pathway before care) */
+    /* nor rates that change on dates (adjust: edits with from:, care_edit.h), nor calendar trends
+     * by age band and exit reason (tables.rate_trend) */
+    if (c->n_progs > 0 || c->n_epochs > 0 || c->n_rate_trend > 0)
         return CARE_ENGINE_EVENT;
     if (asked != CARE_ENGINE_AUTO)
         return asked;
@@ -54,6 +54,7 @@ typedef struct traj_child {
     uint32_t serial, ep;
     uint16_t area;
     uint8_t state, placement, next, episodes, sex;
+    uint8_t gone;         /* a referral needing no further action: counted, no child follows */
 } traj_child;
 
 typedef struct traj_model {
@@ -61,6 +62,11 @@ typedef struct traj_model {
     care_tally tally;
     double (*cum_entry)[CARE_NAGE];   /* [A] cumulative age-band weights of entries */
     double *base_rate;                /* [A] entries per day before the trend */
+    double (*cum_ref)[CARE_NAGE];     /* [A] cumulative age-band weights of referrals */
+    double *ref_rate;                 /* [A] referrals per day (no trend) */
+    int pathway;                      /* referrals: streams A..2A-1 are the areas' referrals */
+    int ref_band, ref_nfa;            /* the pending referral's draws (made with its time) */
+    uint32_t next_referred;           /* serials of the current area's referred children */
     const double *draw_exit;          /* this replicate's multipliers on lac_hazards (NULL: none) */
     uint32_t *stock_from;             /* [rows+1] first initial index of each stock row */
     int area_cached;                  /* area whose multipliers `haz` holds */
@@ -151,7 +157,8 @@ static void log_open(traj_model *m, traj_child *k, double start, double opened, 
     if (!m->cfg->episodes) return;
     int reason = tr == CARE_TR_NONE ? CARE_START_INITIAL : care_transition_start_code(tr);
     care_episode ep = {.child = (int64_t)k->area << 32 | k->serial, .birth = k->birth, .start = start,
-                       .area = k->area, .placement = k->placement, .reason_started = reason,
+                       .area = k->area, .placement = k->state == CARE_ST_LAC ? k->placement : -1,
+                       .state = k->state, .reason_started = reason,
                        .period = k->episodes, .male = k->sex};
     k->ep = care_episodes_open(&m->log, &ep);
     if (k->ep == (uint32_t)-1) { m->log_failed = 1; return; }
@@ -250,6 +257,20 @@ static void leave_plain(traj_model *m, traj_child *k, double t, int tr)
     care_tally_days(&m->tally, k->since, t, k->area, k->birth, k->state, 0);
 }
 
+/* States before care keep a row of the episode log per spell (a CIN episode, a plan). */
+static void enter_logged(traj_model *m, traj_child *k, double t, int tr, sim_stream *g)
+{
+    (void)g;
+    log_open(m, k, t, tr == CARE_TR_NONE ? -INFINITY : t, tr);
+}
+
+static void leave_logged(traj_model *m, traj_child *k, double t, int tr)
+{
+    care_tally_days(&m->tally, k->since, t, k->area, k->birth, k->state, 0);
+    if (tr != CARE_TR_NONE)
+        log_close(m, k, t, tr);
+}
+
 typedef struct state_hooks {
     void (*enter)(traj_model *m, traj_child *k, double t, int tr, sim_stream *g);
     void (*leave)(traj_model *m, traj_child *k, double t, int tr);
@@ -257,6 +278,8 @@ typedef struct state_hooks {
 static const state_hooks hooks[CARE_NSTATE] = {
     [CARE_ST_LAC] = {enter_lac, leave_lac},
     [CARE_ST_HOME] = {enter_home, leave_plain},
+    [CARE_ST_CIN] = {enter_logged, leave_logged},
+    [CARE_ST_CPP] = {enter_logged, leave_logged},
     [CARE_ST_CLOSED] = {NULL, leave_plain},
 };
 
@@ -273,18 +296,33 @@ static void enter(traj_model *m, traj_child *k, double t, int tr, int state, sim
 }
 
 
-static double next_arrival(void *state, uint32_t a, int first, double now, gsl_rng *g, sim_ctx *ctx)
+/* Streams 0..A-1: each area's entries; A..2A-1 (with the pathway): each area's referrals. As on
+ * the event list, a referral's age band and "no further action" are drawn from the area's
+ * referral stream right after its time (they are kept for begin), before the next time. */
+static double next_arrival(void *state, uint32_t s, int first, double now, gsl_rng *g, sim_ctx *ctx)
 {
     traj_model *m = state;
-    double base = m->base_rate[a];
+    uint32_t A = (uint32_t)m->cfg->n_areas, a = s % A;
+    int referral = s >= A;
+    double base = referral ? m->ref_rate[a] : m->base_rate[a];
     if (base <= 0) return INFINITY;
     if (first) {
-        sim_rng_key(g, ctx->seed, ctx->replicate, (uint64_t)STREAM_ARRIVAL << 56 | a, 0, 0);
+        sim_rng_key(g, ctx->seed, ctx->replicate, (uint64_t)(referral ? STREAM_REFERRAL : STREAM_ARRIVAL) << 56 | a, 0, 0);
         now = -m->cfg->burn_in;
+        m->next_referred = 0;
     }
-    double e = -log(sim_stream_uniform_pos(sim_rng_stream(g))), t = now;   /* care_unit_exponential */
-    while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps */
-        double until, rate = base * care_trend_at(m->cfg, t, &until);
+    sim_stream *rs = sim_rng_stream(g);
+    double e = -log(sim_stream_uniform_pos(rs)), t = now;   /* care_unit_exponential */
+    while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps (referrals: none) */
+        double until = INFINITY, rate = base * (referral ? 1.0 : care_trend_at(m->cfg, t, &until));
+        if (referral && rate > 0 && rate * (until - t) >= e) {
+            const double *cum = m->cum_ref[a];
+            double u = sim_stream_uniform(rs) * cum[CARE_NAGE - 1];
+            int b = 0;
+            while (b + 1 < CARE_NAGE && u >= cum[b]) b++;   /* zero-weight bands are never chosen */
+            m->ref_band = b;
+            m->ref_nfa = sim_stream_uniform(rs) < m->cfg->nfa_share[b];
+        }
         if (rate > 0 && rate * (until - t) >= e)
             return t + e / rate;
         e -= rate * (until - t);
@@ -352,13 +390,39 @@ static void begin_initial(traj_model *m, traj_child *k, size_t index, sim_ctx *c
     k->seen_from = -INFINITY;
 }
 
+/* A referral (care_model.c's on_referral and arrive): needing no further action, it is a flow of
+ * its own and no child; otherwise a child of the drawn age band starts in need, on its own stream. */
+static void begin_referral(traj_model *m, traj_child *k, uint32_t a, double t, sim_ctx *ctx)
+{
+    int b = m->ref_band;
+    memset(k, 0, sizeof *k);
+    k->area = (uint16_t)a;
+    if (m->ref_nfa) {
+        care_tally_flow(&m->tally, t, a, t - care_age_lo_years[b] * CARE_YEAR_DAYS, CARE_TR_REFERRAL_NFA);
+        k->gone = 1;
+        return;
+    }
+    k->serial = REFERRED_SERIAL | m->next_referred++;
+    sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_REFERRED << 56 | a, k->serial, 0);
+    sim_stream *g = sim_rng_stream(ctx->rng);
+    double lo = care_age_lo_years[b] * CARE_YEAR_DAYS, hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
+    k->birth = t - sim_stream_flat(g, lo, hi);
+    k->sex = sim_stream_uniform(g) < m->cfg->male_share[b];
+    enter(m, k, t, CARE_TR_REFERRAL, 0, g);
+    care_tally_flow(&m->tally, t, a, k->birth, CARE_TR_REFERRAL);
+    k->at = k->seen_from = t;
+}
+
 static int begin(void *state, void *ent, uint32_t stream, size_t index, double t, sim_ctx *ctx, sim_err *err)
 {
     (void)err;
     traj_model *m = state;
     traj_child *k = ent;
+    uint32_t A = (uint32_t)m->cfg->n_areas;
     if (stream == UINT32_MAX)
         begin_initial(m, k, index, ctx);
+    else if (stream >= A)
+        begin_referral(m, k, stream - A, t, ctx);
     else
         begin_arrival(m, k, stream, index, t, ctx);
     use_area(m, k->area);
@@ -374,6 +438,8 @@ static double next(void *state, void *ent, sim_ctx *ctx)
     traj_child *k = ent;
     int s = k->state, kind, tr;
     int end_tr;
+    if (k->gone)
+        return INFINITY;
     double end = care_state_end(m->cfg, s, k->birth, k->since, &end_tr);
     double t = draw(m, &m->haz[s], k->at, k->birth, k->since, min2(end, ctx->horizon), sim_rng_stream(ctx->rng), &kind);
     if (isinf(t)) {
@@ -391,6 +457,8 @@ static void spell(void *state, const void *ent, double end)
 {
     traj_model *m = state;
     traj_child *k = (traj_child *)ent;
+    if (k->gone)
+        return;
     care_tally_seen(&m->tally, k->seen_from, end, k->area, k->birth, k->state, k->placement);
     if (hooks[k->state].leave)
         hooks[k->state].leave(m, k, isinf(end) ? m->cfg->horizon : end, isinf(end) ? CARE_TR_NONE : k->next);
@@ -424,7 +492,10 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     m->cum_entry = calloc(A, sizeof *m->cum_entry);
     m->base_rate = calloc(A, sizeof *m->base_rate);
     m->stock_from = calloc(c->n_stock + 1, sizeof *m->stock_from);
-    if (care_tally_init(&m->tally, c) != 0 || !m->cum_entry || !m->base_rate || !m->stock_from)
+    m->cum_ref = calloc(A, sizeof *m->cum_ref);
+    m->ref_rate = calloc(A, sizeof *m->ref_rate);
+    if (care_tally_init(&m->tally, c) != 0 || !m->cum_entry || !m->base_rate || !m->stock_from || !m->cum_ref ||
+        !m->ref_rate)
         return sim_err_set(err, SIM_ENOMEM, "care model: out of memory for %d areas x %d times", c->n_areas, c->n_obs);
     const double *de = NULL;
     if (c->n_draws) {    /* this replicate's parameters: as care_model.c draws them */
@@ -438,13 +509,23 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
         for (int b = 0; b < CARE_NAGE; b++)
             m->cum_entry[a][b] = (acc += c->areas[a].pop[b] * c->entry_rate[b] * (de ? de[b] : 1.0));
         m->base_rate[a] = acc * c->areas[a].entry_mult;
+        acc = 0;   /* referrals follow the area's entry multiplier too */
+        for (int b = 0; b < CARE_NAGE; b++)
+            m->cum_ref[a][b] = (acc += c->areas[a].pop[b] * c->referral_rate[b] * 1.0);
+        m->ref_rate[a] = acc * c->areas[a].entry_mult;
     }
     for (size_t r = 0; r < c->n_stock; r++)
         m->stock_from[r + 1] = m->stock_from[r] + c->stock[r].count;
+    for (int b = 0; b < CARE_NAGE; b++)
+        m->pathway |= c->referral_rate[b] > 0;
     return SIM_OK;
 }
 
-static uint32_t streams(const void *state) { return (uint32_t)((const traj_model *)state)->cfg->n_areas; }
+static uint32_t streams(const void *state)
+{
+    const traj_model *m = state;
+    return (uint32_t)m->cfg->n_areas * (m->pathway ? 2u : 1u);
+}
 static size_t initial(const void *state)
 {
     const traj_model *m = state;
@@ -470,6 +551,8 @@ static void destroy(void *state)
     free(m->log_key);
     free(m->cum_entry);
     free(m->base_rate);
+    free(m->cum_ref);
+    free(m->ref_rate);
     free(m->stock_from);
     free(m);
 }

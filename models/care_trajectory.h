@@ -20,9 +20,8 @@ extern const char *const care_engine_names[3];   /* "auto", "case", "event" */
 
 /* The engine `asked` resolves to for scenario c: auto picks case unless a finite capacity
  * exists (children waiting for a place interact, which only the event list handles). A scenario
- * with programmes or with referrals (the pathway before care) runs on the event list whatever
- * was asked (neither is drawn here yet); the calibrated structure (entry and initial-stock ages,
- * the initial placement mix, parameter draws) is drawn here as on the event list. */
+ * with programmes runs on the event list whatever was asked (their effects are not drawn here);
+ * the calibrated structure and the pathway before care are drawn here as on the event list. */
 care_engine care_engine_choose(care_engine asked, const care_config *c);
 
 #endif

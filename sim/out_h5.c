@@ -123,15 +123,20 @@ static hid_t write_doubles(hid_t file, const char *name, const double *v, size_t
 
 /* Chunked, one chunk per task. For a file to be written in parallel: no filters (HDF5 1.10
  * writes filtered chunks only collectively), and every chunk allocated and zero-filled now, so
- * that later writes change no metadata. */
+ * that later writes change no metadata. A chunk under DEFLATE_MIN bytes is not compressed: zlib
+ * clears about 256 KB of tables for each chunk it compresses, which for a few kilobytes costs
+ * more than the bytes it saves (a small task's writing doubled; bench/README.md). */
+#define DEFLATE_MIN 16384
 static hid_t create_var(hid_t file, const sim_out_layout *lay, const char *name, sim_type type,
                         int ndims, const int *dims, int for_parallel)
 {
     hsize_t shape[SIM_OUT_MAXDIMS], chunk[SIM_OUT_MAXDIMS];
     int any_zero = 0;
+    size_t bytes = sim_type_size(type);
     for (int k = 0; k < ndims; k++) {
         shape[k] = lay->dims[dims[k]].size;
         chunk[k] = k < 2 ? 1 : shape[k];
+        bytes *= (size_t)chunk[k];
         any_zero |= shape[k] == 0;
     }
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
@@ -140,7 +145,7 @@ static hid_t create_var(hid_t file, const sim_out_layout *lay, const char *name,
         if (for_parallel) {
             H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
             H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC);
-        } else if (lay->deflate_level > 0 && type != SIM_U8) {
+        } else if (lay->deflate_level > 0 && type != SIM_U8 && bytes >= DEFLATE_MIN) {
             H5Pset_shuffle(dcpl);
             H5Pset_deflate(dcpl, (unsigned)lay->deflate_level);
         }

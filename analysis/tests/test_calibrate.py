@@ -118,3 +118,45 @@ def test_exit_hazard_gives_exponential_survival():
     # end-of-month stock: cohorts 1..12 months old
     discrete = 1200.0 / 12 * sum(np.exp(-h * k / 12) for k in range(1, 12))
     assert res.stock_age[0, 0] == pytest.approx(discrete, rel=1e-9)
+
+
+def test_projection_rules_damp_the_fitted_trends():
+    """After the last fitted year T a rule moves each log-rate by slope x (phi + ... + phi^h):
+    held (phi 0) repeats T's rates, an undamped trend (phi 1) follows the fitted straight line,
+    and a damped one lies between, approaching slope x phi / (1 - phi). Exact up to rounding."""
+    from caresim.calibrate import projection
+    th, T = truth(), 2017
+    ent, etr = th[params.SL["entry"]], th[params.SL["entry_trend"]]
+    years = [T, T + 1, T + 5, T + 40]
+
+    def first(rule):
+        return np.array([forward.AGE_ONEHOT @ r.entries
+                         for r in params.year_rates(th, years, T, np.zeros(5), {}, rule)])
+
+    def line(y):
+        return np.exp(ent + etr * (y - params.REF_YEAR))
+
+    held, trend = first(projection.HELD), first(projection.TREND)
+    damped = first(projection.Rule(0.5, 0.0, 0.0))
+    for i, y in enumerate(years):
+        np.testing.assert_allclose(held[i], line(T), rtol=1e-12)
+        np.testing.assert_allclose(trend[i], line(y), rtol=1e-12)
+        np.testing.assert_allclose(damped[i], line(T + projection.damped_years(0.5, y - T)), rtol=1e-12)
+    np.testing.assert_allclose(damped[-1], line(T + 1.0), rtol=1e-9)      # 0.5 / (1 - 0.5) = 1
+    # exits: the rule's exit factor alone moves them, reason by reason (trend2 after the knot)
+    h = [r.hazards for r in params.year_rates(th, [T, T + 3], T, np.zeros(5), {}, projection.Rule(0, 1, 0))]
+    tr2 = th[params.SL["trend2"]]
+    for r in range(5):
+        nz = h[0][r] > 0
+        np.testing.assert_allclose(h[1][r][nz] / h[0][r][nz], np.exp(3 * tr2[r]), rtol=1e-12)
+
+
+def test_uasc_entries_continue_their_recent_slope():
+    from caresim.calibrate import projection
+    ent = {y: 1000.0 * np.exp(0.2 * (y - 2014)) for y in range(2010, 2018)}
+    out = projection.uasc_entries(ent, 2017, [2016, 2017, 2018, 2020], projection.Rule(0, 0, 0.8))
+    assert out[2016] == ent[2016] and out[2017] == ent[2017]
+    np.testing.assert_allclose(out[2018], ent[2017] * np.exp(0.2 * 0.8), rtol=1e-9)
+    np.testing.assert_allclose(out[2020], ent[2017] * np.exp(0.2 * projection.damped_years(0.8, 3)), rtol=1e-9)
+    held = projection.uasc_entries(ent, 2017, [2030], projection.HELD)
+    assert held[2030] == ent[2017]

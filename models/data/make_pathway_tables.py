@@ -154,18 +154,27 @@ def main(data):
             f"{rereferrals:.0f} re-referrals a year out of about {closures:.0f} closures: {p:.1%} within the "
             "12-month window; same in every age band (assumption)"] for b in AGES])
 
-    # direct entries to care: first entries less those that now come through CIN and plans
+    # direct entries to care: each age band's first entries less those that now come through CIN
+    # and plans (the pathway's hazards are the same in every age band and its stocks follow the
+    # population, so its entries to care do too)
     with open(HERE / "entry_rates.csv", newline="") as f:
         entry = list(csv.DictReader(f))
-    first = sum(float(r["rate_per_10000_per_year"]) * pop[i] / 1e4 for i, r in enumerate(entry))
+    first_b = [float(r["rate_per_10000_per_year"]) * pop[i] / 1e4 for i, r in enumerate(entry)]
+    first = sum(first_b)
     via = CIN_TO_LAC + CPP_SPLIT["cpp_lac"] * cpp_ended
-    direct = 1 - via / first
+    via_b = [via * p / children for p in pop]
+    direct_b = [f - v for f, v in zip(first_b, via_b)]
+    if min(direct_b) <= 0:
+        raise SystemExit("entries through the pathway exceed an age band's first entries")
+    direct = sum(direct_b) / first
     write("entry_rates_direct.csv", ["age_band", "rate_per_10000_per_year", "male_share", "source", "note"],
-          [[r["age_band"], f"{float(r['rate_per_10000_per_year']) * direct:.3f}", r["male_share"],
-            "entry_rates.csv x " + f"{direct:.4f}",
-            f"entries to care not through the pathway: the {first:.0f} first entries a year of entry_rates.csv less "
-            f"about {via:.0f} from CIN ({CIN_TO_LAC}, assumption) and from plans ({CPP_SPLIT['cpp_lac']} x {cpp_ended} "
-            "plans ending); same reduction in every age band (assumption)"] for r in entry])
+          [[r["age_band"], f"{d / pop[i] * 1e4:.3f}", r["male_share"],
+            f"entry_rates.csv less the pathway's entries to care (make_pathway_tables.py)",
+            f"entries to care not through the pathway: the band's {first_b[i]:.0f} first entries a year "
+            f"(entry_rates.csv) less its population share of about {via:.0f} a year from CIN ({CIN_TO_LAC}, "
+            f"assumption) and from plans ({CPP_SPLIT['cpp_lac']} x {cpp_ended} plans ending): {via_b[i]:.0f}"]
+           for i, (r, d) in enumerate(zip(entry, direct_b))])
+    rate_trend_direct(first_b, via_b, direct_b)
 
     # initial stock at 31 March 2017: national totals over areas (population x entry multiplier),
     # age bands (population) and time-in-state bands (CPP: published; CIN, closed: steady state)
@@ -198,6 +207,26 @@ def main(data):
     print(f"referral rate {rate:.1f}/10,000, nfa {nfa:.3f}; CIN stock {cin_stock}, inflow {cin_in:.0f}, "
           f"hazards {h0:.3f} {h1:.3f} {CIN_LONG_HAZARD}; CPP hazards {[round(h, 3) for _, h, _ in cpp_h]}; "
           f"re-referral {h_re:.3f}/year; closed stock {closed_stock}; direct entries x {direct:.3f}")
+
+
+def rate_trend_direct(first_b, via_b, direct_b):
+    """rate_trend_direct.csv: the calibration's trends (rate_trend.csv) carried by the direct
+    entries alone, so that direct plus pathway entries follow the fitted total while the
+    pathway's own flows stay at their 2017 level: m'_b = (m_b x first_b - via_b) / direct_b
+    (at least 0); exit multipliers unchanged."""
+    with open(HERE / "rate_trend.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    header = list(rows[0])
+    out = []
+    for r in rows:
+        row = dict(r)
+        for i, b in enumerate(AGES):
+            m = float(r["entry_" + b])
+            row["entry_" + b] = f"{max(0.0, (m * first_b[i] - via_b[i]) / direct_b[i]):.5f}"
+        row["source"] = "rate_trend.csv (python3 -m caresim calibrate) on direct entries: " \
+                        "(multiplier x first entries - pathway entries) / direct entries, make_pathway_tables.py"
+        out.append([row[h] for h in header])
+    write("rate_trend_direct.csv", header, out)
 
 
 if __name__ == "__main__":

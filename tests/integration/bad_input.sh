@@ -75,6 +75,9 @@ case "$case" in
   bad_entry_ages) printf 'age_band,from_age_days,to_age_days,share\nunder_1,0,400,1\n' > "$tmp/e.csv"
                   sed -i "s#^tables:#tables:\n  entry_ages: e.csv#" "$scen"
                   want="e.csv:2: to_age_days: .*inside the age band" ;;
+  bad_rate_trend) printf 'from_date,entry_1_4\n2018-03-31,1\n2018-03-31,2\n' > "$tmp/rt.csv"
+                  sed -i "s#^tables:#tables:\n  rate_trend: rt.csv#" "$scen"
+                  want="rt.csv:3: from_date: dates must increase" ;;
   capacity_area)  printf 'area,placement,places\nE09000099,foster,3\n' > "$tmp/cap.csv"
                   sed -i "s#^tables:#tables:\n  placement_capacity: cap.csv#" "$scen"
                   want="cap.csv:2: area: 'E09000099' is not an area of the areas table" ;;

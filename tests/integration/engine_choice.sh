@@ -4,10 +4,12 @@
 # the output's engine attribute, one name per scenario; a bad name is a usage error (exit 2).
 # A scenario with a programme of limited places (children wait for each other) gets the event list,
 # and so does one with placement capacity (children take each other's places); --engine case
-# refuses both (exit 2, no output).
-# Usage: engine_choice.sh CARESIM SCENARIO VARIANT CAPACITY_SCENARIO PLACEMENT_CAPACITY_SCENARIO
+# refuses both (exit 2, no output). One with the pathway before care and the calibrated structure
+# (baseline.yaml without its rate trend, tests/data/engines/pathway_calibrated.yaml) gets the case
+# engine.
+# Usage: engine_choice.sh CARESIM SCENARIO VARIANT CAPACITY_SCENARIO PLACEMENT_CAPACITY_SCENARIO PATHWAY_SCENARIO
 set -uo pipefail
-caresim=$1 scen=$2 variant=$3 capacity=$4 places=$5
+caresim=$1 scen=$2 variant=$3 capacity=$4 places=$5 pathway=$6
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -29,5 +31,7 @@ for s in "$capacity" "$places"; do
   grep -q -- "--engine case cannot run a scenario whose capacity can bind" "$tmp/err" || fail "--engine case with a capacity: message"
   [ ! -e "$tmp/c.h5" ] && [ ! -e "$tmp/c.h5.part" ] || fail "--engine case with a capacity: no output left behind"
 done
+"$caresim" run "$pathway" -o "$tmp/path.h5" -r 1 --horizon 30d -q || fail "run (pathway)"
+[ "$(attr "$tmp/path.h5")" = "case" ] || fail "engine attribute (pathway, auto): '$(attr "$tmp/path.h5")'"
 "$caresim" run --help | grep -q -- "--engine NAME" || fail "run --help describes --engine"
 echo "engine choice: ok"

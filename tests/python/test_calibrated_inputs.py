@@ -126,3 +126,33 @@ def test_initial_stock_ages_follow_the_table(tmp_path):
     assert len(teen) == 200 and len(young) == 200
     assert np.all((teen >= 15 * YEAR) & (teen < 16 * YEAR))
     assert young.min() < 2 * YEAR and young.max() > 4 * YEAR
+
+
+def test_rate_trend_steps_entries_by_band_and_exits_by_reason(tmp_path):
+    """tables.rate_trend: from 2018-03-31 no under-1 entries and no returns home, and 10-15
+    entries three times as many. Exact: after the step (periods from the third on; the
+    observation at 2018-03-31 ends the second), not one under-1 entry and not one return home,
+    while both happen before it. Poisson: the 10-15 entries of the year after the step against
+    three times those of the year before, within 5 standard deviations of their difference
+    (se = sqrt(after + 9 x before)); 1-4 entries, untouched, within 5 se of equal."""
+    (tmp_path / "trend.csv").write_text(
+        "from_date,entry_under_1,entry_10_15,exit_home\n"
+        "2017-03-31,1,1,1\n2018-03-31,0,3,0\n")
+    path = scenario(tmp_path, f"tables:\n  rate_trend: {tmp_path / 'trend.csv'}\n")
+    out = tmp_path / "o.h5"
+    run(path, out, "-r", "4")
+    with h5py.File(out) as f:
+        names = lambda d: [x.decode() if isinstance(x, bytes) else x for x in f[d][:]]
+        tr, ages = names("transition"), names("age_band")
+        flow = f["flow"][0].sum(axis=2)                # replicate, time, transition, age
+    entry = flow[:, :, tr.index("entry"), :]
+    home = flow[:, :, tr.index("home"), :].sum(axis=2)
+    assert entry[:, 1:3, ages.index("under_1")].sum() > 0 and home[:, 1:3].sum() > 0
+    assert entry[:, 3:, ages.index("under_1")].sum() == 0
+    assert home[:, 3:].sum() == 0
+    teen_before = entry[:, 1:3, ages.index("10_15")].sum()
+    teen_after = entry[:, 3:5, ages.index("10_15")].sum()
+    assert abs(teen_after - 3 * teen_before) < 5 * np.sqrt(teen_after + 9 * teen_before)
+    young_before = entry[:, 1:3, ages.index("1_4")].sum()
+    young_after = entry[:, 3:5, ages.index("1_4")].sum()
+    assert abs(young_after - young_before) < 5 * np.sqrt(young_after + young_before)

@@ -7,6 +7,13 @@
  * 2. Competing risks: constant hazards 1/1500, 1/1800, 1/2000 per day with multipliers 1, 2, 0.5:
  *    kind shares m_i r_i / sum (binomial se, 5 se) and mean time 1/sum (se = mean/sqrt(n), 5 se).
  * 3. A limit: draws beyond it return infinity, with probability S(limit) (binomial, 5 se).
+ * 4. Calendar steps (tables.rate_trend): constant hazards 1/1000 and 1/2000 per day whose
+ *    columns are multiplied by (1, 1) before day 200, (3, 0.5) from day 200 and (0.2, 2) from
+ *    day 500, for a child who entered at day -50 and is followed from day 0. Survival past each
+ *    time is exp(-H) with H the exact piecewise-linear integral (binomial se, 5 se); among the
+ *    events of each step the share of column 0 is its hazard over the step's total (binomial
+ *    se with the step's event count, 5 se). Without steps (NULL) the draws are care_hazard_draw's,
+ *    bit for bit, from the same stream position.
  * Seeds fixed. */
 #include <gsl/gsl_randist.h>
 
@@ -116,12 +123,65 @@ static void limit(gsl_rng *g)
     CHECK_NEAR((double)inf / n, S, 5 * sqrt(S * (1 - S) / n));
 }
 
+static void calendar_steps(gsl_rng *g)
+{
+    care_hazard_table h = {0};
+    h.n_tb = 1;
+    h.n_k = 2;
+    h.tb_from[1] = INFINITY;
+    const double r[2] = {1.0 / 1000, 1.0 / 2000}, one[2] = {1, 1};
+    for (int b = 0; b < CARE_NAGE; b++)
+        for (int k = 0; k < 2; k++) h.rate[b][0][k] = r[k];
+    const double from[3] = {-INFINITY, 200, 500};
+    double mult[3 * CARE_MAXK] = {0};
+    const double m[3][2] = {{1, 1}, {3, 0.5}, {0.2, 2}};
+    for (int j = 0; j < 3; j++)
+        for (int k = 0; k < 2; k++) mult[j * CARE_MAXK + k] = m[j][k];
+    care_cal_steps cal = {3, from, mult};
+    const int n = 200000;
+    const double times[] = {100, 200, 350, 500, 800, 1500};
+    int survived[6] = {0}, events[3] = {0}, kind0[3] = {0};
+    sim_rng_key(g, 20240120, 0, 1, 4, 0);
+    for (int i = 0; i < n; i++) {
+        int kind;
+        double t = care_hazard_draw_cal(&h, one, &cal, 0.0, -3000.0, -50.0, INFINITY, g, &kind);
+        for (int j = 0; j < 6; j++) survived[j] += t > times[j];
+        int step = t < 200 ? 0 : t < 500 ? 1 : 2;
+        events[step]++;
+        kind0[step] += kind == 0;
+    }
+    for (int j = 0; j < 6; j++) {
+        double H = 0, t = times[j];
+        for (int s = 0; s < 3; s++) {
+            double lo = s ? from[s] : 0.0, hi = s < 2 ? from[s + 1] : INFINITY;
+            if (t > lo) H += (r[0] * m[s][0] + r[1] * m[s][1]) * (fmin(t, hi) - lo);
+        }
+        double S = exp(-H);
+        CHECK_NEAR((double)survived[j] / n, S, 5 * sqrt(S * (1 - S) / n));
+    }
+    for (int s = 0; s < 3; s++) {
+        double p = r[0] * m[s][0] / (r[0] * m[s][0] + r[1] * m[s][1]);
+        CHECK(events[s] > 1000);
+        CHECK_NEAR((double)kind0[s] / events[s], p, 5 * sqrt(p * (1 - p) / events[s]));
+    }
+    for (int i = 0; i < 1000; i++) {   /* no steps: the same draws as care_hazard_draw */
+        int k1, k2;
+        uint64_t pos = (uint64_t)i * 2;
+        sim_rng_key(g, 20240121, 0, 1, 5, pos);
+        double t1 = care_hazard_draw(&h, one, 0.0, -3000.0, -50.0, INFINITY, g, &k1);
+        sim_rng_key(g, 20240121, 0, 1, 5, pos);
+        double t2 = care_hazard_draw_cal(&h, one, NULL, 0.0, -3000.0, -50.0, INFINITY, g, &k2);
+        CHECK(t1 == t2 && k1 == k2);
+    }
+}
+
 int main(void)
 {
     gsl_rng *g = sim_rng_alloc();
     piecewise_survival(g);
     competing(g);
     limit(g);
+    calendar_steps(g);
     gsl_rng_free(g);
     return check_result("test_hazard");
 }

@@ -1,19 +1,24 @@
-"""The back-test: fit on 2010-2014 only, project 2015-2017, compare with what was published.
+"""The back-test: fit on the years up to an origin T only, project T+1..2017, compare with
+what was published; several origins, so that the projection rule is not chosen on one window.
 
-The model projects with both rules (`held`: every rate at its 2014 level; `trend`: fitted
-trends continued). Two naive forecasters use the same 2010-2014 data:
-- `constant`: each flow (starts, ceased, and their breakdowns) held at its 2014 value; the
-  stock changes each year by 2014's starts minus ceased; stock by age band keeps 2014's shares;
-- `linear`: each flow continues its least-squares straight line through 2010-2014 (2011-2014
+The model projects with every rule of projection.RULES (damped continuations of its fitted
+trends, from `held` to `trend`). Two naive forecasters use the same data up to T:
+- `constant`: each flow (starts, ceased, and their breakdowns) held at its T value; the
+  stock changes each year by T's starts minus ceased; stock by age band keeps T's shares;
+- `linear`: each flow continues its least-squares straight line through 2010-T (2011-T
   for the breakdowns by age); the stock changes by the projected starts minus ceased; stock by
   age band continues each band's straight line.
 Error: absolute percentage error of each published number, averaged over the years (and over
-the bands or reasons of a breakdown).
+the bands or reasons of a breakdown). The rule the baseline uses is the one with the smallest
+headline score: the mean error of children in care, starts and ceased, averaged over origins.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
+from . import model, projection, tables
 from .data import Targets
 
 SERIES = ("stock", "starts", "ceased", "stock_age", "starts_age", "ceased_reason")
@@ -65,3 +70,65 @@ def errors(t: Targets, forecasts: dict, years: list) -> dict:
             e = [np.abs(f[k][y] / _pub(t, k, y) - 1.0).mean() for y in years]
             out[name][k] = 100.0 * float(np.mean(e))
     return out
+
+
+HEADLINE = ("stock", "starts", "ceased")
+SHOWN = ("held", "trend")     # rules written in full to backtest.csv besides the chosen one
+
+
+def headline(e: dict) -> float:
+    return float(np.mean([e[k] for k in HEADLINE]))
+
+
+def forecasts(f, t: Targets, years: list) -> dict:
+    """{forecaster: {series: {year: values}}}: every rule, and the two naive forecasters."""
+    out, fwd = {}, {}
+    run_years = list(range(model.FIRST_YEAR, years[-1] + 1))
+    for r in projection.RULES + (projection.TREND,):
+        key = (r.entry_phi, r.exit_phi)       # the UASC factor does not change the forward run
+        if key not in fwd:
+            fwd[key] = model.forward_run(f.theta, t, f.last_fit, run_years, r)
+        s = model.series(f.theta, t, f.uasc_entries, f.last_fit, years[-1], r, fwd[key])
+        out[r.name] = from_model(s, years)
+    for kind in ("constant", "linear"):
+        out[f"naive_{kind}"] = naive(t, f.last_fit, years, kind)
+    return out
+
+
+def choose(errs_by_origin: dict) -> projection.Rule:
+    """The rule with the smallest headline score averaged over origins (first in RULES on ties)."""
+    def score(r):
+        return float(np.mean([headline(e[r.name]) for e in errs_by_origin.values()]))
+    return min(projection.RULES, key=score)
+
+
+def write(cal: Path, t: Targets, runs: dict, rule: projection.Rule) -> list:
+    """backtest.csv (published and projected numbers of the chosen rule, held, trend and the naive
+    forecasters, per origin) and backtest_errors.csv (every forecaster's errors per origin and
+    their mean over origins)."""
+    names = [rule.name] + [n for n in SHOWN if n != rule.name] + ["naive_constant", "naive_linear"]
+    cols = ["model_chosen"] + [f"model_{n}" for n in SHOWN if n != rule.name] + ["naive_constant", "naive_linear"]
+    rows = []
+    for T, (years, fc, _) in runs.items():
+        for k in SERIES:
+            for y in years:
+                p = _pub(t, k, y)
+                for i, lab in enumerate(_labels(k)):
+                    rows.append([T, k, lab, y, tables.fmt(p[i])] + [f"{fc[n][k][y][i]:.1f}" for n in names])
+    paths = [tables._write(cal / "backtest.csv", ["origin", "series", "label", "year", "published"] + cols, rows)]
+    fnames = list(next(iter(runs.values()))[2])
+    rows = []
+    for T, (_, _, errs) in runs.items():
+        for n in fnames:
+            rows.append([T, n] + [f"{errs[n][k]:.2f}" for k in SERIES] + [f"{headline(errs[n]):.2f}"])
+    for n in fnames:
+        m = {k: float(np.mean([e[n][k] for _, _, e in runs.values()])) for k in SERIES}
+        rows.append(["mean", n] + [f"{m[k]:.2f}" for k in SERIES] + [f"{headline(m):.2f}"])
+    paths.append(tables._write(cal / "backtest_errors.csv", ["origin", "forecaster"] + list(SERIES) + ["headline"], rows))
+    return paths
+
+
+def _labels(k: str) -> list:
+    from .data import DFE_BANDS, REASONS
+    return {"stock_age": list(DFE_BANDS), "starts_age": list(DFE_BANDS),
+            "ceased_reason": list(REASONS)}.get(k, ["total"])

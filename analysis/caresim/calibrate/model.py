@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import forward, params, uasc
+from . import forward, params, projection, uasc
 from .data import Targets
 
 SD = {"stock": 0.005, "stock_age": 0.02, "starts": 0.015, "starts_age": 0.03,
@@ -55,12 +55,13 @@ def reentry_rates() -> np.ndarray:
 
 
 def series(theta: np.ndarray, t: Targets, uasc_entries: dict, last_fit: int,
-           end_year: int | None = None, rule: str = "held") -> Series:
+           end_year: int | None = None, rule: projection.Rule = projection.HELD,
+           fwd: forward.Result | None = None) -> Series:
+    """The expected series from FIRST_YEAR to end_year; `fwd`: the forward run of the same
+    theta and rule, when the caller has it (the UASC stream is added here)."""
     years = list(range(FIRST_YEAR, (end_year or last_fit) + 1))
-    rates = params.year_rates(theta, years, last_fit, reentry_rates(), t.ts_starts, rule)
-    f = forward.run(rates, years)
-    last_u = max(uasc_entries)
-    ent = {y: uasc_entries.get(min(max(y, min(uasc_entries)), last_u)) for y in years}
+    f = fwd or forward_run(theta, t, last_fit, years, rule)
+    ent = projection.uasc_entries(uasc_entries, last_fit, years, rule)
     u = _uasc_run(tuple(sorted(ent.items())))
     p = params.aged_out_il_share(theta)
     ao = f.aged_out + u.aged_out
@@ -73,6 +74,11 @@ def series(theta: np.ndarray, t: Targets, uasc_entries: dict, last_fit: int,
     dur = (f.leaver_days + u.leaver_days) / ceased
     return Series(years, stock_age.sum(axis=1), stock_age, starts_age.sum(axis=1), starts_age,
                   ceased, reason, u.stock_age.sum(axis=1), dur, f, u)
+
+
+def forward_run(theta: np.ndarray, t: Targets, last_fit: int, years: list,
+                rule: projection.Rule) -> forward.Result:
+    return forward.run(params.year_rates(theta, years, last_fit, reentry_rates(), t.ts_starts, rule), years)
 
 
 @functools.lru_cache(maxsize=8)

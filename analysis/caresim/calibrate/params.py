@@ -14,7 +14,7 @@ Exit trends are piecewise linear (slope `trend` to KNOT_YEAR, `trend2` after). O
 fitted years, rates follow a stated rule: before the first fitted year entries follow the
 published 1994-2009 starts, and exit hazards are the first fitted year's times a log-linear
 multiplier (`past_exit`, checked against the 2000-2009 stock); after the last
-fitted year everything is held at its last fitted value ("held"), or trends continue ("trend").
+fitted year a projection rule applies (projection.py: held, continued or damped trends).
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ import math
 
 import numpy as np
 
+from . import projection
 from .forward import AGE_BAND, N_AGE, YearRates
 
 REF_YEAR = 2014
@@ -134,10 +135,12 @@ def aged_out_il_share(theta: np.ndarray) -> float:
 
 
 def year_rates(theta: np.ndarray, years: list, last_fit: int, reentry: np.ndarray,
-               past_starts: dict, rule: str = "held") -> list:
-    """YearRates for each year: fitted years use the formulas; later years follow `rule`; earlier
-    years scale first entries with the published long series of starts (`past_starts`)."""
-    if rule == "trend" and last_fit <= KNOT_YEAR:
+               past_starts: dict, rule: projection.Rule = projection.HELD) -> list:
+    """YearRates for each year: fitted years use the formulas; later years follow `rule`
+    (projection.py: each rate at the fitted straight line's value in the rule's effective
+    year); earlier years scale first entries with the published long series of starts
+    (`past_starts`)."""
+    if rule.exit_phi > 0 and last_fit <= KNOT_YEAR:
         theta = theta.copy()              # no slope after the knot was fitted: continue the first
         theta[SL["trend2"]] = theta[SL["trend"]]
     prof = entry_age_profile(theta)
@@ -145,11 +148,11 @@ def year_rates(theta: np.ndarray, years: list, last_fit: int, reentry: np.ndarra
     etr = theta[SL["entry_trend"]]
     out = []
     for y in years:
-        yy = min(y, last_fit) if rule == "held" else y
-        yh = max(yy, FIRST_FIT_YEAR)
-        n_b = np.exp(ent + etr * (yh - REF_YEAR))
+        ye = projection.effective_year(rule.entry_phi, y, last_fit)
+        yx = projection.effective_year(rule.exit_phi, y, last_fit)
+        n_b = np.exp(ent + etr * (max(ye, FIRST_FIT_YEAR) - REF_YEAR))
         if y < FIRST_FIT_YEAR:
             n_b = n_b * past_starts[max(y, min(past_starts))] / past_starts[FIRST_FIT_YEAR]
-        hy = max(y, min(past_starts)) if y < FIRST_FIT_YEAR else yy
+        hy = max(y, min(past_starts)) if y < FIRST_FIT_YEAR else yx
         out.append(YearRates(entries=n_b @ prof, hazards=hazards(theta, hy), reentry=reentry))
     return out

@@ -25,15 +25,41 @@ def _get(s, name):
     return np.array([np.atleast_1d(s.at(name, y)) for y in YEARS])
 
 
-def bands(t, f, draws: np.ndarray, rng) -> dict:
-    """{series: (5%, 95%) arrays [year, k]} over parameter draws plus Poisson chance."""
-    sims = {k: [] for k in SERIES}
-    for th in draws:
+def _jacobian(fn, f, step: float = 1e-5) -> tuple:
+    """fn(theta) and its Jacobian at the estimate by forward differences, over the parameters
+    the fit left free (those with variance)."""
+    base = np.asarray(fn(f.theta), float)
+    J = np.zeros((base.size, f.theta.size))
+    for i in np.flatnonzero(np.diag(f.cov) > 0):
+        th = f.theta.copy()
+        th[i] += step
+        J[:, i] = (np.asarray(fn(th), float) - base) / step
+    return base, J
+
+
+def _series_logs(t, f):
+    def fn(th):
         s = model.series(th, t, f.uasc_entries, f.last_fit)
-        for k in SERIES:
-            v = _get(s, k)
-            sims[k].append(np.maximum(v + rng.standard_normal(v.shape) * np.sqrt(v), 0.0))
-    return {k: (np.percentile(v, 5, axis=0), np.percentile(v, 95, axis=0)) for k, v in sims.items()}
+        return np.log(np.concatenate([_get(s, k).ravel() for k in SERIES]))
+    return fn
+
+
+def bands(t, f, s, rng, n: int) -> dict:
+    """{series: (5%, 95%) arrays [year, k]}: parameter uncertainty by the delta method (the
+    log-series' covariance J cov J' at the estimate, the same linearisation as the Laplace
+    covariance itself, so the bands are centred on the expected value), plus Poisson chance;
+    from n joint draws."""
+    base, J = _jacobian(_series_logs(t, f), f)
+    d = rng.multivariate_normal(np.zeros(base.size), J @ f.cov @ J.T, size=n, method="eigh")
+    v = np.exp(base)[None, :] * np.exp(d)
+    v = np.maximum(v + rng.standard_normal(v.shape) * np.sqrt(v), 0.0)
+    out, i = {}, 0
+    for k in SERIES:
+        shape = _get(s, k).shape
+        m = v[:, i:i + int(np.prod(shape))].reshape((n,) + shape)
+        out[k] = (np.percentile(m, 5, axis=0), np.percentile(m, 95, axis=0))
+        i += int(np.prod(shape))
+    return out
 
 
 def _pub(t, name, y):
@@ -46,53 +72,70 @@ def _labels(name):
     return list(lab) if lab else ["total"]
 
 
-def draw_multipliers(f, s, draws: np.ndarray) -> list:
-    """Per draw: entry multipliers by age band and exit multipliers by reason, relative to the
-    point estimate in the last fitted year; an exit multiplier is the ratio of that reason's
-    expected exits from the fitted stock mix (age band x time in care)."""
+def log_multipliers(f, s, theta: np.ndarray) -> np.ndarray:
+    """Log entry rates by age band and log expected exits by reason (from the fitted stock mix,
+    age band x time in care) in the last fitted year, for parameters theta."""
     mix = tables.stock_mix(s)
     y = f.last_fit - params.REF_YEAR
-    sl_e, sl_t = params.SL["entry"], params.SL["entry_trend"]
-    base_e = f.theta[sl_e] + f.theta[sl_t] * y
-    base_h = params.hazards(f.theta, f.last_fit)
-    base_x = (base_h * mix).sum(axis=(1, 2))
-    rows = []
-    for k, th in enumerate(draws):
-        e = np.exp(th[sl_e] + th[sl_t] * y - base_e)
-        x = (params.hazards(th, f.last_fit) * mix).sum(axis=(1, 2)) / base_x
-        rows.append([k] + [f"{v:.5f}" for v in e] + [f"{v:.5f}" for v in x])
-    return rows
+    e = theta[params.SL["entry"]] + theta[params.SL["entry_trend"]] * y
+    x = np.log((params.hazards(theta, f.last_fit) * mix).sum(axis=(1, 2)))
+    return np.concatenate([e, x])
 
 
 def accepted_draws(f, s, rng, n: int, max_mult: float) -> tuple:
-    """n draws from the Laplace approximation N(theta, cov), keeping only those whose entry and
-    exit multipliers in the last fitted year all lie within [1/max_mult, max_mult]. Weakly
-    identified parameters (a hazard the data barely see) have log-scale spreads of several
-    units, where the linear approximation behind the covariance is not credible and draws would
-    multiply a rate a hundredfold; the truncation keeps the draws where it is. Returns the
-    draws and the accepted share of candidates."""
+    """n joint draws of the multipliers on the last fitted year's entry rates by age band and
+    exit hazards by reason, relative to the estimate: log-normal with the delta-method
+    covariance J cov J' of the log multipliers (J: their Jacobian in the parameters), so each
+    is centred on 1. Draws outside [1/max_mult, max_mult] are rejected: a few exit reasons are
+    barely seen by the data (the pre-18 "other" hazard, next to the 18th birthday that carries
+    most of that flow) and a linearised spread of several units on the log scale is not
+    credible. Drawing the parameters themselves and taking the multipliers of each draw would
+    not be centred: sums of log-normal cell hazards are pulled upwards by the wide shape
+    parameters (by a quarter for returns home). Returns the rows (draw, multipliers) and the
+    accepted share of candidates."""
+    base, J = _jacobian(lambda th: log_multipliers(f, s, th), f)
+    C = J @ f.cov @ J.T
     out, tried = [], 0
     while len(out) < n and tried < 200 * n:
-        cand = rng.multivariate_normal(f.theta, f.cov, size=n, method="eigh")
+        cand = rng.multivariate_normal(np.zeros(base.size), C, size=n, method="eigh")
         tried += n
-        for th, row in zip(cand, draw_multipliers(f, s, cand)):
-            m = np.array([float(v) for v in row[1:]])
-            if np.all((m <= max_mult) & (m >= 1.0 / max_mult)) and len(out) < n:
-                out.append(th)
-    return np.array(out), len(out) / tried
+        for z in cand:
+            if np.all(np.abs(z) <= np.log(max_mult)) and len(out) < n:
+                out.append(np.exp(z))
+    rows = [[k] + [f"{v:.5f}" for v in m] for k, m in enumerate(out)]
+    return rows, len(out) / tried
 
 
-def write_summary(cal: Path, f17, f14, accepted: float, max_mult: float) -> Path:
+def write_summary(cal: Path, f17, fits: dict, accepted: float, max_mult: float, rule) -> Path:
     rows = [["fit_2017_chi2", f"{f17.chi2:.2f}", "sum of squared standardised residuals, 2010-2017"],
             ["fit_2017_published_numbers", len(f17.obs), "published numbers fitted"],
-            ["fit_2017_inflation", f"{f17.inflation:.3f}", "chi2 / degrees of freedom (covariance inflation)"],
-            ["fit_2014_chi2", f"{f14.chi2:.2f}", "back-test fit, 2010-2014"],
-            ["draws_accepted_share", f"{accepted:.4f}",
-             f"share of Laplace draws with every 2017 multiplier within [1/{max_mult:g}, {max_mult:g}]"]]
+            ["fit_2017_inflation", f"{f17.inflation:.3f}", "chi2 / degrees of freedom (covariance inflation)"]]
+    for origin, f in fits.items():
+        rows.append([f"fit_{origin}_chi2", f"{f.chi2:.2f}", f"back-test fit, 2010-{origin}"])
+    rows += [["draws_accepted_share", f"{accepted:.4f}",
+              f"share of Laplace draws with every 2017 multiplier within [1/{max_mult:g}, {max_mult:g}]"],
+             ["projection_rule", rule.name, "chosen by the back-test (backtest_errors.csv, smallest mean "
+              "headline error over origins)"],
+             ["projection_entry_damping", f"{rule.entry_phi:g}", "damping factor of the entry trends"],
+             ["projection_exit_damping", f"{rule.exit_phi:g}", "damping factor of the exit trends by reason"],
+             ["projection_uasc_damping", f"{rule.uasc_phi:g}", "damping factor of the UASC entry trend"]]
     return tables._write(cal / "fit_summary.csv", ["quantity", "value", "note"], rows)
 
 
-def write_tables(cal: Path, t, f, s, draws, bnd, forecasts, errs, years) -> list:
+def write_projection(cal: Path, t, f, rule, last: int, end: int) -> Path:
+    """The fitted model's expected children in care, starts and ceased after `last` with the chosen
+    rule and with rates held, next to the naive forecasters made from the data up to `last`."""
+    from . import backtest
+    years = list(range(last + 1, end + 1))
+    fc = {"model_chosen": backtest.from_model(model.series(f.theta, t, f.uasc_entries, last, end, rule), years),
+          "model_held": backtest.from_model(model.series(f.theta, t, f.uasc_entries, last, end), years),
+          "naive_constant": backtest.naive(t, last, years, "constant"),
+          "naive_linear": backtest.naive(t, last, years, "linear")}
+    rows = [[k, y] + [f"{fc[n][k][y][0]:.1f}" for n in fc] for k in ("stock", "starts", "ceased") for y in years]
+    return tables._write(cal / "projection.csv", ["series", "year"] + list(fc), rows)
+
+
+def write_tables(cal: Path, t, f, s, draws, bnd) -> list:
     src = tables.fit_source(f.last_fit)
     mu, sd = params.prior()
     se = np.sqrt(np.diag(f.cov))
@@ -103,7 +146,7 @@ def write_tables(cal: Path, t, f, s, draws, bnd, forecasts, errs, years) -> list
     paths.append(tables._write(
         cal / "parameter_draws.csv",
         ["draw"] + [f"entry_{a}" for a in tables.AGES] + [f"exit_{r}" for r in tables.TRANSITIONS],
-        draw_multipliers(f, s, draws)))
+        draws))
     rows = []
     for name in SERIES:
         m = _get(s, name)
@@ -116,17 +159,6 @@ def write_tables(cal: Path, t, f, s, draws, bnd, forecasts, errs, years) -> list
                              f"{hi[i, k]:.1f}", tables.fmt(100 * (m[i, k] / pv - 1))])
     paths.append(tables._write(cal / "fit_series.csv", ["series", "label", "year", "published",
                                                         "model", "band_5", "band_95", "error_pct"], rows))
-    names = list(forecasts)
-    rows = []
-    for name in SERIES:
-        for y in years:
-            p = _pub(t, name, y)
-            for k, lab in enumerate(_labels(name)):
-                rows.append([name, lab, y, tables.fmt(p[k])] +
-                            [f"{forecasts[n][name][y][k]:.1f}" for n in names])
-    paths.append(tables._write(cal / "backtest.csv", ["series", "label", "year", "published"] + names, rows))
-    paths.append(tables._write(cal / "backtest_errors.csv", ["series"] + names,
-                               [[k] + [f"{errs[n][k]:.2f}" for n in names] for k in SERIES]))
     paths.append(tables._write(cal / "uasc_entries.csv", ["year", "entries", "source"],
                                [[y, f"{v:.1f}", "fitted to cla_timeseries_1994_2017.csv UASC at 31 March"]
                                 for y, v in sorted(f.uasc_entries.items())]))
@@ -208,7 +240,7 @@ def figures(out: Path, t, s, bnd, forecasts, years) -> list:
         ax.set_title(SERIES[n][0], fontsize=9)
         ax.tick_params(labelsize=7)
     axes[0].legend(fontsize=7)
-    fig.suptitle("Back-test: fitted on 2010-2014, projected 2015-2017", fontsize=10)
+    fig.suptitle(f"Back-test: fitted on 2010-{years[0] - 1}, projected {years[0]}-{years[-1]}", fontsize=10)
     fig.tight_layout()
     p = out / "backtest.png"
     fig.savefig(p, dpi=90, metadata={"Software": None})

@@ -1,5 +1,6 @@
-"""The whole calibration, in order: fit 2010-2017, back-test (fit 2010-2014), area
-multipliers, parameter draws; then write the simulator's tables and the fit report.
+"""The whole calibration, in order: fit 2010-2017, back-test (fits 2010-2013 and 2010-2014;
+choose the projection rule), area multipliers, parameter draws; then write the simulator's
+tables and the fit report.
 Deterministic: fixed starting point, fixed seeds, fixed output precision."""
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import numpy as np
 from . import backtest, data, fit, model, params, report, tables
 
 DRAWS = 200
-BAND_DRAWS = 100
+BAND_DRAWS = 1000
 MAX_MULT = 2.0        # draws whose 2017 multipliers leave [1/2, 2] are rejected (docs/calibration.md)
 SEED = 20170331
 LAST_FIT = 2017
-BACKTEST_LAST = 2014
+BACKTEST_ORIGINS = (2013, 2014)   # fit up to each, project to LAST_FIT (backtest.py)
+PROJECT_LAST = 2030
 
 
 def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print) -> list:
@@ -25,31 +27,38 @@ def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print)
     s17 = model.series(f17.theta, t, f17.uasc_entries, LAST_FIT)
     log(f"  chi2 {f17.chi2:.1f} over {len(f17.obs)} published numbers; "
         f"uncertainty inflation {f17.inflation:.2f}; {f17.nfev} evaluations")
-    log(f"back-test: fitting 2010-{BACKTEST_LAST} ...")
-    t14 = data.load(data_dir, BACKTEST_LAST)
-    f14 = fit.run(t14, BACKTEST_LAST)
-    years = list(range(BACKTEST_LAST + 1, LAST_FIT + 1))
-    forecasts = {}
-    for rule in ("held", "trend"):
-        s = model.series(f14.theta, t14, f14.uasc_entries, BACKTEST_LAST, LAST_FIT, rule)
-        forecasts[f"model_{rule}"] = backtest.from_model(s, years)
-    for kind in ("constant", "linear"):
-        forecasts[f"naive_{kind}"] = backtest.naive(t14, BACKTEST_LAST, years, kind)
-    errs = backtest.errors(t, forecasts, years)
+    runs, fits = {}, {}
+    for origin in BACKTEST_ORIGINS:
+        log(f"back-test: fitting 2010-{origin} ...")
+        tt = data.load(data_dir, origin)
+        fits[origin] = fit.run(tt, origin)
+        years = list(range(origin + 1, LAST_FIT + 1))
+        fc = backtest.forecasts(fits[origin], tt, years)
+        runs[origin] = (years, fc, backtest.errors(t, fc, years))
+    rule = backtest.choose({o: r[2] for o, r in runs.items()})
+    log(f"  projection rule chosen by the back-test: {rule.name}")
+    s_proj = model.series(f17.theta, t, f17.uasc_entries, LAST_FIT, tables.TREND_LAST_YEAR, rule)
     rng = np.random.default_rng(SEED)
     draws, accepted = report.accepted_draws(f17, s17, rng, DRAWS, MAX_MULT)
     log(f"  parameter draws: {accepted:.1%} of candidates within multipliers [1/{MAX_MULT:g}, {MAX_MULT:g}]")
     las, mult = tables.area_multipliers(data_dir, t)
     paths = [tables.entry_rates(out, f17, s17, las), tables.entry_trend(out, f17),
-             tables.lac_hazards(out, f17),
+             tables.rate_trend(out, f17, rule, s_proj), tables.lac_hazards(out, f17),
              tables.areas_table(out, las, mult), tables.initial_stock(out, s17, las, LAST_FIT),
              tables.placement_costs(out), tables.initial_placement_shares(out, t)]
     cal = out / "calibration"
-    bands = report.bands(t, f17, draws[:BAND_DRAWS], rng)
-    paths += report.write_tables(cal, t, f17, s17, draws, bands, forecasts, errs, years)
-    paths.append(report.write_summary(cal, f17, f14, accepted, MAX_MULT))
+    bands = report.bands(t, f17, s17, rng, BAND_DRAWS)
+    paths += report.write_tables(cal, t, f17, s17, draws, bands)
+    paths += backtest.write(cal, t, runs, rule)
+    paths.append(report.write_projection(cal, t, f17, rule, LAST_FIT, PROJECT_LAST))
+    paths.append(report.write_summary(cal, f17, fits, accepted, MAX_MULT, rule))
     if figures is not None:
-        paths += report.figures(Path(figures), t, s17, bands, forecasts, years)
-    for name, e in errs.items():
-        log(f"  back-test {name:15s} " + "  ".join(f"{k} {v:.1f}%" for k, v in e.items()))
+        last = BACKTEST_ORIGINS[-1]
+        shown = {k: v for k, v in runs[last][1].items()
+                 if k in (rule.name, "held", "trend", "naive_constant", "naive_linear")}
+        paths += report.figures(Path(figures), t, s17, bands, shown, runs[last][0])
+    for origin, (_, _, errs) in runs.items():
+        for name in (rule.name, "held", "trend", "naive_constant", "naive_linear"):
+            e = errs[name]
+            log(f"  back-test {origin} {name:24s} " + "  ".join(f"{k} {v:.1f}%" for k, v in e.items()))
     return paths

@@ -71,8 +71,36 @@ def entry_rates(out: Path, fit, s, las: list) -> Path:
 def entry_trend(out: Path, fit) -> Path:
     return _write(out / "entry_trend.csv", ["from_date", "multiplier", "source", "note"],
                   [[f"{fit.last_fit}-03-31", "1.0", fit_source(fit.last_fit),
-                    "projection rule: rates held at their fitted 31 March "
-                    f"{fit.last_fit} level (the back-test compares this with continued trends)"]])
+                    "flat: the calendar trends of the projection rule, by age band and exit reason, "
+                    "are in rate_trend.csv"]])
+
+
+TREND_LAST_YEAR = 2040   # rate_trend.csv covers years ending 31 March up to this one
+
+
+def rate_trend(out: Path, fit, rule, s) -> Path:
+    """tables.rate_trend: for each year ending 31 March after the last fitted one, the rule's
+    multipliers on the fitted last-year rates: first entries by age band (UASC included, with
+    their own continuation) and exit hazards by reason (log-linear, so one factor per reason).
+    Row `from_date` D holds for the year starting on D. `s`: the model series run to
+    TREND_LAST_YEAR with the rule."""
+    T = fit.last_fit
+    years = list(range(T + 1, TREND_LAST_YEAR + 1))
+    rates = params.year_rates(fit.theta, [T] + years, T, np.zeros(5), {}, rule)
+    first = [forward.AGE_ONEHOT @ r.entries for r in rates]
+    ua = [s.uasc_run.entries_age[s.years.index(y)] for y in [T] + years]
+    ent0 = first[0] + ua[0]
+    h0 = rates[0].hazards.sum(axis=(1, 2))
+    src = fit_source(T) + f"; projection rule {rule.name} chosen by the back-test (docs/calibration.md)"
+    rows = []
+    for i, y in enumerate(years, start=1):
+        e = (first[i] + ua[i]) / ent0
+        x = rates[i].hazards.sum(axis=(1, 2)) / h0
+        rows.append([f"{y - 1}-03-31"] + [f"{v:.5f}" for v in e] + [f"{v:.5f}" for v in x] +
+                    [src, f"year ending 31 March {y}: rates relative to the fitted {T} level "
+                     f"(damping: entries {rule.entry_phi:g}, exits {rule.exit_phi:g}, UASC {rule.uasc_phi:g})"])
+    return _write(out / "rate_trend.csv", ["from_date"] + [f"entry_{a}" for a in AGES] +
+                  [f"exit_{r}" for r in TRANSITIONS] + ["source", "note"], rows)
 
 
 # Placement moves per year by age band: not fitted (no national series of moves up to 2017);
