@@ -5,6 +5,10 @@
 # Usage: outfile.sh CARESIM SCENARIO CASE
 set -uo pipefail
 caresim=$1 scen=$2 case=$3
+# Runs that must still be going when the test acts on them (a second run, a file appearing, a
+# signal 0.2-0.3 s after the .part appears) take enough replicates to last a few seconds: a task
+# of the small scenario takes a few milliseconds in the Release build.
+reps=${REPS:-240}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL ($case): $*"; ls -la "$tmp"; exit 1; }
@@ -32,23 +36,23 @@ symlink_part)
 concurrent)
   # Two runs on one output: the second fails at once and says why; the first is unharmed. With
   # HDF5's own file locking on and off.
-  "$caresim" run "$scen" -o "$tmp/ref.h5" -q -r 60 -t 1 -s 5 || fail "reference run"
+  "$caresim" run "$scen" -o "$tmp/ref.h5" -q -r "$reps" -t 1 -s 5 || fail "reference run"
   for locking in TRUE FALSE; do
     rm -f "$tmp/o.h5"
-    HDF5_USE_FILE_LOCKING=$locking "$caresim" run "$scen" -o "$tmp/o.h5" -q -r 60 -t 1 -s 5 2> "$tmp/err1" &
+    HDF5_USE_FILE_LOCKING=$locking "$caresim" run "$scen" -o "$tmp/o.h5" -q -r "$reps" -t 1 -s 5 2> "$tmp/err1" &
     pid=$!
     wait_part "$tmp/o.h5"
-    HDF5_USE_FILE_LOCKING=$locking "$caresim" run "$scen" -o "$tmp/o.h5" -q -r 60 -t 1 -s 6 2> "$tmp/err2"; st=$?
+    HDF5_USE_FILE_LOCKING=$locking "$caresim" run "$scen" -o "$tmp/o.h5" -q -r "$reps" -t 1 -s 6 2> "$tmp/err2"; st=$?
     [ $st = 2 ] || fail "second run exit $st (locking $locking): $(cat "$tmp/err2")"
     grep -q "another caresim run is writing" "$tmp/err2" || fail "message: $(cat "$tmp/err2")"
-    HDF5_USE_FILE_LOCKING=$locking "$caresim" run "$scen" -o "$tmp/o.h5" -q -r 60 -t 1 -s 6 --force 2> "$tmp/err2"; st=$?
+    HDF5_USE_FILE_LOCKING=$locking "$caresim" run "$scen" -o "$tmp/o.h5" -q -r "$reps" -t 1 -s 6 --force 2> "$tmp/err2"; st=$?
     [ $st = 2 ] || fail "second run with --force exit $st (locking $locking): $(cat "$tmp/err2")"
     wait $pid || fail "first run failed (locking $locking): $(cat "$tmp/err1")"
     same "$tmp/ref.h5" "$tmp/o.h5"
   done ;;
 appeared)
   # A file that appears at OUT during the run is not replaced; the finished output is kept.
-  "$caresim" run "$scen" -o "$tmp/o.h5" -q -r 60 -t 1 2> "$tmp/err" &
+  "$caresim" run "$scen" -o "$tmp/o.h5" -q -r "$reps" -t 1 2> "$tmp/err" &
   pid=$!
   wait_part "$tmp/o.h5"
   echo precious > "$tmp/o.h5"
@@ -59,7 +63,7 @@ appeared)
   [ -s "$tmp/o.h5.part" ] || fail "the finished output was not kept"
   # With --force the newcomer may be replaced.
   rm -f "$tmp/o.h5.part"
-  "$caresim" run "$scen" -o "$tmp/f.h5" -q -r 60 -t 1 --force 2> "$tmp/err" &
+  "$caresim" run "$scen" -o "$tmp/f.h5" -q -r "$reps" -t 1 --force 2> "$tmp/err" &
   pid=$!
   wait_part "$tmp/f.h5"
   echo replaceable > "$tmp/f.h5"
@@ -67,7 +71,7 @@ appeared)
   h5dump -H "$tmp/f.h5" > /dev/null || fail "--force: the output is not the run's" ;;
 stale_part)
   # An interrupted run's .part is never silently overwritten by a new run.
-  "$caresim" run "$scen" -o "$tmp/o.h5" -q -r 60 -t 1 2> "$tmp/err" &
+  "$caresim" run "$scen" -o "$tmp/o.h5" -q -r "$reps" -t 1 2> "$tmp/err" &
   pid=$!
   wait_part "$tmp/o.h5"
   sleep 0.2
@@ -75,10 +79,10 @@ stale_part)
   wait $pid; st=$?
   [ $st = 130 ] || fail "interrupted run exit $st"
   cp "$tmp/o.h5.part" "$tmp/kept"
-  "$caresim" run "$scen" -o "$tmp/o.h5" -q -r 60 -t 1 2> "$tmp/err"; st=$?
+  "$caresim" run "$scen" -o "$tmp/o.h5" -q -r "$reps" -t 1 2> "$tmp/err"; st=$?
   [ $st = 2 ] && grep -q -- "--resume" "$tmp/err" || fail "new run over a .part: exit $st: $(cat "$tmp/err")"
   cmp -s "$tmp/kept" "$tmp/o.h5.part" || fail "the interrupted run's .part changed"
-  "$caresim" run "$scen" -o "$tmp/o.h5" -q -r 60 -t 1 --force || fail "--force over a stale .part" ;;
+  "$caresim" run "$scen" -o "$tmp/o.h5" -q -r "$reps" -t 1 --force || fail "--force over a stale .part" ;;
 early_signal)
   # SIGTERM or SIGINT while the tables are read, as the output file appears, and later: exit 130,
   # and either nothing left or a .part that --resume finishes to the uninterrupted result.
@@ -102,22 +106,22 @@ early_signal)
   done ;;
 resume_full_disk)
   # A resume that fails (here: a file-size limit, as a full disk) keeps every finished task.
-  "$caresim" run "$scen" -o "$tmp/ref.h5" -q -r 60 -t 1 || fail "reference run"
-  "$caresim" run "$scen" -o "$tmp/o.h5" -q -r 60 -t 1 2> "$tmp/err" &
+  "$caresim" run "$scen" -o "$tmp/ref.h5" -q -r "$reps" -t 1 || fail "reference run"
+  "$caresim" run "$scen" -o "$tmp/o.h5" -q -r "$reps" -t 1 2> "$tmp/err" &
   pid=$!
   wait_part "$tmp/o.h5"
   sleep 0.3
   kill -TERM $pid
   wait $pid; st=$?
   [ $st = 130 ] || fail "interrupted run exit $st: $(cat "$tmp/err")"
-  done_before=$(grep -o '[0-9]* of 60 tasks' "$tmp/err" | cut -d' ' -f1)
+  done_before=$(grep -o "[0-9]* of $reps tasks" "$tmp/err" | cut -d' ' -f1)
   [ "${done_before:-0}" -gt 0 ] || fail "no task finished before the signal: $(cat "$tmp/err")"
   size=$(( $(stat -c %s "$tmp/o.h5.part") / 1024 + 1 ))
-  (trap '' XFSZ; ulimit -f $size; exec "$caresim" run "$scen" -o "$tmp/o.h5" -q -r 60 -t 1 --resume) 2> "$tmp/err"; st=$?
+  (trap '' XFSZ; ulimit -f $size; exec "$caresim" run "$scen" -o "$tmp/o.h5" -q -r "$reps" -t 1 --resume) 2> "$tmp/err"; st=$?
   [ $st = 1 ] || fail "resume on a full disk: exit $st: $(cat "$tmp/err")"
   [ -e "$tmp/o.h5.part" ] || fail "the failing resume removed the .part: $(cat "$tmp/err")"
-  "$caresim" run "$scen" -o "$tmp/o.h5" -q -r 60 -t 1 --resume 2> "$tmp/err" || fail "final resume: $(cat "$tmp/err")"
-  done_after=$(grep -o '[0-9]* of 60 tasks already' "$tmp/err" | cut -d' ' -f1)
+  "$caresim" run "$scen" -o "$tmp/o.h5" -q -r "$reps" -t 1 --resume 2> "$tmp/err" || fail "final resume: $(cat "$tmp/err")"
+  done_after=$(grep -o "[0-9]* of $reps tasks already" "$tmp/err" | cut -d' ' -f1)
   [ "$done_after" -ge "$done_before" ] || fail "finished tasks lost: $done_before before, $done_after kept"
   same "$tmp/ref.h5" "$tmp/o.h5" ;;
 output_folder)
