@@ -35,6 +35,18 @@ double care_effect_draw(const care_effect_size *s, gsl_rng *g)
 /* Step j (0-based) of n over the ramp: the level at the step's middle. */
 static double ramp_level(int j, int n) { return (j + 0.5) / n; }
 
+/* The step of width w holding t, counted from t0: the largest j with t0 + j * w <= t, computed
+ * as the boundaries themselves are, so that the step starting at a boundary is the one that
+ * boundary begins. (floor((t - t0) / w) can round down at a boundary; the step's end would
+ * then be t itself, and a redraw there would repeat at the same moment without end.) */
+static double step_of(double t0, double w, double t)
+{
+    double j = floor((t - t0) / w);
+    while (t0 + (j + 1) * w <= t) j += 1;
+    while (j > 0 && t0 + j * w > t) j -= 1;
+    return j;
+}
+
 double care_effect_level(const care_effect_time *tm, double t, double *until)
 {
     const double step = CARE_EFFECT_STEP_DAYS;
@@ -42,14 +54,13 @@ double care_effect_level(const care_effect_time *tm, double t, double *until)
     double full = tm->start + tm->ramp, peak = 1.0;
     if (tm->ramp > 0) {
         int n = (int)ceil(tm->ramp / step);
-        if (t < full) {
-            int j = (int)floor((t - tm->start) / (tm->ramp / n));
-            if (j >= n) j = n - 1;
+        int j = t < full ? (int)step_of(tm->start, tm->ramp / n, t) : n;
+        if (j < n) {   /* j >= n: past the last boundary (within rounding of `full`): full level */
             *until = fmin(tm->start + (j + 1) * (tm->ramp / n), tm->end);
             if (t < tm->end) return ramp_level(j, n);
         }
         if (tm->end < full) {   /* funding ended during the ramp-up: the level reached then */
-            int j = (int)floor((tm->end - tm->start) / (tm->ramp / n));
+            int j = (int)step_of(tm->start, tm->ramp / n, tm->end);
             peak = ramp_level(j < n ? j : n - 1, n);
         }
     }
@@ -58,7 +69,7 @@ double care_effect_level(const care_effect_time *tm, double t, double *until)
     case CARE_AFTER_PERSIST: *until = INFINITY; return peak;
     case CARE_AFTER_DECAY: {
         if (!(tm->half_life > 0)) { *until = INFINITY; return 0.0; }
-        double j = floor((t - tm->end) / step), level = peak * exp2(-(j + 0.5) * step / tm->half_life);
+        double j = step_of(tm->end, step, t), level = peak * exp2(-(j + 0.5) * step / tm->half_life);
         if (level < CARE_EFFECT_FLOOR) { *until = INFINITY; return 0.0; }
         *until = tm->end + (j + 1) * step;
         return level;

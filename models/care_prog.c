@@ -248,7 +248,7 @@ static int read_effects(care_yaml_doc *d, yaml_node_t *n, const char *pfx, care_
     for (int i = 0; rc == SIM_OK && i < count(n); i++) {
         care_prog_effect *e = &p->effects[i];
         care_yaml_key k[] = {{"transition", 1, NULL, 0, NULL}, {"ratio", 1, NULL, 0, NULL}, KEY("ci95"),
-                             KEY("source"), KEY("note"), KEY_END};
+                             KEY("source"), KEY("note"), KEY("same_draw_as"), KEY_END};
         snprintf(sub, sizeof sub, "%s.%d", key, i);
         yaml_node_t *it = item(d, n, i);
         rc = care_yaml_map(d, it, sub, k, err);
@@ -274,6 +274,15 @@ static int read_effects(care_yaml_doc *d, yaml_node_t *n, const char *pfx, care_
             if (rc == SIM_OK && !(e->size.lo > 0 && e->size.lo <= e->size.ratio && e->size.ratio <= e->size.hi && e->size.lo < e->size.hi))
                 rc = sim_err_set(err, SIM_EINVAL, "%s:%d: %s: expected [low, high] with 0 < low <= ratio <= high, low < high",
                                  d->path, care_yaml_line(k[2].value), f);
+        }
+        if (rc == SIM_OK && k[5].value) {   /* one uncertain effect on several transitions */
+            uint64_t j;
+            snprintf(f, sizeof f, "%s.same_draw_as", sub);
+            rc = care_yaml_uint(d, k[5].value, f, 0, i > 0 ? (uint64_t)i - 1 : 0, &j, err);
+            if (rc == SIM_OK && i == 0)
+                rc = sim_err_set(err, SIM_EINVAL, "%s:%d: %s: must name an earlier effect (0 to %d)", d->path,
+                                 care_yaml_line(k[5].value), f, i - 1);
+            e->same_draw = (int)j + 1;
         }
         if (rc == SIM_OK && is_swept) {   /* a swept ratio moves its interval with it (same sigma) */
             if (!(swept > 0))
@@ -531,6 +540,7 @@ void care_prog_print(FILE *f, const care_programme *p, int n, const care_area *a
             fprintf(f, "      - {transition: %s, ratio: ", x->transition);
             num(f, x->size.ratio);
             if (x->size.lo > 0) { fputs(", ci95: [", f); num(f, x->size.lo); fputs(", ", f); num(f, x->size.hi); fputc(']', f); }
+            if (x->same_draw) fprintf(f, ", same_draw_as: %d", x->same_draw - 1);
             fputs("}\n", f);
         }
         fputs("    costs: {per_child_day: ", f);

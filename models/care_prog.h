@@ -28,6 +28,7 @@ typedef struct care_prog_effect {
     int from_state, column;       /* resolved by the model; -1 until then */
     care_effect_size size;
     int line;
+    int same_draw;                /* 1 + an earlier effect whose normal deviate this one shares; 0: its own */
 } care_prog_effect;
 
 typedef struct care_programme {

@@ -24,7 +24,9 @@ int care_progrun_create(care_progrun **out, const care_programme *p, int n, int 
         return sim_err_set(err, SIM_ENOMEM, "programmes: out of memory");
     for (int i = 0; i < n; i++)
         for (int e = 0; e < p[i].n_effects; e++) {
-            care_effect_stream(g, seed, replicate, p[i].name, e);
+            /* a shared draw: the same stream, so the same normal deviate (perfect correlation) */
+            int key = p[i].effects[e].same_draw ? p[i].effects[e].same_draw - 1 : e;
+            care_effect_stream(g, seed, replicate, p[i].name, key);
             r->ratio[i][e] = care_effect_draw(&p[i].effects[e].size, g);
             /* a ratio of exactly 1 changes nothing: no redraws, so the run stays bit-identical */
             if (r->ratio[i][e] != 1.0 && p[i].effects[e].from_state >= 0)

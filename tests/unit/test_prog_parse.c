@@ -157,6 +157,12 @@ static void mistakes(void)
          "programmes.0.name: use lower-case letters, digits and '_'"},
         {"programmes:\n  - name: a\n    areas: [X]\n    children: {states: [lac], age: [12, 19]}\n    start: 2018-01-01\n",
          "programmes.a.children.age: expected [from, to] with from <= to <= 17"},
+        {"programmes:\n  - name: a\n    areas: [X]\n    children: {states: [lac]}\n    start: 2018-01-01\n"
+         "    effects: [{transition: lac->home, ratio: 0.8, same_draw_as: 0}]\n",
+         "programmes.yaml:6: programmes.a.effects.0.same_draw_as: must name an earlier effect"},
+        {"programmes:\n  - name: a\n    areas: [X]\n    children: {states: [lac]}\n    start: 2018-01-01\n    effects:\n"
+         "      - {transition: lac->home, ratio: 0.8}\n      - {transition: home->lac, ratio: 0.8, same_draw_as: 1}\n",
+         "programmes.yaml:8: programmes.a.effects.1.same_draw_as: must be between 0 and 0, got 1"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         care_programme *p = NULL;

@@ -91,6 +91,39 @@ static void effect_time(void)
     CHECK(steps < 1000);
 }
 
+/* Walking a programme's effect level from its start, each step's end to the next: every step
+ * ends strictly after it begins, and the walk takes exactly the ramp's steps plus the decay's.
+ * Dates and ramps as scenarios give them (whole days from the model's start, calendar months
+ * of 28 to 31 days, leap years): a step end that rounds onto its own start would make every
+ * treated child redraw at that moment without end, a run hundreds of times slower. */
+static void effect_steps_advance(void)
+{
+    const double M = CARE_EFFECT_STEP_DAYS;
+    long bad = 0, walks = 0;
+    for (int start = 0; start < 1500; start += 7)
+        for (int ramp = 28; ramp <= 1100; ramp += 29)
+            for (int after = 0; after < 2; after++) {
+                int n = (int)ceil(ramp / M);
+                double end = start + ramp + 700 + (start % 11), half = 6 * M;
+                care_effect_time tm = {start, ramp, end, after ? CARE_AFTER_DECAY : CARE_AFTER_STOP, half};
+                /* decay steps while 2^-(j + 0.5) / 6 >= 1e-3, j < 6 log2(1000) - 0.5 */
+                int decay = after ? (int)ceil(6 * log2(1000) - 0.5) : 0;
+                double t = start, until;
+                int steps = 0;
+                while (!isinf(t) && steps <= n + decay + 3) {
+                    care_effect_level(&tm, t, &until);
+                    if (!(until > t)) { bad++; break; }
+                    t = until;
+                    steps++;
+                }
+                /* the ramp's n steps, the full level to the end, the decay's, the last (level 0 for good) */
+                if (steps != n + 2 + decay) bad++;
+                walks++;
+            }
+    CHECK(walks > 1000);
+    CHECK(bad == 0);
+}
+
 static void money(void)
 {
     care_money m = {2017, 0.02, 0.035};
@@ -177,6 +210,7 @@ int main(int argc, char **argv)
 {
     effect_draws();
     effect_time();
+    effect_steps_advance();
     money();
     sweeps(argc > 1 ? argv[1] : ".");
     return check_result("test_programme_parts");

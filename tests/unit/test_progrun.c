@@ -1,7 +1,8 @@
 /* tests/unit/test_progrun.c - places and first-come waiting lists of one (programme, area):
  * a referral is served while places are free and nobody waits; a freed place goes to the
  * longest-waiting child still waiting; a child that moved on is skipped; places changing over
- * time; effects multiply only their own state's columns. */
+ * time; effects multiply only their own state's columns; an effect drawn with another's
+ * (same_draw_as) takes the same normal deviate. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,40 @@ static int still_waiting(void *user, uint32_t id, uint32_t ticket)
     return wait_ticket[id] == ticket;
 }
 
+/* Effect 1 shares effect 0's draw, effect 2 draws its own: in every replicate the shared one's
+ * standard normal deviate equals effect 0's (to rounding), whatever its own median and interval;
+ * the independent one's differs (equal deviates have probability 0). */
+static void shared_draws(void)
+{
+    care_programme p;
+    memset(&p, 0, sizeof p);
+    p.name = "tied";
+    p.time = (care_effect_time){0, 0, INFINITY, CARE_AFTER_STOP, 0};
+    p.n_effects = 3;
+    p.effects[0] = (care_prog_effect){NULL, 0, 1, {0.3, 0.1, 0.9}, 0, 0};
+    p.effects[1] = (care_prog_effect){NULL, 1, 0, {0.5, 0.25, 1.0}, 0, 1};
+    p.effects[2] = (care_prog_effect){NULL, 1, 1, {0.3, 0.1, 0.9}, 0, 0};
+    gsl_rng *g = sim_rng_alloc();
+    sim_err err = {0};
+    int same = 0, differ = 0;
+    for (uint32_t rep = 0; rep < 200; rep++) {
+        care_progrun *r;
+        CHECK_EQ_INT(care_progrun_create(&r, &p, 1, 1, 7, rep, g, &err), SIM_OK);
+        double z[3];
+        for (int e = 0; e < 3; e++)
+            z[e] = (log(r->ratio[0][e]) - log(p.effects[e].size.ratio)) / care_effect_sigma(&p.effects[e].size);
+        same += fabs(z[1] - z[0]) < 1e-9;
+        differ += z[2] != z[0];
+        care_progrun_destroy(r);
+    }
+    CHECK_EQ_INT(same, 200);
+    CHECK_EQ_INT(differ, 200);
+    gsl_rng_free(g);
+}
+
 int main(void)
 {
+    shared_draws();
     care_programme p;
     memset(&p, 0, sizeof p);
     p.name = "x";
@@ -30,8 +63,8 @@ int main(void)
     p.cap_from[1] = 100;
     p.cap_places[1] = 3;
     p.n_effects = 2;
-    p.effects[0] = (care_prog_effect){NULL, 0, 1, {0.5, 0, 0}, 0};
-    p.effects[1] = (care_prog_effect){NULL, 1, 0, {1.0, 0, 0}, 0};
+    p.effects[0] = (care_prog_effect){NULL, 0, 1, {0.5, 0, 0}, 0, 0};
+    p.effects[1] = (care_prog_effect){NULL, 1, 0, {1.0, 0, 0}, 0, 0};
     gsl_rng *g = sim_rng_alloc();
     care_progrun *r;
     sim_err err = {0};
