@@ -8,7 +8,7 @@
  * An edit that would make a rate negative or a share exceed 1 (or fall below 0) is an error
  * naming FILE:LINE: KEY, the age band and the value. Edits from the beginning change the tables
  * themselves (c->haz, c->entry_rate, ...); dated ones make epochs (c->epochs): the values in
- * force from each date on, which only the event list reads (care_engine_choose).
+ * force from each date on, which both engines read (care_medit.c, care_trend_case.c).
  * Ownership: care_edits owns its `at` text (care_edits_free); c->epochs belongs to the config. */
 #ifndef CARE_EDIT_H
 #define CARE_EDIT_H

@@ -102,6 +102,22 @@ double care_hazard_draw(const care_hazard_table *h, const double *mult, double n
     return care_hazard_draw_cal(h, mult, NULL, now, birth, since, limit, g, kind);
 }
 
+int care_share_pick(const double *sh, int exclude, sim_stream *g)
+{
+    double tot = 0, acc = 0;
+    for (int p = 0; p < CARE_NPLACE; p++) tot += p == exclude ? 0 : sh[p];
+    if (tot <= 0) return exclude >= 0 ? exclude : CARE_PL_FOSTER;
+    double u = sim_stream_uniform(g) * tot;
+    int last = 0;   /* rounding at the top: the last type with a share */
+    for (int p = 0; p < CARE_NPLACE; p++) {
+        if (p == exclude || sh[p] == 0) continue;
+        last = p;
+        acc += sh[p];
+        if (u < acc) return p;
+    }
+    return last;
+}
+
 double care_hazard_mult(const care_config *c, int area, int state, int k)
 {
     return care_transitions[c->haz[state].tr[k]].flags & CARE_TF_EXIT_MULT ? c->areas[area].exit_mult : 1.0;

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <gsl/gsl_rng.h>
 
+#include "../sim/rng.h"
 #include "care_config.h"
 
 int care_age_band_at(double age_days);
@@ -38,6 +39,11 @@ typedef struct care_cal_steps {
  * same draws as care_hazard_draw). */
 double care_hazard_draw_cal(const care_hazard_table *h, const double *mult, const care_cal_steps *cal,
                             double now, double birth, double since, double limit, gsl_rng *g, int *kind);
+
+/* A placement type drawn from the shares sh[CARE_NPLACE] (entry or move), leaving out `exclude`
+ * (-1: none): one uniform from g, and none when no share is left (then `exclude`, or foster
+ * care). Both engines place children with it, so their streams stay the same. */
+int care_share_pick(const double *sh, int exclude, sim_stream *g);
 
 /* The multiplier area `area` puts on column k of state s's hazards (the area's exit_multiplier
  * on transitions flagged EXIT_MULT, else 1). */

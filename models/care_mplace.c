@@ -16,18 +16,7 @@
 /* A placement type drawn from the shares (entry or move) of the age band, leaving out `exclude`. */
 int care_mplace_pick(const double *sh, sim_ctx *ctx, int exclude)
 {
-    double tot = 0, acc = 0;
-    for (int p = 0; p < CARE_NPLACE; p++) tot += p == exclude ? 0 : sh[p];
-    if (tot <= 0) return exclude >= 0 ? exclude : CARE_PL_FOSTER;
-    double u = gsl_rng_uniform(ctx->rng) * tot;
-    int last = 0;
-    for (int p = 0; p < CARE_NPLACE; p++) {
-        if (p == exclude || sh[p] == 0) continue;
-        last = p;
-        acc += sh[p];
-        if (u < acc) return p;
-    }
-    return last;
+    return care_share_pick(sh, exclude, sim_rng_stream(ctx->rng));
 }
 
 int care_mplace_create(care_model *m, sim_err *err)

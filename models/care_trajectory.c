@@ -206,23 +206,6 @@ static int log_sort(traj_model *m)
 }
 
 /* ---- the child's path ---- */
-/* A placement from the shares (entry or move) of the age band, leaving out `exclude`. */
-static int pick_placement(const double *sh, sim_stream *g, int exclude)
-{
-    double tot = 0, acc = 0;
-    for (int p = 0; p < CARE_NPLACE; p++) tot += p == exclude ? 0 : sh[p];
-    if (tot <= 0) return exclude >= 0 ? exclude : CARE_PL_FOSTER;
-    double u = sim_stream_uniform(g) * tot;
-    int last = 0;
-    for (int p = 0; p < CARE_NPLACE; p++) {
-        if (p == exclude || sh[p] == 0) continue;
-        last = p;
-        acc += sh[p];
-        if (u < acc) return p;
-    }
-    return last;
-}
-
 /* What a state does on entry and exit beyond what every state shares, as care_model.c's state
  * hooks do (tr: the transition, CARE_TR_NONE for a child of the initial stock or the horizon). */
 static void enter_lac(traj_model *m, traj_child *k, double t, int tr, sim_stream *g)
@@ -235,7 +218,7 @@ static void enter_lac(traj_model *m, traj_child *k, double t, int tr, sim_stream
                              : moved ? m->cfg->move_share[b] : m->cfg->placement_share[b];
     if (tr == CARE_TR_NONE && m->cfg->has_initial_share)   /* initial stock: its own mix, by age today */
         sh = m->cfg->initial_share[care_tally_band(&m->tally, 0.0 - k->birth)];
-    k->placement = (uint8_t)pick_placement(sh, g, moved ? k->placement : -1);
+    k->placement = (uint8_t)care_share_pick(sh, moved ? k->placement : -1, g);
     log_open(m, k, t, tr == CARE_TR_NONE ? -INFINITY : t, tr);
 }
 
