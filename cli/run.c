@@ -48,7 +48,7 @@ static const char usage[] =
     "                        event keeps one time-ordered event list for the whole task. auto\n"
     "                        takes case unless the scenario has a finite capacity (a programme's\n"
     "                        places, tables.placement_capacity), which case refuses; programmes\n"
-    "                        and dated rate edits always run on event. Both give the same\n"
+    "                        always run on event. Both give the same\n"
     "                        counts for the same seed (docs/model.md, \"Engines\")\n"
     "  -h, --help            show this help\n"
     "\n"

@@ -50,14 +50,18 @@ void care_tally_free(care_tally *t)
 static inline double min2(double a, double b) { return b < a ? b : a; }
 static inline double max2(double a, double b) { return b > a ? b : a; }
 
-static size_t period_after(const care_tally *t, double time)   /* first i with obs[i] > time */
+static size_t period_after(care_tally *t, double time)   /* first i with obs[i] > time */
 {
-    size_t lo = 0, hi = t->T;
+    const double *obs = t->cfg->obs;
+    size_t lo = t->hint, hi = t->T;
+    if ((lo == 0 || obs[lo - 1] <= time) && (lo == hi || obs[lo] > time))
+        return lo;   /* the answer, by its definition: nothing to search */
+    lo = 0;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (t->cfg->obs[mid] > time) hi = mid; else lo = mid + 1;
+        if (obs[mid] > time) hi = mid; else lo = mid + 1;
     }
-    return lo;
+    return t->hint = lo;
 }
 
 void care_tally_flow(care_tally *t, double time, int area, double birth, int tr)

@@ -22,6 +22,7 @@ typedef struct care_tally {
     /* band_from[b]: the least age in days that care_age_band_at puts in band b or above, so
      * that the band is found by comparisons alone, with the same answer. */
     double band_from[CARE_NAGE];
+    size_t hint;   /* the period last found: a child's successive times mostly fall in it */
 } care_tally;
 
 static inline int care_tally_band(const care_tally *t, double age_days)

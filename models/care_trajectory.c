@@ -13,6 +13,7 @@
 #include "care_hazard.h"
 #include "care_scenario.h"
 #include "care_tally.h"
+#include "care_trend_case.h"
 
 /* Stream names: as in care_model.c, so that both engines draw the same numbers. */
 enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_PARAMS = 7,
@@ -28,10 +29,9 @@ static int finite_capacity(const care_config *c) { return care_scenario_has_fini
 care_engine care_engine_choose(care_engine asked, const care_config *c)
 {
     /* Programmes' effects are applied by the event list only (for now): such a scenario always
-     * runs there, whatever was asked; the summary and the engine attribute say so. */
-    /* nor rates that change on dates (adjust: edits with from:, care_edit.h), nor calendar trends
-     * by age band and exit reason (tables.rate_trend) */
-    if (c->n_progs > 0 || c->n_epochs > 0 || c->n_rate_trend > 0)
+     * runs there, whatever was asked; the summary and the engine attribute say so. Rates that
+     * change with the calendar (tables.rate_trend, dated edits) are drawn here: care_trend_case.h. */
+    if (c->n_progs > 0)
         return CARE_ENGINE_EVENT;
     if (asked != CARE_ENGINE_AUTO)
         return asked;
@@ -69,6 +69,7 @@ typedef struct traj_model {
     uint32_t next_referred;           /* serials of the current area's referred children */
     const double *draw_exit;          /* this replicate's multipliers on lac_hazards (NULL: none) */
     uint32_t *stock_from;             /* [rows+1] first initial index of each stock row */
+    care_trend_case *tc;              /* rates that change on dates (NULL: none, the fast path) */
     int area_cached;                  /* area whose multipliers `haz` holds */
     piece_table haz[CARE_NSTATE];     /* each state's hazards in that area */
     care_episodes log;
@@ -230,10 +231,11 @@ static void enter_lac(traj_model *m, traj_child *k, double t, int tr, sim_stream
     if (!moved)
         k->episodes++;
     k->pl_since = t;
-    const double *sh = m->cfg->placement_share[b];
+    const double *sh = m->tc ? care_trend_case_shares(m->tc, b, t, moved)
+                             : moved ? m->cfg->move_share[b] : m->cfg->placement_share[b];
     if (tr == CARE_TR_NONE && m->cfg->has_initial_share)   /* initial stock: its own mix, by age today */
         sh = m->cfg->initial_share[care_tally_band(&m->tally, 0.0 - k->birth)];
-    k->placement = (uint8_t)(moved ? pick_placement(m->cfg->move_share[b], g, k->placement) : pick_placement(sh, g, -1));
+    k->placement = (uint8_t)pick_placement(sh, g, moved ? k->placement : -1);
     log_open(m, k, t, tr == CARE_TR_NONE ? -INFINITY : t, tr);
 }
 
@@ -313,6 +315,8 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
     }
     sim_stream *rs = sim_rng_stream(g);
     double e = -log(sim_stream_uniform_pos(rs)), t = now;   /* care_unit_exponential */
+    if (!referral && m->tc)
+        return care_trend_case_entry(m->tc, (int)a, now, ctx->horizon, e);
     while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps (referrals: none) */
         double until = INFINITY, rate = base * (referral ? 1.0 : care_trend_at(m->cfg, t, &until));
         if (referral && rate > 0 && rate * (until - t) >= e) {
@@ -321,7 +325,8 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
             int b = 0;
             while (b + 1 < CARE_NAGE && u >= cum[b]) b++;   /* zero-weight bands are never chosen */
             m->ref_band = b;
-            m->ref_nfa = sim_stream_uniform(rs) < m->cfg->nfa_share[b];
+            double nfa = m->tc ? care_trend_case_nfa(m->tc, b, t + e / rate) : m->cfg->nfa_share[b];
+            m->ref_nfa = sim_stream_uniform(rs) < nfa;
         }
         if (rate > 0 && rate * (until - t) >= e)
             return t + e / rate;
@@ -339,9 +344,13 @@ static void begin_arrival(traj_model *m, traj_child *k, uint32_t a, size_t index
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_CHILD << 56 | a, k->serial, 0);
     sim_stream *g = sim_rng_stream(ctx->rng);
     const double *cum = m->cum_entry[a];
-    double u = sim_stream_uniform(g) * cum[CARE_NAGE - 1];
     int b = 0;
-    while (b + 1 < CARE_NAGE && u >= cum[b]) b++;
+    if (m->tc) {
+        b = care_trend_case_band(m->tc, (int)a, t, sim_stream_uniform(g));
+    } else {
+        double u = sim_stream_uniform(g) * cum[CARE_NAGE - 1];
+        while (b + 1 < CARE_NAGE && u >= cum[b]) b++;
+    }
     if (m->cfg->entry_ages.n[b]) {   /* the interval first: no extra draw without the table */
         double u1 = sim_stream_uniform(g);
         k->birth = t - care_calib_age(&m->cfg->entry_ages, b, 0.0, u1, sim_stream_uniform(g));
@@ -441,13 +450,17 @@ static double next(void *state, void *ent, sim_ctx *ctx)
     if (k->gone)
         return INFINITY;
     double end = care_state_end(m->cfg, s, k->birth, k->since, &end_tr);
-    double t = draw(m, &m->haz[s], k->at, k->birth, k->since, min2(end, ctx->horizon), sim_rng_stream(ctx->rng), &kind);
+    double t;
+    if (care_trend_case_owns(m->tc, s))   /* rates that change on dates */
+        t = care_trend_case_draw(m->tc, k->area, s, k->at, k->birth, k->since, min2(end, ctx->horizon), ctx->rng, &kind);
+    else
+        t = draw(m, &m->haz[s], k->at, k->birth, k->since, min2(end, ctx->horizon), sim_rng_stream(ctx->rng), &kind);
     if (isinf(t)) {
         if (end > ctx->horizon || end_tr == CARE_TR_NONE) return INFINITY;   /* in the state at the horizon */
         t = end;
         tr = end_tr;
     } else {
-        tr = m->cfg->haz[s].tr[kind];
+        tr = care_trend_case_owns(m->tc, s) ? kind : m->cfg->haz[s].tr[kind];
     }
     k->next = (uint8_t)tr;
     return t;
@@ -514,6 +527,9 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
             m->cum_ref[a][b] = (acc += c->areas[a].pop[b] * c->referral_rate[b] * 1.0);
         m->ref_rate[a] = acc * c->areas[a].entry_mult;
     }
+    int rc = care_trend_case_create(&m->tc, c, de, m->draw_exit, err);
+    if (rc != SIM_OK)
+        return rc;
     for (size_t r = 0; r < c->n_stock; r++)
         m->stock_from[r + 1] = m->stock_from[r] + c->stock[r].count;
     for (int b = 0; b < CARE_NAGE; b++)
@@ -548,6 +564,7 @@ static void destroy(void *state)
     if (!m) return;
     care_tally_free(&m->tally);
     care_episodes_free(&m->log);
+    care_trend_case_free(m->tc);
     free(m->log_key);
     free(m->cum_entry);
     free(m->base_rate);

@@ -21,7 +21,8 @@ extern const char *const care_engine_names[3];   /* "auto", "case", "event" */
 /* The engine `asked` resolves to for scenario c: auto picks case unless a finite capacity
  * exists (children waiting for a place interact, which only the event list handles). A scenario
  * with programmes runs on the event list whatever was asked (their effects are not drawn here);
- * the calibrated structure and the pathway before care are drawn here as on the event list. */
+ * the calibrated structure, the pathway before care and rates that change with the calendar
+ * (tables.rate_trend, dated edits: care_trend_case.h) are drawn here as on the event list. */
 care_engine care_engine_choose(care_engine asked, const care_config *c);
 
 #endif

@@ -160,3 +160,36 @@ def test_uasc_entries_continue_their_recent_slope():
     np.testing.assert_allclose(out[2020], ent[2017] * np.exp(0.2 * projection.damped_years(0.8, 3)), rtol=1e-9)
     held = projection.uasc_entries(ent, 2017, [2030], projection.HELD)
     assert held[2030] == ent[2017]
+
+
+def test_year_effects_apply_in_their_year_and_are_held_after_the_last_fit():
+    """A year effect multiplies that year's first entries (by band) or exit hazards (by reason)
+    by exp(effect); after the last fitted year T the rates move only by the rule's line, from
+    T's effect (held), so the year after T is continuous with T under the held rule; before
+    the first fitted year the first one's effect applies. The effects of years after T are
+    not fitted. Exact up to rounding."""
+    th, T = truth(), 2014
+    base = params.year_rates(th, [2012, T, T + 1, T + 3], T, np.zeros(5), {})
+    th2 = th.copy()
+    ey = th2[params.SL["entry_year"]].reshape(len(params.YEAR_EFFECT_YEARS), 5)
+    xy = th2[params.SL["exit_year"]].reshape(len(params.YEAR_EFFECT_YEARS), 5)
+    i12, iT = 2012 - params.YEAR_EFFECT_YEARS[0], T - params.YEAR_EFFECT_YEARS[0]
+    ey[i12] = [0.1, -0.2, 0.0, 0.05, 0.3]
+    xy[iT] = [0.2, -0.1, 0.15, 0.0, -0.3]
+    th2[params.SL["entry_year"]] = ey.ravel()
+    th2[params.SL["exit_year"]] = xy.ravel()
+    new = params.year_rates(th2, [2012, T, T + 1, T + 3], T, np.zeros(5), {})
+    band = forward.AGE_ONEHOT
+    np.testing.assert_allclose(band @ new[0].entries, band @ base[0].entries * np.exp(ey[i12]), rtol=1e-12)
+    for i in (1, 2, 3):
+        np.testing.assert_allclose(new[i].entries, base[i].entries, rtol=1e-12)
+        for r in range(5):
+            np.testing.assert_allclose(new[i].hazards[r], base[i].hazards[r] * np.exp(xy[iT, r]), rtol=1e-12)
+    np.testing.assert_allclose(new[0].hazards, base[0].hazards, rtol=1e-12)
+    first = params.YEAR_EFFECT_YEARS[0]
+    np.testing.assert_allclose(params.year_effect(th2, "entry_year", first - 5, T),
+                               params.year_effect(th2, "entry_year", first, T))
+    mask = params.year_effect_mask(T)
+    late = [n for n, m in zip(params.NAMES, mask) if not m]
+    assert len(late) == 2 * 5 * (params.YEAR_EFFECT_YEARS[-1] - T)
+    assert all(int(n.split("[")[1].rstrip("]")) > T for n in late)

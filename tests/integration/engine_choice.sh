@@ -4,9 +4,8 @@
 # the output's engine attribute, one name per scenario; a bad name is a usage error (exit 2).
 # A scenario with a programme of limited places (children wait for each other) gets the event list,
 # and so does one with placement capacity (children take each other's places); --engine case
-# refuses both (exit 2, no output). One with the pathway before care and the calibrated structure
-# (baseline.yaml without its rate trend, tests/data/engines/pathway_calibrated.yaml) gets the case
-# engine.
+# refuses both (exit 2, no output). The England baseline (the pathway before care, the calibrated
+# structure, parameter draws and the projection rule tables.rate_trend) gets the case engine.
 # Usage: engine_choice.sh CARESIM SCENARIO VARIANT CAPACITY_SCENARIO PLACEMENT_CAPACITY_SCENARIO PATHWAY_SCENARIO
 set -uo pipefail
 caresim=$1 scen=$2 variant=$3 capacity=$4 places=$5 pathway=$6

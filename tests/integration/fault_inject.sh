@@ -66,7 +66,12 @@ for when in 'stderr:"tasks_done":[1-9]' after:0.5 after:1 after:1.5; do
   read -r st sent < <(python3 "$at" KILL "$when" "$tmp/err" -- "$caresim" run "$scen" -o "$tmp/o.h5" -r $R -t 1 --progress json)
   [ "$sent" = sent ] || { [ "$st" = 0 ] && continue; fail "SIGKILL at $when: exit $st without the signal"; }
   n=$(reported "$tmp/err")
-  if [ ! -e "$tmp/o.h5.part" ]; then   # killed before the output was created (a slow start)
+  if [ ! -e "$tmp/o.h5.part" ]; then
+    if [ -e "$tmp/o.h5" ]; then   # the run had finished (renamed its output) before the signal landed
+      same "SIGKILL at $when, after the run had finished"
+      continue
+    fi
+    # killed before the output was created (a slow start)
     [ "${n:-0}" = 0 ] || fail "SIGKILL at $when: $n tasks reported finished, no .part"
     continue
   fi

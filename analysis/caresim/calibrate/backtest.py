@@ -132,3 +132,25 @@ def _labels(k: str) -> list:
     from .data import DFE_BANDS, REASONS
     return {"stock_age": list(DFE_BANDS), "starts_age": list(DFE_BANDS),
             "ceased_reason": list(REASONS)}.get(k, ["total"])
+
+
+def write_rule_spread(cal: Path, t: Targets, f17, runs: dict, rule: projection.Rule, years: tuple) -> Path:
+    """projection_rules.csv: for every candidate rule, its mean headline back-test error and
+    the 2017 fit's expected children in care, starts and ceased in `years` under it. The
+    baseline runs on one rule (`rule`); this table is the spread the choice of rule leaves
+    out of the simulated fan."""
+    end = max(years)
+    errs = [e for _, _, e in runs.values()]
+    rows, fwd = [], {}
+    for r in projection.RULES + (projection.TREND,):
+        key = (r.entry_phi, r.exit_phi)
+        if key not in fwd:
+            fwd[key] = model.forward_run(f17.theta, t, f17.last_fit, list(range(model.FIRST_YEAR, end + 1)), r)
+        s = model.series(f17.theta, t, f17.uasc_entries, f17.last_fit, end, r, fwd[key])
+        score = float(np.mean([headline(e[r.name]) for e in errs]))
+        vals = [f"{float(s.at(k, y)):.1f}" for y in years for k in HEADLINE]
+        rows.append([r.name, f"{r.entry_phi:g}", f"{r.exit_phi:g}", f"{r.uasc_phi:g}",
+                     f"{score:.2f}", int(r == rule)] + vals)
+    cols = [f"{k}_{y}" for y in years for k in HEADLINE]
+    return tables._write(cal / "projection_rules.csv", ["rule", "entry_damping", "exit_damping",
+                                                        "uasc_damping", "backtest_headline", "chosen"] + cols, rows)

@@ -4,7 +4,10 @@ The minimum is found by scipy's trust-region least squares from a fixed starting
 from the data (so the same data give the same answer, bit for bit). The uncertainty is the
 Laplace (Gauss-Newton) approximation: covariance (J'J)^-1 of the standardised residuals at the
 minimum, with the data's part inflated by the residual variance when the data scatter more
-than the stated standard deviations (the inflation factor is reported); the priors' part is not.
+than the stated standard deviations (chi2 over the residual degrees of freedom: the number of
+published numbers less the trace of the hat matrix, since the priors hold part of the
+parameters; the inflation factor is reported); the priors' part is not. Year effects of years
+after the last fitted one are not fitted (held at 0; params.year_effect).
 """
 from __future__ import annotations
 
@@ -48,6 +51,7 @@ def run(t: Targets, last_fit: int, first_fit: int = params.FIRST_FIT_YEAR,
     obs = model.observations(t, first_fit, last_fit)
     x0 = start(t, last_fit) if theta0 is None else np.array(theta0, float)
     mask = np.ones(params.N_PARAMS, bool) if free is None else np.asarray(free, bool).copy()
+    mask &= params.year_effect_mask(last_fit)
     if last_fit <= params.KNOT_YEAR:      # no data after the knot: its slope is not fitted
         mask[params.SL["trend2"]] = False
 
@@ -63,7 +67,10 @@ def run(t: Targets, last_fit: int, first_fit: int = params.FIRST_FIT_YEAR,
     n_obs = len(obs)
     jd, jp = sol.jac[:n_obs], sol.jac[n_obs:]
     chi2 = float(sol.fun[:n_obs] @ sol.fun[:n_obs])
-    inflation = max(1.0, chi2 / max(n_obs - np.linalg.matrix_rank(jd), 1))
+    # residual degrees of freedom: n_obs less the effective number of parameters the data fit,
+    # the trace of the hat matrix jd (jd'jd + jp'jp)^-1 jd' (the priors hold the rest)
+    edf = float(np.trace(jd @ np.linalg.pinv(jd.T @ jd + jp.T @ jp) @ jd.T))
+    inflation = max(1.0, chi2 / max(n_obs - edf, 1.0))
     # data information scaled down by the excess scatter; the priors' information is not
     cov_free = np.linalg.pinv(jd.T @ jd / inflation + jp.T @ jp)
     cov = np.zeros((params.N_PARAMS, params.N_PARAMS))

@@ -2,8 +2,17 @@
 
 A parameter vector `theta` is one flat array; `SPEC` names its slices. Hazards are log-linear:
   log h_r(age band, time-in-care band, year) = level_r + age_r[band] + dur_r[band]
-                                               + trend_r * (year - REF_YEAR)
-and first entries by DfE age band  log N_b(year) = entry_b + entry_trend_b * (year - REF_YEAR).
+                                               + trend_r * (year - REF_YEAR) + exit_year_r[year]
+and first entries by DfE age band
+  log N_b(year) = entry_b + entry_trend_b * (year - REF_YEAR) + entry_year_b[year].
+The year effects (`entry_year`, `exit_year`: one per fitted year 2010-2017 and band or reason)
+are the year's departure from the fitted line: the published flows move from year to year by
+more than a straight line allows (adoptions rose 66% over 2011-2014, peaked in 2015 and fell
+18% by 2017; under-1 starts moved 10% in a year), and a fit that keeps the stock within 2% and
+every flow within 5% needs them. Their prior is centred on 0 with a spread of YEAR_SD (10% on
+the rate), so the lines carry the direction and the effects only what the data insist on.
+After the last fitted year the last year's effect is held (the rule moves the line from there);
+before the first fitted year the first one's applies.
 Shapes (age_r, dur_r) have priors centred on the design shapes the hand-set baseline used
 (returns home early in a stay, adoption after about a year of proceedings and only under 10,
 independent living and "other" mostly at 16-17), with a spread of PRIOR_SD on the log scale, so
@@ -28,6 +37,8 @@ from .forward import AGE_BAND, N_AGE, YearRates
 REF_YEAR = 2014
 KNOT_YEAR = 2015          # exit trends may change slope here (adoptions peaked in 2015)
 PRIOR_SD = 0.7
+YEAR_SD = 0.1             # prior spread of the year effects on log rates
+YEAR_EFFECT_YEARS = tuple(range(2010, 2018))    # fitted years with a year effect slot
 WIDE = 10.0
 FIRST_FIT_YEAR = 2010
 # Design shapes (relative hazards; the prior centres). Bands: under_1, 1_4, 5_9, 10_15, 16_17;
@@ -67,6 +78,8 @@ SPEC = [
     ("sgo_dur", 6, _log(SGO_DUR), PRIOR_SD),
     ("other_age", 5, _log(OTHER_AGE), PRIOR_SD),
     ("aged_out_il_logit", 1, 0.0, 2.0),      # share of 18th-birthday leavers recorded as IL
+    ("entry_year", 5 * len(YEAR_EFFECT_YEARS), 0.0, YEAR_SD),   # [year, age band]
+    ("exit_year", 5 * len(YEAR_EFFECT_YEARS), 0.0, YEAR_SD),    # [year, reason]
 ]
 
 
@@ -80,7 +93,8 @@ def slices() -> dict:
 
 SL = slices()
 N_PARAMS = sum(n for _, n, _, _ in SPEC)
-NAMES = [f"{name}[{k}]" if n > 1 else name for name, n, _, _ in SPEC for k in range(n)]
+NAMES = [f"{name}[{YEAR_EFFECT_YEARS[k // 5]}][{k % 5}]" if name.endswith("_year")
+         else f"{name}[{k}]" if n > 1 else name for name, n, _, _ in SPEC for k in range(n)]
 
 
 def prior() -> tuple:
@@ -91,12 +105,29 @@ def prior() -> tuple:
     return mu, sd
 
 
-def hazards(theta: np.ndarray, year: float) -> np.ndarray:
-    """[5 reasons, 5 age bands, 6 time-in-care bands] per year, in `year`."""
+def year_effect(theta: np.ndarray, name: str, year: float, last_fit: int) -> np.ndarray:
+    """[5] the year effects `name` ('entry_year' or 'exit_year') in calendar `year`: the fitted
+    year's own; after `last_fit` the last fitted year's (held); before the first, the first's."""
+    k = int(min(max(math.floor(year), YEAR_EFFECT_YEARS[0]), last_fit, YEAR_EFFECT_YEARS[-1]))
+    return theta[SL[name]].reshape(len(YEAR_EFFECT_YEARS), 5)[k - YEAR_EFFECT_YEARS[0]]
+
+
+def year_effect_mask(last_fit: int) -> np.ndarray:
+    """Boolean [N_PARAMS]: False for the year effects of years after `last_fit` (not fitted)."""
+    mask = np.ones(N_PARAMS, bool)
+    late = np.repeat(np.array(YEAR_EFFECT_YEARS) > last_fit, 5)
+    for name in ("entry_year", "exit_year"):
+        mask[SL[name]] = ~late
+    return mask
+
+
+def hazards(theta: np.ndarray, year: float, last_fit: int) -> np.ndarray:
+    """[5 reasons, 5 age bands, 6 time-in-care bands] per year, in `year` (its line value; the
+    year effect of `year`, held after `last_fit`)."""
     p = {k: theta[s] for k, s in SL.items()}
     y = max(year, FIRST_FIT_YEAR)
     lv = (p["level"] + p["trend"] * (min(y, KNOT_YEAR) - REF_YEAR)
-          + p["trend2"] * max(y - KNOT_YEAR, 0.0))
+          + p["trend2"] * max(y - KNOT_YEAR, 0.0) + year_effect(theta, "exit_year", year, last_fit))
     if year < FIRST_FIT_YEAR:
         lv = lv + p["past_exit"][0] + p["past_exit"][1] * (year - FIRST_FIT_YEAR)
     h = np.zeros((5, 5, 6))
@@ -150,9 +181,10 @@ def year_rates(theta: np.ndarray, years: list, last_fit: int, reentry: np.ndarra
     for y in years:
         ye = projection.effective_year(rule.entry_phi, y, last_fit)
         yx = projection.effective_year(rule.exit_phi, y, last_fit)
-        n_b = np.exp(ent + etr * (max(ye, FIRST_FIT_YEAR) - REF_YEAR))
+        n_b = np.exp(ent + etr * (max(ye, FIRST_FIT_YEAR) - REF_YEAR)
+                     + year_effect(theta, "entry_year", y, last_fit))
         if y < FIRST_FIT_YEAR:
             n_b = n_b * past_starts[max(y, min(past_starts))] / past_starts[FIRST_FIT_YEAR]
         hy = max(y, min(past_starts)) if y < FIRST_FIT_YEAR else yx
-        out.append(YearRates(entries=n_b @ prof, hazards=hazards(theta, hy), reentry=reentry))
+        out.append(YearRates(entries=n_b @ prof, hazards=hazards(theta, hy, last_fit), reentry=reentry))
     return out

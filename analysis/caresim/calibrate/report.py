@@ -77,8 +77,9 @@ def log_multipliers(f, s, theta: np.ndarray) -> np.ndarray:
     age band x time in care) in the last fitted year, for parameters theta."""
     mix = tables.stock_mix(s)
     y = f.last_fit - params.REF_YEAR
-    e = theta[params.SL["entry"]] + theta[params.SL["entry_trend"]] * y
-    x = np.log((params.hazards(theta, f.last_fit) * mix).sum(axis=(1, 2)))
+    e = (theta[params.SL["entry"]] + theta[params.SL["entry_trend"]] * y
+         + params.year_effect(theta, "entry_year", f.last_fit, f.last_fit))
+    x = np.log((params.hazards(theta, f.last_fit, f.last_fit) * mix).sum(axis=(1, 2)))
     return np.concatenate([e, x])
 
 

@@ -50,6 +50,7 @@ def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print)
     bands = report.bands(t, f17, s17, rng, BAND_DRAWS)
     paths += report.write_tables(cal, t, f17, s17, draws, bands)
     paths += backtest.write(cal, t, runs, rule)
+    paths.append(backtest.write_rule_spread(cal, t, f17, runs, rule, (2023, PROJECT_LAST)))
     paths.append(report.write_projection(cal, t, f17, rule, LAST_FIT, PROJECT_LAST))
     paths.append(report.write_summary(cal, f17, fits, accepted, MAX_MULT, rule))
     if figures is not None:

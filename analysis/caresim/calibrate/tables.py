@@ -110,7 +110,7 @@ PLACEMENT_MOVES = (0.25, 0.25, 0.25, 0.30, 0.35)
 
 def lac_hazards(out: Path, fit) -> Path:
     """Fitted exit hazards in the last fitted year, and the (assumed) placement moves."""
-    h = params.hazards(fit.theta, fit.last_fit)
+    h = params.hazards(fit.theta, fit.last_fit, fit.last_fit)
     rows = []
     for b, a in enumerate(AGES):
         for j, tb in enumerate(TB_DAYS):

@@ -1,0 +1,150 @@
+/* models/care_trend_case.c - see care_trend_case.h. Each routine mirrors its event-list
+ * counterpart (named in its comment) expression for expression: changing one means changing
+ * the other, and the engine identity tests (tests/integration/engines_identical.sh) check it. */
+#include "care_trend_case.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "care_calib.h"
+
+/* The epoch of dated edits in force at day t, and the day the next one starts (care_medit.c). */
+static int epoch_at(const care_config *c, double t, double *until)
+{
+    int i = 0;
+    while (i + 1 < c->n_epochs && c->epochs[i + 1].from <= t) i++;
+    *until = i + 1 < c->n_epochs ? c->epochs[i + 1].from : INFINITY;
+    return i;
+}
+
+int care_trend_case_create(care_trend_case **out, const care_config *c, const double *draw_entry,
+                           const double *draw_exit, sim_err *err)
+{
+    *out = NULL;
+    if (c->n_rate_trend == 0 && c->n_epochs == 0) return SIM_OK;
+    care_trend_case *t = calloc(1, sizeof *t);
+    if (!t) return sim_err_set(err, SIM_ENOMEM, "care model: out of memory for calendar trends");
+    t->cfg = c;
+    t->A = (size_t)c->n_areas;
+    t->n_ep = c->n_epochs ? c->n_epochs : 1;
+    t->lac = (care_cal_steps){c->n_rate_trend, c->rate_trend_from, c->rate_trend_exit};
+    t->draw_exit = draw_exit;
+    t->area = -1;
+    t->cum = calloc((size_t)t->n_ep * t->A, sizeof *t->cum);
+    t->base = calloc((size_t)t->n_ep * t->A, sizeof *t->base);
+    if (!t->cum || !t->base) {
+        care_trend_case_free(t);
+        return sim_err_set(err, SIM_ENOMEM, "care model: out of memory for calendar trends");
+    }
+    for (int e = 0; e < t->n_ep; e++) {   /* care_model.c's create and care_medit_create */
+        const double *rate = c->n_epochs ? c->epochs[e].entry_rate : c->entry_rate;
+        for (size_t a = 0; a < t->A; a++) {
+            double acc = 0, *cum = t->cum[(size_t)e * t->A + a];
+            for (int b = 0; b < CARE_NAGE; b++)
+                cum[b] = (acc += c->areas[a].pop[b] * rate[b] * (draw_entry ? draw_entry[b] : 1.0));
+            t->base[(size_t)e * t->A + a] = acc * c->areas[a].entry_mult;
+        }
+    }
+    *out = t;
+    return SIM_OK;
+}
+
+void care_trend_case_free(care_trend_case *t)
+{
+    if (!t) return;
+    free(t->cum);
+    free(t->base);
+    free(t);
+}
+
+/* The epoch's entry process of area a at day `at` (care_medit_arrival). */
+static size_t entry_at(const care_trend_case *t, int a, double at, double *until)
+{
+    *until = INFINITY;
+    int e = t->cfg->n_epochs ? epoch_at(t->cfg, at, until) : 0;
+    return (size_t)e * t->A + (size_t)a;
+}
+
+double care_trend_case_entry(const care_trend_case *t, int a, double now, double horizon, double e)
+{
+    const care_config *c = t->cfg;
+    double at = now;
+    while (at <= horizon) {   /* schedule_arrival: across trend steps, rate_trend rows and dated edits */
+        double until, step = INFINITY, trend = INFINITY;
+        size_t i = entry_at(t, a, at, &until);
+        double rate = t->base[i] * care_trend_at(c, at, &step);
+        if (c->n_rate_trend)
+            rate *= care_calib_entry_scale(c, at, t->cum[i], &trend);
+        until = fmin(until, fmin(step, trend));
+        if (rate > 0 && rate * (until - at) >= e)
+            return at + e / rate;
+        e -= rate * (until - at);
+        at = until;
+    }
+    return INFINITY;
+}
+
+int care_trend_case_band(const care_trend_case *t, int a, double at, double u)
+{
+    double until;
+    const double *cum = t->cum[entry_at(t, a, at, &until)];
+    if (t->cfg->n_rate_trend)
+        return care_calib_entry_band(t->cfg, at, cum, u);
+    int b = 0;   /* care_model.c's age_band_of */
+    u *= cum[CARE_NAGE - 1];
+    while (b + 1 < CARE_NAGE && u >= cum[b]) b++;
+    return b;
+}
+
+const double *care_trend_case_shares(const care_trend_case *t, int b, double at, int move)
+{
+    const care_config *c = t->cfg;
+    double until;
+    if (!c->n_epochs) return move ? c->move_share[b] : c->placement_share[b];
+    const care_epoch *ep = &c->epochs[epoch_at(c, at, &until)];
+    return move ? ep->move_share[b] : ep->placement_share[b];
+}
+
+double care_trend_case_nfa(const care_trend_case *t, int b, double at)
+{
+    double until;
+    return t->cfg->n_epochs ? t->cfg->epochs[epoch_at(t->cfg, at, &until)].nfa_share[b] : t->cfg->nfa_share[b];
+}
+
+int care_trend_case_owns(const care_trend_case *t, int s)
+{
+    return t && (t->cfg->n_epochs > 0 || (s == CARE_ST_LAC && t->lac.n > 0));
+}
+
+/* The area's multipliers on each state's hazards (care_model.c's create). */
+static void use_area(care_trend_case *t, int a)
+{
+    if (t->area == a) return;
+    const care_config *c = t->cfg;
+    for (int s = 0; s < CARE_NSTATE; s++)
+        for (int k = 0; k < c->haz[s].n_k; k++)
+            t->mult[s][k] = care_hazard_mult(c, a, s, k) * (t->draw_exit && s == CARE_ST_LAC ? t->draw_exit[k] : 1.0);
+    t->area = a;
+}
+
+/* care_model.c's schedule without programmes: a draw that reaches the next dated edit before
+ * `limit` stops there, and the child draws again from that day with the new rates. */
+double care_trend_case_draw(care_trend_case *t, int area, int s, double now, double birth, double since,
+                            double limit, gsl_rng *g, int *tr)
+{
+    const care_config *c = t->cfg;
+    use_area(t, area);
+    for (;;) {
+        double until = INFINITY;
+        const care_hazard_table *h = c->n_epochs ? &c->epochs[epoch_at(c, now, &until)].haz[s] : &c->haz[s];
+        int kind;
+        double x = care_hazard_draw_cal(h, t->mult[s], s == CARE_ST_LAC ? &t->lac : NULL, now, birth, since,
+                                        fmin(limit, until), g, &kind);
+        if (!isinf(x)) {
+            *tr = h->tr[kind];
+            return x;
+        }
+        if (!(until < limit)) return INFINITY;
+        now = until;
+    }
+}
