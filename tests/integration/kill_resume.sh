@@ -6,7 +6,7 @@
 # exists leaves nothing to resume: that draw starts again without --resume; a kill after the
 # final rename leaves a finished file, which is checked like a resumed one.
 # Usage: kill_resume.sh CARESIM SCENARIO [SEED] (env LAUNCH: a launcher such as "mpirun -np 2";
-# with one, the launcher's children, the ranks, are killed).
+# with one, the launcher and its children, the ranks, are killed).
 set -uo pipefail
 caresim=$1 scen=$2 seed=${3:-14}
 read -r -a launch <<< "${LAUNCH:-}"
@@ -23,11 +23,17 @@ k=0
 for m in $moments; do
   k=$((k + 1))
   out="$tmp/k$k.h5"
-  "${launch[@]}" "$caresim" run "$scen" -o "$out" "${args[@]}" 2> "$tmp/err$k" &
+  if [ ${#launch[@]} -gt 0 ]; then   # its own process group, so the kill reaches every rank
+    setsid "${launch[@]}" "$caresim" run "$scen" -o "$out" "${args[@]}" 2> "$tmp/err$k" &
+  else
+    "$caresim" run "$scen" -o "$out" "${args[@]}" 2> "$tmp/err$k" &
+  fi
   pid=$!
   sleep "$m"
   if [ ${#launch[@]} -gt 0 ]; then
-    kill -KILL $(pgrep -P $pid) 2>/dev/null   # the ranks; the launcher then gives up
+    # The ranks and the launcher together, as a job's time limit does: a rank killed while the
+    # launcher is still starting the others can leave the launcher waiting for ever.
+    kill -KILL -- -$pid $(pgrep -P $pid) 2>/dev/null
   else
     kill -KILL $pid 2>/dev/null
   fi
