@@ -315,3 +315,25 @@ int care_edit_apply(care_config *c, sim_err *err)
     free(e0);
     return rc;
 }
+
+int care_edit_epoch_at(const care_config *c, double t, double *until)
+{
+    int i = 0;
+    while (i + 1 < c->n_epochs && c->epochs[i + 1].from <= t) i++;
+    *until = i + 1 < c->n_epochs ? c->epochs[i + 1].from : INFINITY;
+    return i;
+}
+
+const double *care_edit_shares(const care_config *c, int b, double t, int move)
+{
+    double until;
+    if (!c->n_epochs) return move ? c->move_share[b] : c->placement_share[b];
+    const care_epoch *ep = &c->epochs[care_edit_epoch_at(c, t, &until)];
+    return move ? ep->move_share[b] : ep->placement_share[b];
+}
+
+double care_edit_nfa(const care_config *c, int b, double t)
+{
+    double until;
+    return c->n_epochs ? c->epochs[care_edit_epoch_at(c, t, &until)].nfa_share[b] : c->nfa_share[b];
+}

@@ -49,4 +49,11 @@ void care_edits_free(care_edits *e);
  * epochs of dated ones, checking every value. */
 int care_edit_apply(struct care_config *c, sim_err *err);
 
+/* The values in force at day t, read by both engines: the epoch of dated edits (0 without
+ * any) and the day the next one starts (INFINITY if none); the placement (move = 0) or move
+ * (move = 1) shares of age band b; the "no further action" share of age band b. */
+int care_edit_epoch_at(const struct care_config *c, double t, double *until);
+const double *care_edit_shares(const struct care_config *c, int b, double t, int move);
+double care_edit_nfa(const struct care_config *c, int b, double t);
+
 #endif

@@ -6,16 +6,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "care_edit.h"
 #include "care_model_impl.h"
-
-/* The epoch in force at day t, and the day the next one starts. */
-static int epoch_at(const care_config *c, double t, double *until)
-{
-    int i = 0;
-    while (i + 1 < c->n_epochs && c->epochs[i + 1].from <= t) i++;
-    *until = i + 1 < c->n_epochs ? c->epochs[i + 1].from : INFINITY;
-    return i;
-}
 
 int care_medit_create(care_model *m, const double *draw_entry, sim_err *err)
 {
@@ -38,7 +30,7 @@ const arrival *care_medit_arrival(const care_model *m, uint32_t a, int p, double
 {
     *until = INFINITY;
     if (!m->ep_entry || p != PROC_ENTRY) return &m->areas[a].proc[p];
-    int e = epoch_at(m->cfg, t, until);
+    int e = care_edit_epoch_at(m->cfg, t, until);
     return &m->ep_entry[(size_t)e * m->A + a];
 }
 
@@ -46,20 +38,15 @@ const care_hazard_table *care_medit_haz(const care_model *m, int s, double t, do
 {
     *until = INFINITY;
     if (!m->cfg->n_epochs) return &m->cfg->haz[s];
-    return &m->cfg->epochs[epoch_at(m->cfg, t, until)].haz[s];
+    return &m->cfg->epochs[care_edit_epoch_at(m->cfg, t, until)].haz[s];
 }
 
 const double *care_medit_shares(const care_model *m, int b, double t, int move)
 {
-    const care_config *c = m->cfg;
-    double until;
-    if (!c->n_epochs) return move ? c->move_share[b] : c->placement_share[b];
-    const care_epoch *ep = &c->epochs[epoch_at(c, t, &until)];
-    return move ? ep->move_share[b] : ep->placement_share[b];
+    return care_edit_shares(m->cfg, b, t, move);
 }
 
 double care_medit_nfa(const care_model *m, int b, double t)
 {
-    double until;
-    return m->cfg->n_epochs ? m->cfg->epochs[epoch_at(m->cfg, t, &until)].nfa_share[b] : m->cfg->nfa_share[b];
+    return care_edit_nfa(m->cfg, b, t);
 }

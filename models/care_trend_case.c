@@ -7,15 +7,7 @@
 #include <stdlib.h>
 
 #include "care_calib.h"
-
-/* The epoch of dated edits in force at day t, and the day the next one starts (care_medit.c). */
-static int epoch_at(const care_config *c, double t, double *until)
-{
-    int i = 0;
-    while (i + 1 < c->n_epochs && c->epochs[i + 1].from <= t) i++;
-    *until = i + 1 < c->n_epochs ? c->epochs[i + 1].from : INFINITY;
-    return i;
-}
+#include "care_edit.h"
 
 int care_trend_case_create(care_trend_case **out, const care_config *c, const double *draw_entry,
                            const double *draw_exit, sim_err *err)
@@ -61,7 +53,7 @@ void care_trend_case_free(care_trend_case *t)
 static size_t entry_at(const care_trend_case *t, int a, double at, double *until)
 {
     *until = INFINITY;
-    int e = t->cfg->n_epochs ? epoch_at(t->cfg, at, until) : 0;
+    int e = t->cfg->n_epochs ? care_edit_epoch_at(t->cfg, at, until) : 0;
     return (size_t)e * t->A + (size_t)a;
 }
 
@@ -98,17 +90,12 @@ int care_trend_case_band(const care_trend_case *t, int a, double at, double u)
 
 const double *care_trend_case_shares(const care_trend_case *t, int b, double at, int move)
 {
-    const care_config *c = t->cfg;
-    double until;
-    if (!c->n_epochs) return move ? c->move_share[b] : c->placement_share[b];
-    const care_epoch *ep = &c->epochs[epoch_at(c, at, &until)];
-    return move ? ep->move_share[b] : ep->placement_share[b];
+    return care_edit_shares(t->cfg, b, at, move);
 }
 
 double care_trend_case_nfa(const care_trend_case *t, int b, double at)
 {
-    double until;
-    return t->cfg->n_epochs ? t->cfg->epochs[epoch_at(t->cfg, at, &until)].nfa_share[b] : t->cfg->nfa_share[b];
+    return care_edit_nfa(t->cfg, b, at);
 }
 
 int care_trend_case_owns(const care_trend_case *t, int s)
@@ -136,7 +123,7 @@ double care_trend_case_draw(care_trend_case *t, int area, int s, double now, dou
     use_area(t, area);
     for (;;) {
         double until = INFINITY;
-        const care_hazard_table *h = c->n_epochs ? &c->epochs[epoch_at(c, now, &until)].haz[s] : &c->haz[s];
+        const care_hazard_table *h = c->n_epochs ? &c->epochs[care_edit_epoch_at(c, now, &until)].haz[s] : &c->haz[s];
         int kind;
         double x = care_hazard_draw_cal(h, t->mult[s], s == CARE_ST_LAC ? &t->lac : NULL, now, birth, since,
                                         fmin(limit, until), g, &kind);
