@@ -14,68 +14,19 @@
 #include <string.h>
 
 #include "../sim/rng.h"
-#include "care_cost.h"
 #include "care_model_impl.h"
+#include "care_progbook.h"
 #include "care_progrun.h"
 
 enum { PS_NONE, PS_WAITING, PS_SERVED, PS_TREATED };
 enum { W_START, W_END, W_CAP, W_SERVE, W_RELEASE };
-#define STREAM_THIN 6ull     /* entries thinned by an entry effect: one stream per (area, serial) */
 
 static uint32_t prog_id(uint32_t x, int i, int what) { return x << 8 | (uint32_t)i << 3 | (uint32_t)what; }
 
-/* ---- counting and money ---- */
-static size_t period_of(const care_model *m, double t)   /* the period (obs[p-1], obs[p]] holding t */
+/* ---- counting and money: care_progbook.h, shared with the case-based sampler ---- */
+static care_progbook book(const care_model *m)
 {
-    const double *obs = m->cfg->obs;
-    size_t lo = 0, hi = m->T;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (obs[mid] >= t) hi = mid; else lo = mid + 1;
-    }
-    return lo;
-}
-
-static size_t item_at(const care_model *m, size_t p, int area, int item)
-{
-    return (p * m->A + (size_t)area) * (size_t)m->cfg->n_items + (size_t)item;
-}
-
-static void add_lump(care_model *m, int area, int item, double t, double gbp)
-{
-    if (gbp == 0 || t <= m->cfg->obs[0] || t > m->cfg->obs[m->T - 1]) return;
-    m->cost[item_at(m, period_of(m, t), area, item)] += gbp;
-}
-
-/* A cost rate (GBP per day) over [t0, t1], split by observation period. */
-static void add_rate(care_model *m, int area, int item, double t0, double t1, double per_day)
-{
-    const double *obs = m->cfg->obs;
-    t0 = fmax(t0, obs[0]);
-    t1 = fmin(t1, obs[m->T - 1]);
-    while (per_day != 0 && t0 < t1) {
-        size_t p = period_of(m, t0);
-        if (obs[p] == t0) p++;
-        if (p >= m->T) break;
-        double end = fmin(t1, obs[p]);
-        m->cost[item_at(m, p, area, item)] += (end - t0) * per_day;
-        t0 = end;
-    }
-}
-
-static double price(const care_model *m, const care_programme *p, double gbp)
-{
-    return p->price_year ? gbp * care_cost_price_factor(&m->cfg->money, p->price_year) : gbp;
-}
-
-static int item_of(const care_model *m, int i) { return CARE_NPLACE + m->cfg->prog_index[i]; }
-
-/* ---- the child's standing ---- */
-static int has_state(const int *idx, int n, int state)
-{
-    for (int j = 0; j < n; j++)
-        if (idx[j] == state) return 1;
-    return 0;
+    return (care_progbook){m->cfg, m->A, m->T, m->cost, m->served, m->referred};
 }
 
 /* Hazards change now (treatment starts or stops): a new event is drawn from now, superseding the
@@ -101,9 +52,8 @@ static int serve(care_model *m, sim_ctx *ctx, uint32_t id, int i, double t, int 
     k->prog = (uint8_t)(i + 1);
     k->pstat = PS_SERVED;
     k->served_at = (float)t;
-    add_lump(m, k->area, item_of(m, i), t, price(m, p, p->cost_per_child));
-    if (t > m->cfg->obs[0] && t <= m->cfg->obs[m->T - 1])
-        m->served[(period_of(m, t) * m->A + k->area) * (size_t)m->cfg->n_prog_run + (size_t)m->cfg->prog_index[i]]++;
+    care_progbook b = book(m);
+    care_progbook_served(&b, i, k->area, t);
     int rc = SIM_OK;
     if (isfinite(p->duration) && id >= 1u << 20)
         return sim_err_set(err, SIM_EINVAL, "programme %s: more than 2^20 children alive in one task: duration "
@@ -120,19 +70,12 @@ static int serve(care_model *m, sim_ctx *ctx, uint32_t id, int i, double t, int 
  * it draws from another child's stream). */
 static int unserve(care_model *m, sim_ctx *ctx, care_child *k, int i, double t, int keep, sim_err *err)
 {
-    const care_programme *p = &m->cfg->progs[i];
-    add_rate(m, k->area, item_of(m, i), (double)k->served_at, fmin(t, p->time.end), price(m, p, p->cost_per_day));
+    care_progbook b = book(m);
+    care_progbook_days(&b, i, k->area, (double)k->served_at, fmin(t, m->cfg->progs[i].time.end));
     care_progrun_release(m->pr, i, k->area);
     k->pstat = keep ? PS_TREATED : PS_NONE;
     if (!keep) k->prog = 0;
     return sim_schedule(ctx, t, EV_PROG, prog_id(k->area, i, W_SERVE), err);
-}
-
-static int referable(const care_programme *p, const care_child *k, double t)
-{
-    double age = (t - k->birth) / CARE_YEAR_DAYS;
-    return p->in_area[k->area] && care_progrun_active(p, t) && has_state(p->state_idx, p->n_states, k->state) &&
-           age >= p->age_lo && age < p->age_hi + 1;
 }
 
 /* Child id (k) is in a state it may be referred in, at t: the first programme that takes it. */
@@ -140,10 +83,10 @@ static int refer(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, double
 {
     for (int i = 0; i < m->cfg->n_progs; i++) {
         const care_programme *p = &m->cfg->progs[i];
-        if (!referable(p, k, t)) continue;
+        if (!care_progbook_referable(p, k->area, k->state, k->birth, t)) continue;
         uint32_t ticket = 0;
-        if (t > m->cfg->obs[0] && t <= m->cfg->obs[m->T - 1])
-            m->referred[(period_of(m, t) * m->A + k->area) * (size_t)m->cfg->n_prog_run + (size_t)m->cfg->prog_index[i]]++;
+        care_progbook b = book(m);
+        care_progbook_referred(&b, i, k->area, t);
         int got = care_progrun_refer(m->pr, i, k->area, id, t, &ticket, err);
         if (got < 0) return -got;
         if (got)
@@ -163,8 +106,8 @@ int care_mprog_enter(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, do
     if (k->prog) {
         int i = k->prog - 1;
         const care_programme *p = &m->cfg->progs[i];
-        int in_states = has_state(p->state_idx, p->n_states, k->state);
-        int in_cont = has_state(p->cont_idx, p->n_continues, k->state);
+        int in_states = care_progbook_has(p->state_idx, p->n_states, k->state);
+        int in_cont = care_progbook_has(p->cont_idx, p->n_continues, k->state);
         if (in_states || (in_cont && k->pstat != PS_WAITING)) {
             if (k->pstat == PS_SERVED && !in_states) return unserve(m, ctx, k, i, t, 1, err);
             return SIM_OK;
@@ -217,13 +160,7 @@ int care_mprog_treated(const care_model *m, const care_child *k)
 int care_mprog_keep_entry(care_model *m, sim_ctx *ctx, const care_child *k, int a, double t)
 {
     if (!m->pr || !m->entry_max) return 1;
-    double mult = 1.0, until;
-    for (int i = 0; i < m->cfg->n_progs; i++)
-        mult *= care_progrun_entry_mult(m->pr, i, a, (t - k->birth) / CARE_YEAR_DAYS, t, &until);
-    double keep = mult / m->entry_max[a];
-    if (keep >= 1.0) return 1;
-    sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, STREAM_THIN << 56 | (uint64_t)a, k->serial, 0);
-    return gsl_rng_uniform(ctx->rng) < keep;
+    return care_progbook_keep_entry(m->pr, m->entry_max[a], a, k->birth, t, k->serial, ctx->rng, ctx->seed, ctx->replicate);
 }
 
 /* The programme's places, waiting lists and fixed costs over the run; events at its start, at
@@ -233,6 +170,7 @@ int care_mprog_create(care_model *m, sim_ctx *ctx, sim_err *err)
     const care_config *c = m->cfg;
     if (!c->n_progs) return SIM_OK;
     int rc = care_progrun_create(&m->pr, c->progs, c->n_progs, (int)m->A, ctx->seed, ctx->replicate, ctx->rng, err);
+    care_progbook b = book(m);
     for (int i = 0; i < c->n_progs && rc == SIM_OK; i++) {
         const care_programme *p = &c->progs[i];
         double t0 = fmax(p->time.start, -c->burn_in);
@@ -242,21 +180,9 @@ int care_mprog_create(care_model *m, sim_ctx *ctx, sim_err *err)
                 rc = sim_schedule(ctx, p->cap_from[j], EV_PROG, prog_id((uint32_t)j, i, W_CAP), err);
         if (rc == SIM_OK && isfinite(p->time.end))
             rc = sim_schedule(ctx, p->time.end, EV_PROG, prog_id(0, i, W_END), err);
-        for (int j = 0; j < p->n_areas; j++)
-            add_rate(m, p->areas[j], item_of(m, i), p->time.start, p->time.end,
-                     price(m, p, p->cost_fixed_per_area_year) / CARE_YEAR_DAYS);
-        for (int e = 0; e < p->n_effects; e++)
-            if (p->effects[e].from_state == CARE_PROG_ENTRY && m->pr->ratio[i][e] != 1.0) {
-                if (!m->entry_max) {
-                    if (!(m->entry_max = malloc(m->A * sizeof *m->entry_max)))
-                        return sim_err_set(err, SIM_ENOMEM, "care model: out of memory");
-                    for (size_t a = 0; a < m->A; a++) m->entry_max[a] = 1.0;
-                }
-                for (int j = 0; j < p->n_areas; j++)   /* a bound on the product of multipliers */
-                    m->entry_max[p->areas[j]] *= fmax(1.0, m->pr->ratio[i][e]);
-            }
+        care_progbook_fixed(&b, i);
     }
-    return rc;
+    return rc == SIM_OK ? care_progbook_entry_max(m->pr, m->A, &m->entry_max, err) : rc;
 }
 
 static int valid_waiter(void *user, uint32_t id, uint32_t ticket)
@@ -301,19 +227,21 @@ int care_mprog_event(care_model *m, sim_ctx *ctx, uint32_t ev_id, double t, sim_
             rc = unserve(m, ctx, k, i, t, 1, err);
         return rc;
     }
-    default:        /* W_END: no more referrals or places; the effect follows after_end */
+    default: {      /* W_END: no more referrals or places; the effect follows after_end */
+        care_progbook b = book(m);
         for (uint32_t id = 0; id < m->n_kids; id++) {
             care_child *k = &m->kids[id];
             if (k->state == CARE_FREE || k->prog != i + 1) continue;
             if (k->pstat == PS_WAITING) { k->prog = 0; k->pstat = PS_NONE; }
             else if (k->pstat == PS_SERVED) {
-                add_rate(m, k->area, item_of(m, i), (double)k->served_at, t, price(m, p, p->cost_per_day));
+                care_progbook_days(&b, i, k->area, (double)k->served_at, t);
                 k->pstat = PS_TREATED;
             }
         }
         care_progrun_clear(m->pr, i);
         for (int j = 0; j < p->n_areas; j++) m->pr->used[(size_t)i * m->A + (size_t)p->areas[j]] = 0;
         return SIM_OK;
+    }
     }
 }
 
@@ -330,11 +258,10 @@ void care_mprog_observe(care_model *m, size_t obs)
 void care_mprog_finish(care_model *m, double horizon)
 {
     if (!m->pr) return;
+    care_progbook b = book(m);
     for (uint32_t id = 0; id < m->n_kids; id++) {
         care_child *k = &m->kids[id];
         if (k->state == CARE_FREE || !k->prog || k->pstat != PS_SERVED) continue;
-        const care_programme *p = &m->cfg->progs[k->prog - 1];
-        add_rate(m, k->area, item_of(m, k->prog - 1), (double)k->served_at, fmin(horizon, p->time.end),
-                 price(m, p, p->cost_per_day));
+        care_progbook_days(&b, k->prog - 1, k->area, (double)k->served_at, fmin(horizon, m->cfg->progs[k->prog - 1].time.end));
     }
 }

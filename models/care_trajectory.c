@@ -11,6 +11,7 @@
 #include "care_calib.h"
 #include "care_episodes.h"
 #include "care_hazard.h"
+#include "care_progcase.h"
 #include "care_scenario.h"
 #include "care_tally.h"
 #include "care_trend_case.h"
@@ -23,15 +24,29 @@ enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_PARAMS =
 
 const char *const care_engine_names[3] = {"auto", "case", "event"};
 
-/* A finite number of places (a programme's capacity) makes children wait for each other. */
+/* A finite number of places (a programme's capacity, placement capacity) makes children wait
+ * for each other. */
 static int finite_capacity(const care_config *c) { return care_scenario_has_finite_capacity(c); }
+
+/* Where the event list's order of simultaneous events decides a child's draws, the sampler
+ * cannot follow it: a programme referring the children present on the day a dated edit takes
+ * effect (an edit's redraw queued before or after the start), or before the start date, when
+ * the initial stock (placed on the start date) is referred before it exists. */
+static int start_ambiguous(const care_config *c)
+{
+    for (int i = 0; i < c->n_progs; i++) {
+        double t0 = fmax(c->progs[i].time.start, -c->burn_in);
+        if (c->progs[i].new_only) continue;
+        if (t0 < 0 && c->n_stock > 0) return 1;
+        for (int e = 1; e < c->n_epochs; e++)
+            if (c->epochs[e].from == t0) return 1;
+    }
+    return 0;
+}
 
 care_engine care_engine_choose(care_engine asked, const care_config *c)
 {
-    /* Programmes' effects are applied by the event list only (for now): such a scenario always
-     * runs there, whatever was asked; the summary and the engine attribute say so. Rates that
-     * change with the calendar (tables.rate_trend, dated edits) are drawn here: care_trend_case.h. */
-    if (c->n_progs > 0)
+    if (start_ambiguous(c))
         return CARE_ENGINE_EVENT;
     if (asked != CARE_ENGINE_AUTO)
         return asked;
@@ -54,7 +69,7 @@ typedef struct traj_child {
     uint32_t serial, ep;
     uint16_t area;
     uint8_t state, placement, next, episodes, sex;
-    uint8_t gone;         /* a referral needing no further action: counted, no child follows */
+    uint8_t gone;         /* 1: a referral needing no further action (counted), 2: an entry prevented */
 } traj_child;
 
 typedef struct traj_model {
@@ -72,6 +87,7 @@ typedef struct traj_model {
     care_trend_case *tc;              /* rates that change on dates (NULL: none, the fast path) */
     uint8_t trend_owns[CARE_NSTATE];  /* care_trend_case_owns(tc, s), asked once per task */
     care_share_sums entry_sums[CARE_NAGE];   /* of cfg->placement_share */
+    care_progcase *pc;                /* programmes (NULL: none) */
     int area_cached;                  /* area whose multipliers `haz` holds */
     piece_table haz[CARE_NSTATE];     /* each state's hazards in that area */
     care_episodes log;
@@ -309,10 +325,12 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
     }
     sim_stream *rs = sim_rng_stream(g);
     double e = -log(sim_stream_uniform_pos(rs)), t = now;   /* care_unit_exponential */
+    double scale = referral ? 1.0 : care_progcase_entry_scale(m->pc, (int)a);   /* entry effects: thinned in begin */
     if (!referral && m->tc)
-        return care_trend_case_entry(m->tc, (int)a, now, ctx->horizon, e);
+        return care_trend_case_entry(m->tc, (int)a, now, ctx->horizon, e, scale);
     while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps (referrals: none) */
         double until = INFINITY, rate = base * (referral || !m->cfg->n_trend ? 1.0 : care_trend_at(m->cfg, t, &until));
+        rate *= scale;
         if (referral && rate > 0 && rate * (until - t) >= e) {
             const double *cum = m->cum_ref[a];
             double u = sim_stream_uniform(rs) * cum[CARE_NAGE - 1];
@@ -351,6 +369,10 @@ static void begin_arrival(traj_model *m, traj_child *k, uint32_t a, size_t index
         k->birth = t - sim_stream_flat(g, lo, hi);
     }
     k->sex = sim_stream_uniform(g) < m->cfg->male_share[b];
+    if (m->pc && !care_progcase_keep(m->pc, (int)a, (uint64_t)STREAM_CHILD << 56 | a, k->serial, k->birth, t, ctx)) {
+        k->gone = 2;   /* an entry a programme prevented: nothing is counted */
+        return;
+    }
     enter(m, k, t, CARE_TR_ENTRY, 0, g);
     care_tally_flow(&m->tally, t, a, k->birth, CARE_TR_ENTRY);
     k->at = k->seen_from = t;
@@ -420,12 +442,15 @@ static int begin(void *state, void *ent, uint32_t stream, size_t index, double t
     traj_model *m = state;
     traj_child *k = ent;
     uint32_t A = (uint32_t)m->cfg->n_areas;
+    if (m->pc) care_progcase_begin(m->pc);
     if (stream == UINT32_MAX)
         begin_initial(m, k, index, ctx);
     else if (stream >= A)
         begin_referral(m, k, stream - A, t, ctx);
     else
         begin_arrival(m, k, stream, index, t, ctx);
+    if (m->pc && stream != UINT32_MAX && !k->gone)   /* an arrival may be referred (not the initial stock) */
+        care_progcase_enter(m->pc, k->area, k->state, k->birth, t);
     use_area(m, k->area);
     return SIM_OK;
 }
@@ -443,17 +468,21 @@ static double next(void *state, void *ent, sim_ctx *ctx)
         return INFINITY;
     double end = care_state_end(m->cfg, s, k->birth, k->since, &end_tr);
     double t;
-    int owned = m->trend_owns[s];
-    if (owned)   /* rates that change on dates */
+    int own = 1;
+    if (m->pc && care_progcase_owns(m->pc, s, k->at))   /* a programme's effects or start */
+        t = care_progcase_draw(m->pc, k->area, s, k->at, k->birth, k->since, end, ctx->rng, &kind);
+    else if (m->trend_owns[s])   /* rates that change on dates */
         t = care_trend_case_draw(m->tc, k->area, s, k->at, k->birth, k->since, min2(end, ctx->horizon), ctx->rng, &kind);
-    else
+    else {
+        own = 0;
         t = draw(m, &m->haz[s], k->at, k->birth, k->since, min2(end, ctx->horizon), sim_rng_stream(ctx->rng), &kind);
+    }
     if (isinf(t)) {
         if (end > ctx->horizon || end_tr == CARE_TR_NONE) return INFINITY;   /* in the state at the horizon */
         t = end;
         tr = end_tr;
     } else {
-        tr = owned ? kind : m->cfg->haz[s].tr[kind];
+        tr = own ? kind : m->cfg->haz[s].tr[kind];
     }
     k->next = (uint8_t)tr;
     return t;
@@ -468,6 +497,8 @@ static void spell(void *state, const void *ent, double end)
     care_tally_seen(&m->tally, k->seen_from, end, k->area, k->birth, k->state, k->placement);
     if (hooks[k->state].leave)
         hooks[k->state].leave(m, k, isinf(end) ? m->cfg->horizon : end, isinf(end) ? CARE_TR_NONE : k->next);
+    if (m->pc && isinf(end))
+        care_progcase_horizon(m->pc, k->area);
 }
 
 static int apply(void *state, void *ent, double t, sim_ctx *ctx)
@@ -476,10 +507,14 @@ static int apply(void *state, void *ent, double t, sim_ctx *ctx)
     traj_child *k = ent;
     int tr = k->next;
     care_tally_flow(&m->tally, t, k->area, k->birth, tr);
-    if (care_transitions[tr].to == CARE_ST_OUT)
+    if (care_transitions[tr].to == CARE_ST_OUT) {
+        if (m->pc) care_progcase_leave(m->pc, k->area, t);
         return 0;
+    }
     k->at = k->seen_from = t;
     enter(m, k, t, tr, 0, sim_rng_stream(ctx->rng));
+    if (m->pc && care_transitions[tr].from != care_transitions[tr].to)
+        care_progcase_enter(m->pc, k->area, k->state, k->birth, t);
     return 1;
 }
 
@@ -521,6 +556,8 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
         m->ref_rate[a] = acc * c->areas[a].entry_mult;
     }
     int rc = care_trend_case_create(&m->tc, c, de, m->draw_exit, err);
+    if (rc == SIM_OK)
+        rc = care_progcase_create(&m->pc, c, &m->tally, m->draw_exit, ctx, err);
     if (rc != SIM_OK)
         return rc;
     for (int b = 0; b < CARE_NAGE; b++)
@@ -562,6 +599,7 @@ static void destroy(void *state)
     care_tally_free(&m->tally);
     care_episodes_free(&m->log);
     care_trend_case_free(m->tc);
+    care_progcase_free(m->pc);
     free(m->log_key);
     free(m->cum_entry);
     free(m->base_rate);

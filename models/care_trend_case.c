@@ -57,7 +57,7 @@ static size_t entry_at(const care_trend_case *t, int a, double at, double *until
     return (size_t)e * t->A + (size_t)a;
 }
 
-double care_trend_case_entry(const care_trend_case *t, int a, double now, double horizon, double e)
+double care_trend_case_entry(const care_trend_case *t, int a, double now, double horizon, double e, double scale)
 {
     const care_config *c = t->cfg;
     double at = now;
@@ -68,6 +68,7 @@ double care_trend_case_entry(const care_trend_case *t, int a, double now, double
         if (c->n_rate_trend)
             rate *= care_calib_entry_scale(c, at, t->cum[i], &trend);
         until = fmin(until, fmin(step, trend));
+        rate *= scale;   /* entries thinned back on arrival (care_progcase.h) */
         if (rate > 0 && rate * (until - at) >= e)
             return at + e / rate;
         e -= rate * (until - at);

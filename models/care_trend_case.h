@@ -42,8 +42,9 @@ int care_trend_case_create(care_trend_case **out, const care_config *c, const do
 void care_trend_case_free(care_trend_case *t);   /* accepts NULL */
 
 /* The first entry to care in area a after `now`, from the unit exponential e (INFINITY: none by
- * `horizon`): care_model.c's schedule_arrival for entries. */
-double care_trend_case_entry(const care_trend_case *t, int a, double now, double horizon, double e);
+ * `horizon`): care_model.c's schedule_arrival for entries, with the rate times `scale` (the
+ * programmes' bound on entry multipliers, care_progcase.h; 1 without entry effects). */
+double care_trend_case_entry(const care_trend_case *t, int a, double now, double horizon, double e, double scale);
 /* The age band of an entrant to area a at day `at`, from a uniform u. */
 int care_trend_case_band(const care_trend_case *t, int a, double at, double u);
 /* The placement shares (move: on a move within care) and the share of referrals needing no

@@ -6,9 +6,13 @@
 # and so does one with placement capacity (children take each other's places); --engine case
 # refuses both (exit 2, no output). The England baseline (the pathway before care, the calibrated
 # structure, parameter draws and the projection rule tables.rate_trend) gets the case engine.
+# A programme without a finite capacity (no child waits for another) gets the case engine under auto;
+# run beside a scenario whose capacity can bind, both get the event list (one engine per run, so
+# that paired scenarios agree bit for bit).
 # Usage: engine_choice.sh CARESIM SCENARIO VARIANT CAPACITY_SCENARIO PLACEMENT_CAPACITY_SCENARIO PATHWAY_SCENARIO
+#        PROGRAMME_SCENARIO
 set -uo pipefail
-caresim=$1 scen=$2 variant=$3 capacity=$4 places=$5 pathway=$6
+caresim=$1 scen=$2 variant=$3 capacity=$4 places=$5 pathway=$6 programme=$7
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -32,5 +36,9 @@ for s in "$capacity" "$places"; do
 done
 "$caresim" run "$pathway" -o "$tmp/path.h5" -r 1 --horizon 30d -q || fail "run (pathway)"
 [ "$(attr "$tmp/path.h5")" = "case" ] || fail "engine attribute (pathway, auto): '$(attr "$tmp/path.h5")'"
+"$caresim" run "$programme" -o "$tmp/prog.h5" -r 1 --horizon 30d -q || fail "run (programme, auto)"
+[ "$(attr "$tmp/prog.h5")" = "case" ] || fail "engine attribute (programme without capacity, auto): '$(attr "$tmp/prog.h5")'"
+"$caresim" run "$programme" "$capacity" -o "$tmp/mixed.h5" -r 1 --horizon 30d -q || fail "run (programme and capacity, auto)"
+[ "$(attr "$tmp/mixed.h5")" = "event event" ] || fail "engine attribute (one scenario with a capacity, auto): '$(attr "$tmp/mixed.h5")'"
 "$caresim" run --help | grep -q -- "--engine NAME" || fail "run --help describes --engine"
 echo "engine choice: ok"

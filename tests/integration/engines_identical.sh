@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The case-based engine and the event list give the same results for the same seed (docs/model.md,
 # "Engines"): every child draws from its own keyed stream in the same order on both, so stock,
-# placements, flows and the episode log must be identical, bit for bit. Days in care, days in each
+# placements, flows, the programmes' served, referred and waiting counts and the episode log must
+# be identical, bit for bit. Days in care, days in each
 # state and cost are
 # sums of the same terms added in a different order (by time on the event list, child by child on
 # the case engine), so they may differ by rounding only: a cell of n terms has a relative
@@ -16,7 +17,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$caresim" run "$@" -o "$tmp/event.h5" --engine event --threads 1 --quiet
 "$caresim" run "$@" -o "$tmp/case.h5" --engine case --threads 2 --quiet
-for d in stock placements flow done; do
+progs=""   # the programmes' counts, where the run has programmes
+h5ls "$tmp/event.h5/programme_served" > /dev/null 2>&1 && progs="programme_served programme_referred programme_waiting"
+h5ls "$tmp/event.h5/placement_shortfall" > /dev/null 2>&1 && progs="$progs placement_shortfall"
+for d in stock placements flow done $progs; do
   h5diff "$tmp/event.h5" "$tmp/case.h5" "/$d" "/$d" > /dev/null ||
     { echo "dataset /$d differs between the engines"; h5diff -r "$tmp/event.h5" "$tmp/case.h5" "/$d" "/$d" | head; exit 1; }
 done
