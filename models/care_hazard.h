@@ -57,7 +57,7 @@ double care_trend_at(const care_config *c, double t, double *until);
 double care_state_end(const care_config *c, int s, double birth, double since, int *tr);
 
 /* The hazards a child in `state` faces in `area` at age age_days, time in state dur_days and
- * calendar day t (days since the start date: tables.rate_trend's steps on lac_hazards): fills tr[] with the
+ * calendar day t (days since the start date: rule 0 of tables.rate_trend's steps on lac_hazards): fills tr[] with the
  * transitions (CARE_TR_*) and rate[] with their rates per day, multipliers applied; returns how
  * many (0 when the state has no table in this scenario). Transitions by rule (at 18, at the end
  * of a window) are not hazards and are not listed. */
