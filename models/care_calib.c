@@ -94,7 +94,8 @@ static int draw_columns(const care_csv *t, const char *first, int ce[CARE_NAGE],
         for (int b = 0; b < CARE_NAGE; b++) known |= ce[b] == i;
         for (int k = 0; k < nk; k++) known |= cx[k] == i;
         if (!known)
-            return sim_err_set(err, SIM_EINVAL, "%s:1: %s: unknown column (expected %s, rule, entry_AGE, exit_TRANSITION)",
+            return sim_err_set(err, SIM_EINVAL,
+                               "%s:1: %s: unknown column (expected %s, rule, entry_AGE, exit_TRANSITION)",
                                t->path, h, first);
     }
     return SIM_OK;

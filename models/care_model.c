@@ -268,8 +268,9 @@ static int arrive(care_model *m, sim_ctx *ctx, int p, uint32_t a, int b, double 
     double next;
     if (b < 0) {   /* with trends by age band (tables.rate_trend), the band's weights of the day */
         const arrival *now_ar = care_medit_arrival(m, a, p, t, &next);
-        b = p == PROC_ENTRY && m->cfg->n_rate_trend ? care_calib_entry_band(m->cfg, m->trend_rule, t, now_ar->cum, gsl_rng_uniform(ctx->rng))
-                                                    : age_band_of(now_ar, gsl_rng_uniform(ctx->rng));
+        double u = gsl_rng_uniform(ctx->rng);
+        b = p == PROC_ENTRY && m->cfg->n_rate_trend ? care_calib_entry_band(m->cfg, m->trend_rule, t, now_ar->cum, u)
+                                                    : age_band_of(now_ar, u);
     }
     if (p == PROC_ENTRY && m->cfg->entry_ages.n[b]) {   /* the interval first: no extra draw without the table */
         double u1 = gsl_rng_uniform(ctx->rng);
