@@ -118,6 +118,18 @@ int care_share_pick(const double *sh, int exclude, sim_stream *g)
     return last;
 }
 
+/* Summed in care_share_pick's order: adding a zero share leaves a sum as it was. */
+void care_share_sum(const double *sh, care_share_sums *out)
+{
+    double acc = 0;
+    out->last = 0;
+    for (int p = 0; p < CARE_NPLACE; p++) {
+        acc += sh[p];
+        out->cum[p] = acc;
+        if (sh[p] != 0) out->last = p;
+    }
+}
+
 double care_hazard_mult(const care_config *c, int area, int state, int k)
 {
     return care_transitions[c->haz[state].tr[k]].flags & CARE_TF_EXIT_MULT ? c->areas[area].exit_mult : 1.0;
@@ -145,16 +157,4 @@ double care_trend_at(const care_config *c, double t, double *until)
     while (i + 1 < c->n_trend && t >= c->trend_from[i + 1]) i++;
     *until = i + 1 < c->n_trend ? c->trend_from[i + 1] : INFINITY;
     return c->trend_mult[i];
-}
-
-double care_state_end(const care_config *c, int s, double birth, double since, int *tr)
-{
-    const care_state_info *si = &care_states[s];
-    double end = birth + CARE_AGE_OUT_DAYS;
-    *tr = si->at_18;
-    if (si->window_end != CARE_TR_NONE) {
-        double w = since + c->window[s];
-        if (w < end) end = w, *tr = si->window_end;
-    }
-    return end;
 }

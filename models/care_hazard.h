@@ -12,6 +12,7 @@
 
 #include "../sim/rng.h"
 #include "care_config.h"
+#include "care_states.h"
 
 int care_age_band_at(double age_days);
 
@@ -45,6 +46,25 @@ double care_hazard_draw_cal(const care_hazard_table *h, const double *mult, cons
  * care). Both engines place children with it, so their streams stay the same. */
 int care_share_pick(const double *sh, int exclude, sim_stream *g);
 
+/* The running sums of shares sh[CARE_NPLACE] and the last type with a share, formed once so
+ * that a pick leaving nothing out need not form them again (care_share_pick_summed). */
+typedef struct care_share_sums {
+    double cum[CARE_NPLACE];
+    int last;
+} care_share_sums;
+void care_share_sum(const double *sh, care_share_sums *out);
+
+/* care_share_pick(sh, -1, g) on sh's sums: the same uniform, the same type. */
+static inline int care_share_pick_summed(const double *sh, const care_share_sums *s, sim_stream *g)
+{
+    double tot = s->cum[CARE_NPLACE - 1];
+    if (tot <= 0) return CARE_PL_FOSTER;
+    double u = sim_stream_uniform(g) * tot;
+    for (int p = 0; p < CARE_NPLACE; p++)
+        if (sh[p] != 0 && u < s->cum[p]) return p;
+    return s->last;
+}
+
 /* The multiplier area `area` puts on column k of state s's hazards (the area's exit_multiplier
  * on transitions flagged EXIT_MULT, else 1). */
 double care_hazard_mult(const care_config *c, int area, int state, int k);
@@ -53,8 +73,19 @@ double care_hazard_mult(const care_config *c, int area, int state, int k);
 double care_trend_at(const care_config *c, double t, double *until);
 
 /* When a child in state s (born `birth`, in s since `since`) leaves it without a hazard: at 18,
- * or at the end of the state's window if that comes first; the transition in *tr. */
-double care_state_end(const care_config *c, int s, double birth, double since, int *tr);
+ * or at the end of the state's window if that comes first; the transition in *tr. Inline: both
+ * engines ask it before every draw. */
+static inline double care_state_end(const care_config *c, int s, double birth, double since, int *tr)
+{
+    const care_state_info *si = &care_states[s];
+    double end = birth + CARE_AGE_OUT_DAYS;
+    *tr = si->at_18;
+    if (si->window_end != CARE_TR_NONE) {
+        double w = since + c->window[s];
+        if (w < end) end = w, *tr = si->window_end;
+    }
+    return end;
+}
 
 /* The hazards a child in `state` faces in `area` at age age_days, time in state dur_days and
  * calendar day t (days since the start date: rule 0 of tables.rate_trend's steps on lac_hazards): fills tr[] with the

@@ -70,6 +70,8 @@ typedef struct traj_model {
     const double *draw_exit;          /* this replicate's multipliers on lac_hazards (NULL: none) */
     uint32_t *stock_from;             /* [rows+1] first initial index of each stock row */
     care_trend_case *tc;              /* rates that change on dates (NULL: none, the fast path) */
+    uint8_t trend_owns[CARE_NSTATE];  /* care_trend_case_owns(tc, s), asked once per task */
+    care_share_sums entry_sums[CARE_NAGE];   /* of cfg->placement_share */
     int area_cached;                  /* area whose multipliers `haz` holds */
     piece_table haz[CARE_NSTATE];     /* each state's hazards in that area */
     care_episodes log;
@@ -128,7 +130,7 @@ static double draw(const traj_model *m, const piece_table *p, double now, double
     for (;;) {
         if (!(t < limit))
             return INFINITY;
-        double age_end = b + 1 < CARE_NAGE ? birth + care_age_lo_years[b + 1] * CARE_YEAR_DAYS : INFINITY;
+        double age_end = birth + m->tally.band_len[b];   /* INFINITY in the last band */
         double tb_end = since + h->tb_from[i + 1];
         double end = min2(min2(age_end, tb_end), limit);
         double rate = p->total[b][i];
@@ -208,17 +210,26 @@ static int log_sort(traj_model *m)
 /* ---- the child's path ---- */
 /* What a state does on entry and exit beyond what every state shares, as care_model.c's state
  * hooks do (tr: the transition, CARE_TR_NONE for a child of the initial stock or the horizon). */
+/* A placement on entering care or moving within it, from the shares in force. */
+static int pick_placement(const traj_model *m, const traj_child *k, int b, double t, int tr, int moved, sim_stream *g)
+{
+    int initial = tr == CARE_TR_NONE && m->cfg->has_initial_share;
+    if (!m->tc && !moved && !initial)   /* the entry shares, summed once per task */
+        return care_share_pick_summed(m->cfg->placement_share[b], &m->entry_sums[b], g);
+    const double *sh = m->tc ? care_trend_case_shares(m->tc, b, t, moved)
+                             : moved ? m->cfg->move_share[b] : m->cfg->placement_share[b];
+    if (initial)   /* initial stock: its own mix, by age today */
+        sh = m->cfg->initial_share[care_tally_band(&m->tally, 0.0 - k->birth)];
+    return care_share_pick(sh, moved ? k->placement : -1, g);
+}
+
 static void enter_lac(traj_model *m, traj_child *k, double t, int tr, sim_stream *g)
 {
     int b = care_tally_band(&m->tally, t - k->birth), moved = tr != CARE_TR_NONE && care_transitions[tr].from == CARE_ST_LAC;
     if (!moved)
         k->episodes++;
     k->pl_since = t;
-    const double *sh = m->tc ? care_trend_case_shares(m->tc, b, t, moved)
-                             : moved ? m->cfg->move_share[b] : m->cfg->placement_share[b];
-    if (tr == CARE_TR_NONE && m->cfg->has_initial_share)   /* initial stock: its own mix, by age today */
-        sh = m->cfg->initial_share[care_tally_band(&m->tally, 0.0 - k->birth)];
-    k->placement = (uint8_t)care_share_pick(sh, moved ? k->placement : -1, g);
+    k->placement = (uint8_t)pick_placement(m, k, b, t, tr, moved, g);
     log_open(m, k, t, tr == CARE_TR_NONE ? -INFINITY : t, tr);
 }
 
@@ -301,7 +312,7 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
     if (!referral && m->tc)
         return care_trend_case_entry(m->tc, (int)a, now, ctx->horizon, e);
     while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps (referrals: none) */
-        double until = INFINITY, rate = base * (referral ? 1.0 : care_trend_at(m->cfg, t, &until));
+        double until = INFINITY, rate = base * (referral || !m->cfg->n_trend ? 1.0 : care_trend_at(m->cfg, t, &until));
         if (referral && rate > 0 && rate * (until - t) >= e) {
             const double *cum = m->cum_ref[a];
             double u = sim_stream_uniform(rs) * cum[CARE_NAGE - 1];
@@ -321,9 +332,7 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
 
 static void begin_arrival(traj_model *m, traj_child *k, uint32_t a, size_t index, double t, sim_ctx *ctx)
 {
-    memset(k, 0, sizeof *k);
-    k->area = (uint16_t)a;
-    k->serial = (uint32_t)index;
+    *k = (traj_child){.area = (uint16_t)a, .serial = (uint32_t)index};
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_CHILD << 56 | a, k->serial, 0);
     sim_stream *g = sim_rng_stream(ctx->rng);
     const double *cum = m->cum_entry[a];
@@ -434,7 +443,8 @@ static double next(void *state, void *ent, sim_ctx *ctx)
         return INFINITY;
     double end = care_state_end(m->cfg, s, k->birth, k->since, &end_tr);
     double t;
-    if (care_trend_case_owns(m->tc, s))   /* rates that change on dates */
+    int owned = m->trend_owns[s];
+    if (owned)   /* rates that change on dates */
         t = care_trend_case_draw(m->tc, k->area, s, k->at, k->birth, k->since, min2(end, ctx->horizon), ctx->rng, &kind);
     else
         t = draw(m, &m->haz[s], k->at, k->birth, k->since, min2(end, ctx->horizon), sim_rng_stream(ctx->rng), &kind);
@@ -443,7 +453,7 @@ static double next(void *state, void *ent, sim_ctx *ctx)
         t = end;
         tr = end_tr;
     } else {
-        tr = care_trend_case_owns(m->tc, s) ? kind : m->cfg->haz[s].tr[kind];
+        tr = owned ? kind : m->cfg->haz[s].tr[kind];
     }
     k->next = (uint8_t)tr;
     return t;
@@ -515,6 +525,10 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     int rc = care_trend_case_create(&m->tc, c, de, m->draw_exit, rule, err);
     if (rc != SIM_OK)
         return rc;
+    for (int b = 0; b < CARE_NAGE; b++)
+        care_share_sum(c->placement_share[b], &m->entry_sums[b]);
+    for (int s = 0; s < CARE_NSTATE; s++)
+        m->trend_owns[s] = (uint8_t)care_trend_case_owns(m->tc, s);
     for (size_t r = 0; r < c->n_stock; r++)
         m->stock_from[r + 1] = m->stock_from[r] + c->stock[r].count;
     for (int b = 0; b < CARE_NAGE; b++)

@@ -8,11 +8,22 @@ typedef sim_stream philox_state;
 
 static inline uint64_t next_word(philox_state *s) { return sim_stream_word(s); }
 
+static void schedule(philox_state *s)
+{
+    uint64_t k0 = s->key.v[0], k1 = s->key.v[1];
+    for (int r = 0; r < SIM_PHILOX_ROUNDS; r++) {
+        s->round_key[r][0] = k0;
+        s->round_key[r][1] = k1;
+        k0 += PHILOX_W64_0;
+        k1 += PHILOX_W64_1;
+    }
+}
+
 static void seek(philox_state *s, uint64_t position)
 {
     s->ctr.v[2] = position / 4;
     s->ctr.v[3] = 0;
-    s->out = philox4x64(s->ctr, s->key);
+    s->out = sim_stream_block(s);
     s->used = (unsigned)(position % 4);
 }
 
@@ -23,6 +34,7 @@ static void philox_set(void *vstate, unsigned long seed)
     philox_state *s = vstate;
     memset(s, 0, sizeof *s);
     s->key.v[0] = seed;
+    schedule(s);
     seek(s, 0);
 }
 
@@ -53,8 +65,11 @@ void sim_rng_key(gsl_rng *g, uint64_t seed, uint64_t replicate,
                  uint64_t stream_hi, uint64_t stream_lo, uint64_t position)
 {
     philox_state *s = g->state;
-    s->key.v[0] = seed;
-    s->key.v[1] = replicate;
+    if (s->key.v[0] != seed || s->key.v[1] != replicate) {   /* gsl_rng_alloc's set() formed the first */
+        s->key.v[0] = seed;
+        s->key.v[1] = replicate;
+        schedule(s);
+    }
     s->ctr.v[0] = stream_hi;
     s->ctr.v[1] = stream_lo;
     seek(s, position);

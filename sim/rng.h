@@ -20,12 +20,32 @@ extern const gsl_rng_type *sim_rng_philox4x64;
 /* The generator's state, visible so that a hot loop can draw without GSL's indirect calls:
  * sim_rng_stream(g) gives g's state, and the inline draws below yield exactly what gsl_rng_get,
  * gsl_rng_uniform and gsl_rng_uniform_pos yield on g, advancing the same position. */
+#define SIM_PHILOX_ROUNDS 10   /* Random123's philox4x64_rounds, its published, Crush-resistant default */
+
 typedef struct sim_stream {
     philox4x64_key_t key;      /* (seed, replicate) */
     philox4x64_ctr_t ctr;      /* (stream_hi, stream_lo, block, 0) */
     philox4x64_ctr_t out;      /* the current block's four words */
     unsigned used;             /* words of `out` consumed, 0..4 */
+    /* The key of each round (Philox's key schedule: round r uses key + r (W0, W1)), formed when
+     * the key changes: a task re-keys one stream per child but keeps its (seed, replicate). */
+    uint64_t round_key[SIM_PHILOX_ROUNDS][2];
 } sim_stream;
+
+/* philox4x64(s->ctr, s->key), bit for bit (tests/unit/test_rng.c compares them), on the
+ * precomputed round keys. */
+static inline philox4x64_ctr_t sim_stream_block(const sim_stream *s)
+{
+    uint64_t c0 = s->ctr.v[0], c1 = s->ctr.v[1], c2 = s->ctr.v[2], c3 = s->ctr.v[3];
+    for (int r = 0; r < SIM_PHILOX_ROUNDS; r++) {
+        __uint128_t p0 = (__uint128_t)PHILOX_M4x64_0 * c0, p1 = (__uint128_t)PHILOX_M4x64_1 * c2;
+        c0 = (uint64_t)(p1 >> 64) ^ c1 ^ s->round_key[r][0];
+        c1 = (uint64_t)p1;
+        c2 = (uint64_t)(p0 >> 64) ^ c3 ^ s->round_key[r][1];
+        c3 = (uint64_t)p0;
+    }
+    return (philox4x64_ctr_t){{c0, c1, c2, c3}};
+}
 
 static inline sim_stream *sim_rng_stream(gsl_rng *g) { return (sim_stream *)g->state; }
 
@@ -33,7 +53,7 @@ static inline uint64_t sim_stream_word(sim_stream *s)
 {
     if (s->used == 4) {
         s->ctr.v[2]++;
-        s->out = philox4x64(s->ctr, s->key);
+        s->out = sim_stream_block(s);
         s->used = 0;
     }
     return s->out.v[s->used++];
