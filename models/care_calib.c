@@ -71,9 +71,10 @@ double care_calib_age(const care_age_cuts *a, int b, double min_days, double u1,
     return l + (a->hi[b][i] - l) * u2;
 }
 
-/* Columns of the draws and trend tables: `first` (draw, from_date), entry_<age band>,
- * exit_<lac_hazards transition>. */
-static int draw_columns(const care_csv *t, const char *first, int ce[CARE_NAGE], int cx[CARE_MAXK], sim_err *err)
+/* Columns of the draws and trend tables: `first` (draw, from_date), an optional `rule` (in
+ * *crule, -1 when absent), entry_<age band>, exit_<lac_hazards transition>. */
+static int draw_columns(const care_csv *t, const char *first, int ce[CARE_NAGE], int cx[CARE_MAXK], int *crule,
+                        sim_err *err)
 {
     char name[64];
     int tr[CARE_MAXK], nk = care_state_columns(CARE_ST_LAC, tr);
@@ -86,31 +87,48 @@ static int draw_columns(const care_csv *t, const char *first, int ce[CARE_NAGE],
         snprintf(name, sizeof name, "exit_%s", care_transition_names[tr[k]]);
         cx[k] = care_csv_col(t, name);
     }
+    *crule = care_csv_col(t, "rule");
     for (int i = 0; i < t->ncols; i++) {
         const char *h = t->header[i];
-        int known = !strcmp(h, first) || !strcmp(h, "source") || !strcmp(h, "note");
+        int known = !strcmp(h, first) || !strcmp(h, "source") || !strcmp(h, "note") || i == *crule;
         for (int b = 0; b < CARE_NAGE; b++) known |= ce[b] == i;
         for (int k = 0; k < nk; k++) known |= cx[k] == i;
         if (!known)
-            return sim_err_set(err, SIM_EINVAL, "%s:1: %s: unknown column (expected %s, entry_AGE, exit_TRANSITION)",
+            return sim_err_set(err, SIM_EINVAL,
+                               "%s:1: %s: unknown column (expected %s, rule, entry_AGE, exit_TRANSITION)",
                                t->path, h, first);
     }
+    return SIM_OK;
+}
+
+/* Field (r, col) as a projection rule's index: a whole number 0-999. */
+static int rule_field(const care_csv *t, size_t r, int col, int *out, sim_err *err)
+{
+    const char *f = t->rows[r].fields[col];
+    char *end;
+    long v = strtol(f, &end, 10);
+    if (end == f || *end || v < 0 || v > 999)
+        return bad(t, r, "rule", "expected a whole number 0-999", err);
+    *out = (int)v;
     return SIM_OK;
 }
 
 int care_calib_draws(care_config *c, const char *path, const char *key, sim_err *err)
 {
     care_csv t;
-    int ce[CARE_NAGE], cx[CARE_MAXK], rc = care_csv_read(&t, path, key, err);
+    int ce[CARE_NAGE], cx[CARE_MAXK], cr, rc = care_csv_read(&t, path, key, err);
     if (rc != SIM_OK) return rc;
-    rc = draw_columns(&t, "draw", ce, cx, err);
+    rc = draw_columns(&t, "draw", ce, cx, &cr, err);
     if (rc == SIM_OK && t.nrows == 0) rc = sim_err_set(err, SIM_EINVAL, "%s:2: %s: no rows", path, key);
     if (rc == SIM_OK) {
         c->draw_entry = malloc(t.nrows * CARE_NAGE * sizeof *c->draw_entry);
         c->draw_exit = malloc(t.nrows * CARE_MAXK * sizeof *c->draw_exit);
-        if (!c->draw_entry || !c->draw_exit) rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", path);
+        if (cr >= 0) c->draw_rule = malloc(t.nrows * sizeof *c->draw_rule);
+        if (!c->draw_entry || !c->draw_exit || (cr >= 0 && !c->draw_rule))
+            rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", path);
     }
     for (size_t r = 0; r < t.nrows && rc == SIM_OK; r++) {
+        if (cr >= 0) rc = rule_field(&t, r, cr, &c->draw_rule[r], err);
         double *e = c->draw_entry + r * CARE_NAGE, *x = c->draw_exit + r * CARE_MAXK;
         for (int b = 0; b < CARE_NAGE; b++) e[b] = 1.0;
         for (int k = 0; k < CARE_MAXK; k++) x[k] = 1.0;
@@ -124,16 +142,22 @@ int care_calib_draws(care_config *c, const char *path, const char *key, sim_err 
     return rc;
 }
 
-/* One row of tables.rate_trend: its date and multipliers (1 where a column is absent). */
-static int trend_row(care_config *c, const care_csv *t, size_t r, int cd, const int *ce, const int *cx,
+/* Row r of tables.rate_trend, row j of its rule's block: its date (set by rule 0's block, the
+ * same in every other) and multipliers (1 where a column is absent). */
+static int trend_row(care_config *c, const care_csv *t, size_t r, size_t j, int cd, const int *ce, const int *cx,
                      sim_err *err)
 {
     int64_t day;
     if (care_date_parse(t->rows[r].fields[cd], &day) != 0)
         return bad(t, r, "from_date", "expected YYYY-MM-DD", err);
-    c->rate_trend_from[r] = (double)(day - c->start_date);
-    if (r > 0 && c->rate_trend_from[r] <= c->rate_trend_from[r - 1])
-        return bad(t, r, "from_date", "dates must increase", err);
+    double from = (double)(day - c->start_date);
+    if (r == j) {
+        c->rate_trend_from[j] = from;
+        if (j > 0 && from <= c->rate_trend_from[j - 1])
+            return bad(t, r, "from_date", "dates must increase", err);
+    } else if (from != c->rate_trend_from[j]) {
+        return bad(t, r, "from_date", "every rule must have the dates of rule 0", err);
+    }
     double *e = c->rate_trend_entry + r * CARE_NAGE, *x = c->rate_trend_exit + r * CARE_MAXK;
     int rc = SIM_OK;
     for (int b = 0; b < CARE_NAGE; b++) e[b] = 1.0;
@@ -145,29 +169,78 @@ static int trend_row(care_config *c, const care_csv *t, size_t r, int cd, const 
     return rc;
 }
 
+/* The rules of tables.rate_trend's rows: 0, 1, ... in blocks of equal length (one block
+ * without a rule column). Sets n_trend_rules and n_rate_trend (rows per rule). */
+static int trend_blocks(care_config *c, const care_csv *t, int cr, sim_err *err)
+{
+    int prev = 0, rule = 0, rc = SIM_OK;
+    size_t first_end = t->nrows;
+    for (size_t r = 0; r < t->nrows && cr >= 0 && rc == SIM_OK; r++) {
+        rc = rule_field(t, r, cr, &rule, err);
+        if (rc == SIM_OK && rule != prev && rule != prev + 1)
+            rc = bad(t, r, "rule", "rules must come in blocks 0, 1, 2, ... in order", err);
+        if (rc == SIM_OK && rule == 1 && prev == 0) first_end = r;
+        prev = rule;
+    }
+    if (rc != SIM_OK) return rc;
+    c->n_trend_rules = prev + 1;
+    c->n_rate_trend = (int)first_end;
+    if (first_end * (size_t)c->n_trend_rules != t->nrows)
+        return sim_err_set(err, SIM_EINVAL, "%s:2: rule: every rule needs as many rows as rule 0 (%zu)",
+                           t->path, first_end);
+    for (size_t r = 0; r < t->nrows && cr >= 0 && rc == SIM_OK; r++) {
+        rc = rule_field(t, r, cr, &rule, err);
+        if (rc == SIM_OK && (size_t)rule != r / first_end)
+            rc = bad(t, r, "rule", "every rule needs as many rows as rule 0", err);
+    }
+    return rc;
+}
+
 int care_calib_rate_trend(care_config *c, const char *path, const char *key, sim_err *err)
 {
     care_csv t;
-    int ce[CARE_NAGE], cx[CARE_MAXK], cd = -1, rc = care_csv_read(&t, path, key, err);
+    int ce[CARE_NAGE], cx[CARE_MAXK], cd = -1, cr, rc = care_csv_read(&t, path, key, err);
     if (rc != SIM_OK) return rc;
-    rc = draw_columns(&t, "from_date", ce, cx, err);
+    rc = draw_columns(&t, "from_date", ce, cx, &cr, err);
     if (rc == SIM_OK) rc = care_csv_need(&t, "from_date", &cd, err);
     if (rc == SIM_OK && t.nrows == 0) rc = sim_err_set(err, SIM_EINVAL, "%s:2: %s: no rows", path, key);
+    if (rc == SIM_OK) rc = trend_blocks(c, &t, cr, err);
     if (rc == SIM_OK) {
-        c->rate_trend_from = malloc(t.nrows * sizeof *c->rate_trend_from);
+        c->rate_trend_from = malloc((size_t)c->n_rate_trend * sizeof *c->rate_trend_from);
         c->rate_trend_entry = malloc(t.nrows * CARE_NAGE * sizeof *c->rate_trend_entry);
         c->rate_trend_exit = malloc(t.nrows * CARE_MAXK * sizeof *c->rate_trend_exit);
         if (!c->rate_trend_from || !c->rate_trend_entry || !c->rate_trend_exit)
             rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", path);
     }
-    for (size_t r = 0; r < t.nrows && rc == SIM_OK; r++) {
-        rc = trend_row(c, &t, r, cd, ce, cx, err);
-        c->n_rate_trend = (int)r + 1;
-    }
+    for (size_t r = 0; r < t.nrows && rc == SIM_OK; r++)
+        rc = trend_row(c, &t, r, r % (size_t)c->n_rate_trend, cd, ce, cx, err);
     if (rc == SIM_OK)
         c->rate_trend_from[0] = -INFINITY;   /* the first row also covers any burn-in */
+    else
+        c->n_rate_trend = c->n_trend_rules = 0;
     care_csv_free(&t);
     return rc;
+}
+
+int care_calib_check_rules(const care_config *c, const char *path, sim_err *err)
+{
+    int rules = c->n_trend_rules;   /* without tables.rate_trend the column is not used */
+    for (int d = 0; c->draw_rule && c->n_rate_trend && d < c->n_draws; d++)
+        if (c->draw_rule[d] >= rules)
+            return sim_err_set(err, SIM_EINVAL, "%s:%d: rule: %d is not a rule of tables.rate_trend (0-%d)",
+                               path, d + 2, c->draw_rule[d], rules - 1);
+    return SIM_OK;
+}
+
+int care_calib_draw_rule(const care_config *c, size_t d)
+{
+    return c->draw_rule && c->n_rate_trend ? c->draw_rule[d] : 0;
+}
+
+care_cal_steps care_calib_lac_steps(const care_config *c, int rule)
+{
+    return (care_cal_steps){c->n_rate_trend, c->rate_trend_from,
+                            c->rate_trend_exit + (size_t)rule * (size_t)c->n_rate_trend * CARE_MAXK};
 }
 
 /* The row in force at day t; in *until the day the next one starts. */
@@ -179,19 +252,26 @@ static int trend_step(const care_config *c, double t, double *until)
     return i;
 }
 
-double care_calib_entry_scale(const care_config *c, double t, const double cum[CARE_NAGE], double *until)
+/* Rule `rule`'s entry multipliers in force at day t. */
+static const double *entry_row(const care_config *c, int rule, double t, double *until)
 {
-    const double *e = c->rate_trend_entry + (size_t)trend_step(c, t, until) * CARE_NAGE;
+    size_t i = (size_t)rule * (size_t)c->n_rate_trend + (size_t)trend_step(c, t, until);
+    return c->rate_trend_entry + i * CARE_NAGE;
+}
+
+double care_calib_entry_scale(const care_config *c, int rule, double t, const double cum[CARE_NAGE], double *until)
+{
+    const double *e = entry_row(c, rule, t, until);
     double s = 0.0;
     for (int b = 0; b < CARE_NAGE; b++)
         s += (cum[b] - (b ? cum[b - 1] : 0.0)) * e[b];
     return cum[CARE_NAGE - 1] > 0 ? s / cum[CARE_NAGE - 1] : 0.0;
 }
 
-int care_calib_entry_band(const care_config *c, double t, const double cum[CARE_NAGE], double u)
+int care_calib_entry_band(const care_config *c, int rule, double t, const double cum[CARE_NAGE], double u)
 {
     double until;
-    const double *e = c->rate_trend_entry + (size_t)trend_step(c, t, &until) * CARE_NAGE;
+    const double *e = entry_row(c, rule, t, &until);
     double w[CARE_NAGE], tot = 0.0, acc = 0.0;
     for (int b = 0; b < CARE_NAGE; b++)
         tot += w[b] = (cum[b] - (b ? cum[b - 1] : 0.0)) * e[b];

@@ -6,28 +6,41 @@
  * - tables.parameter_draws: joint draws of the fitted parameters' uncertainty, as multipliers on
  *   the entry rates by age band and on the exit hazards of lac_hazards by transition. Each
  *   replicate uses one draw, chosen by its own keyed stream, the same in every scenario of a
- *   run (paired replicates see the same parameters).
+ *   run (paired replicates see the same parameters). An optional `rule` column gives each
+ *   draw its projection rule (a block of tables.rate_trend), so the replicate's rule is drawn
+ *   with its parameters, by the same one number;
  * - tables.rate_trend: calendar steps (from_date) of multipliers on first entries by age band
  *   (entry_<band>) and on the exit hazards of lac_hazards by transition (exit_<transition>),
- *   the projection rule the calibration chose (docs/calibration.md); they multiply whatever
- *   else applies (entry_trend, area multipliers, draws, programmes).
+ *   the projection rule(s) the calibration chose (docs/calibration.md); they multiply whatever
+ *   else applies (entry_trend, area multipliers, draws, programmes). With a `rule` column the
+ *   rows come in blocks, rule 0, 1, ..., each with the same dates; without parameter draws
+ *   (or without their rule column) every replicate uses rule 0, and without tables.rate_trend
+ *   the draws' rule column is not used.
  * All fill fields of care_config; care_config_free releases them. */
 #ifndef CARE_CALIB_H
 #define CARE_CALIB_H
 
 #include "../sim/err.h"
 #include "care_config.h"
+#include "care_hazard.h"
 
 /* Intervals of age with shares (tables.entry_ages, tables.initial_stock_ages) into a. */
 int care_calib_age_cuts(care_age_cuts *a, const char *path, const char *key, sim_err *err);
 int care_calib_draws(care_config *c, const char *path, const char *key, sim_err *err);
 int care_calib_rate_trend(care_config *c, const char *path, const char *key, sim_err *err);
-/* For an area's cumulative entry weights by age band `cum`, with tables.rate_trend's row in
- * force at day t: the factor on the area's total entry rate (in *until, the day the next row
+/* After both tables are read: every draw's rule is one of tables.rate_trend's (path: the
+ * draws table, for the message). */
+int care_calib_check_rules(const care_config *c, const char *path, sim_err *err);
+/* The projection rule of parameter draw d (0 without rules), and its steps on lac_hazards
+ * (borrowing c's arrays; n = 0 without tables.rate_trend). */
+int care_calib_draw_rule(const care_config *c, size_t d);
+care_cal_steps care_calib_lac_steps(const care_config *c, int rule);
+/* For an area's cumulative entry weights by age band `cum`, with rule `rule`'s row of
+ * tables.rate_trend in force at day t: the factor on the area's total entry rate (in *until, the day the next row
  * starts), and the age band of an entrant from a uniform u (weights x the row's multipliers;
  * bands of zero weight are never chosen). */
-double care_calib_entry_scale(const care_config *c, double t, const double cum[CARE_NAGE], double *until);
-int care_calib_entry_band(const care_config *c, double t, const double cum[CARE_NAGE], double u);
+double care_calib_entry_scale(const care_config *c, int rule, double t, const double cum[CARE_NAGE], double *until);
+int care_calib_entry_band(const care_config *c, int rule, double t, const double cum[CARE_NAGE], double u);
 /* An age in days within band b, at least min_days, from two uniforms u1 (interval) and u2
  * (within it): intervals wholly below min_days are left out; without intervals (or when all
  * are below min_days), uniform over [max(band start, min_days), band end). */

@@ -113,11 +113,13 @@ typedef struct care_config {
     int n_draws;                         /* 0: no parameter uncertainty drawn */
     double *draw_entry;                  /* [n_draws][CARE_NAGE] multipliers on entry rates */
     double *draw_exit;                   /* [n_draws][CARE_MAXK] multipliers on lac_hazards columns */
+    int *draw_rule;                      /* [n_draws] each draw's projection rule (NULL: rule 0) */
     char *rate_trend_path;               /* tables.rate_trend (care_calib.h) */
-    int n_rate_trend;                    /* 0: no calendar trend by age band and exit reason */
+    int n_rate_trend;                    /* rows per rule; 0: no calendar trend by age band and exit reason */
+    int n_trend_rules;                   /* projection rules (blocks of n_rate_trend rows, same dates) */
     double *rate_trend_from;             /* [n] days; rate_trend_from[0] = -INFINITY */
-    double *rate_trend_entry;            /* [n][CARE_NAGE] multipliers on first entries */
-    double *rate_trend_exit;             /* [n][CARE_MAXK] multipliers on lac_hazards columns */
+    double *rate_trend_entry;            /* [rules][n][CARE_NAGE] multipliers on first entries */
+    double *rate_trend_exit;             /* [rules][n][CARE_MAXK] multipliers on lac_hazards columns */
     int deflate;                         /* output compression level 0-9 */
     int episodes;                        /* 1: write the episode log (output.episodes) */
     care_edits adjust_entry;             /* scenario-level edits (adjust:, care_edit.h), applied on load */

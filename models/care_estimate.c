@@ -19,10 +19,10 @@ static double entries_per_day(const care_config *c)
     double trend = 1.0, e = 0.0;
     for (int i = 0; i < c->n_trend; i++)
         if (c->trend_mult[i] > trend) trend = c->trend_mult[i];
-    double band[CARE_NAGE];   /* the largest tables.rate_trend multiplier of each band */
+    double band[CARE_NAGE];   /* the largest tables.rate_trend multiplier of each band, any rule */
     for (int b = 0; b < CARE_NAGE; b++) {
         band[b] = 1.0;
-        for (int i = 0; i < c->n_rate_trend; i++)
+        for (int i = 0; i < c->n_rate_trend * c->n_trend_rules; i++)
             band[b] = fmax(band[b], c->rate_trend_entry[(size_t)i * CARE_NAGE + b]);
     }
     for (int a = 0; a < c->n_areas; a++)

@@ -135,20 +135,6 @@ double care_hazard_mult(const care_config *c, int area, int state, int k)
     return care_transitions[c->haz[state].tr[k]].flags & CARE_TF_EXIT_MULT ? c->areas[area].exit_mult : 1.0;
 }
 
-int care_hazards_at(const care_config *c, int state, int area, double age_days, double dur_days, double t,
-                    int tr[CARE_MAXK], double rate[CARE_MAXK])
-{
-    const care_hazard_table *h = &c->haz[state];
-    int b = care_age_band_at(age_days), i = time_band(h, dur_days);
-    care_cal_steps cal = {c->n_rate_trend, c->rate_trend_from, c->rate_trend_exit};
-    double until;
-    const double *cm = cal_at(state == CARE_ST_LAC ? &cal : NULL, t, &until);
-    for (int k = 0; k < h->n_k; k++) {
-        tr[k] = h->tr[k];
-        rate[k] = h->rate[b][i][k] * care_hazard_mult(c, area, state, k) * cm[k];
-    }
-    return h->n_k;
-}
 
 double care_trend_at(const care_config *c, double t, double *until)
 {

@@ -87,12 +87,4 @@ static inline double care_state_end(const care_config *c, int s, double birth, d
     return end;
 }
 
-/* The hazards a child in `state` faces in `area` at age age_days, time in state dur_days and
- * calendar day t (days since the start date: tables.rate_trend's steps on lac_hazards): fills tr[] with the
- * transitions (CARE_TR_*) and rate[] with their rates per day, multipliers applied; returns how
- * many (0 when the state has no table in this scenario). Transitions by rule (at 18, at the end
- * of a window) are not hazards and are not listed. */
-int care_hazards_at(const care_config *c, int state, int area, double age_days, double dur_days, double t,
-                    int tr[CARE_MAXK], double rate[CARE_MAXK]);
-
 #endif

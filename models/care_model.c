@@ -236,7 +236,7 @@ static int schedule_arrival(care_model *m, sim_ctx *ctx, int p, uint32_t a, doub
         const arrival *now_ar = care_medit_arrival(m, a, p, t, &until);
         double rate = now_ar->base_rate * (procs[p].trend ? care_trend_at(m->cfg, t, &step) : 1.0);
         if (procs[p].trend && m->cfg->n_rate_trend)   /* trends by age band (tables.rate_trend) */
-            rate *= care_calib_entry_scale(m->cfg, t, now_ar->cum, &trend);
+            rate *= care_calib_entry_scale(m->cfg, m->trend_rule, t, now_ar->cum, &trend);
         until = fmin(until, fmin(step, trend));
         if (p == PROC_ENTRY && m->entry_max) rate *= m->entry_max[a];   /* thinned back on arrival (care_mprog.c) */
         if (rate > 0 && rate * (until - t) >= e)
@@ -268,8 +268,9 @@ static int arrive(care_model *m, sim_ctx *ctx, int p, uint32_t a, int b, double 
     double next;
     if (b < 0) {   /* with trends by age band (tables.rate_trend), the band's weights of the day */
         const arrival *now_ar = care_medit_arrival(m, a, p, t, &next);
-        b = p == PROC_ENTRY && m->cfg->n_rate_trend ? care_calib_entry_band(m->cfg, t, now_ar->cum, gsl_rng_uniform(ctx->rng))
-                                                    : age_band_of(now_ar, gsl_rng_uniform(ctx->rng));
+        double u = gsl_rng_uniform(ctx->rng);
+        b = p == PROC_ENTRY && m->cfg->n_rate_trend ? care_calib_entry_band(m->cfg, m->trend_rule, t, now_ar->cum, u)
+                                                    : age_band_of(now_ar, u);
     }
     if (p == PROC_ENTRY && m->cfg->entry_ages.n[b]) {   /* the interval first: no extra draw without the table */
         double u1 = gsl_rng_uniform(ctx->rng);
@@ -409,13 +410,14 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
         if (care_transitions[tr].flags & CARE_TF_LAZY)
             m->lazy[care_transitions[tr].from] = 1;
     const double *de = NULL, *dx = NULL;
-    m->lac_cal = (care_cal_steps){c->n_rate_trend, c->rate_trend_from, c->rate_trend_exit};
-    if (c->n_draws) {    /* this replicate's parameters: one draw, the same in every scenario */
+    if (c->n_draws) {    /* this replicate's parameters and projection rule: one draw, the same in every scenario */
         sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_PARAMS << 56, 0, 0);
         size_t d = (size_t)gsl_rng_uniform_int(ctx->rng, (unsigned long)c->n_draws);
         de = c->draw_entry + d * CARE_NAGE;
         dx = c->draw_exit + d * CARE_MAXK;
+        m->trend_rule = care_calib_draw_rule(c, d);
     }
+    m->lac_cal = care_calib_lac_steps(c, m->trend_rule);
     for (size_t a = 0; a < m->A; a++) {
         area_state *as = &m->areas[a];
         const care_area *ar = &c->areas[a];

@@ -83,6 +83,7 @@ typedef struct care_model {
     size_t A, T;
     uint8_t lazy[CARE_NSTATE];    /* 1: the state can end by a LAZY transition (close_at in use) */
     care_cal_steps lac_cal;       /* tables.rate_trend's steps on the lac_hazards columns (n = 0: none) */
+    int trend_rule;               /* this replicate's projection rule (block of tables.rate_trend) */
     void *buf[CARE_NVAR];         /* the output variables (care_output.h) */
     uint32_t *stock, *placements, *flow;   /* = buf[CARE_VAR_STOCK], ... */
     double *days, *cost, *days_state;

@@ -60,6 +60,7 @@ void care_config_free(care_config *c)
     free(c->initial_stock_ages_path);
     free(c->draw_entry);
     free(c->draw_exit);
+    free(c->draw_rule);
     free(c->rate_trend_path);
     free(c->rate_trend_from);
     free(c->rate_trend_entry);

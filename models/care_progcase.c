@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../sim/rng.h"
+#include "care_calib.h"
 #include "care_edit.h"
 
 static int by_value(const void *a, const void *b)
@@ -17,7 +18,7 @@ static int by_value(const void *a, const void *b)
 }
 
 int care_progcase_create(care_progcase **out, const care_config *c, care_tally *tally, const double *draw_exit,
-                         sim_ctx *ctx, sim_err *err)
+                         int rule, sim_ctx *ctx, sim_err *err)
 {
     *out = NULL;
     if (!c->n_progs) return SIM_OK;
@@ -26,7 +27,7 @@ int care_progcase_create(care_progcase **out, const care_config *c, care_tally *
     *out = pc;
     pc->cfg = c;
     pc->horizon = ctx->horizon;
-    pc->lac = (care_cal_steps){c->n_rate_trend, c->rate_trend_from, c->rate_trend_exit};
+    pc->lac = care_calib_lac_steps(c, rule);
     pc->draw_exit = draw_exit;
     pc->area = -1;
     pc->book = (care_progbook){c, (size_t)c->n_areas, (size_t)c->n_obs, tally->cost, tally->buf[CARE_VAR_SERVED],

@@ -45,9 +45,10 @@ typedef struct care_progcase {
     double serve_until;              /* the place is given back then (duration, or the end of funding) */
 } care_progcase;
 
-/* This replicate's effect draws (ctx->rng is re-keyed), the fixed costs, the entry bounds. */
+/* This replicate's effect draws (ctx->rng is re-keyed), the fixed costs, the entry bounds;
+ * rule: the replicate's projection rule (tables.rate_trend's block), as the event list's. */
 int care_progcase_create(care_progcase **out, const care_config *c, care_tally *tally, const double *draw_exit,
-                         sim_ctx *ctx, sim_err *err);
+                         int rule, sim_ctx *ctx, sim_err *err);
 void care_progcase_free(care_progcase *pc);
 
 /* The factor on area a's entry rate (1 without entry effects). */

@@ -539,11 +539,13 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
         !m->ref_rate)
         return sim_err_set(err, SIM_ENOMEM, "care model: out of memory for %d areas x %d times", c->n_areas, c->n_obs);
     const double *de = NULL;
-    if (c->n_draws) {    /* this replicate's parameters: as care_model.c draws them */
+    int rule = 0;
+    if (c->n_draws) {    /* this replicate's parameters and rule: as care_model.c draws them */
         sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_PARAMS << 56, 0, 0);
         size_t d = (size_t)gsl_rng_uniform_int(ctx->rng, (unsigned long)c->n_draws);
         de = c->draw_entry + d * CARE_NAGE;
         m->draw_exit = c->draw_exit + d * CARE_MAXK;
+        rule = care_calib_draw_rule(c, d);
     }
     for (size_t a = 0; a < A; a++) {
         double acc = 0;
@@ -555,9 +557,9 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
             m->cum_ref[a][b] = (acc += c->areas[a].pop[b] * c->referral_rate[b] * 1.0);
         m->ref_rate[a] = acc * c->areas[a].entry_mult;
     }
-    int rc = care_trend_case_create(&m->tc, c, de, m->draw_exit, err);
+    int rc = care_trend_case_create(&m->tc, c, de, m->draw_exit, rule, err);
     if (rc == SIM_OK)
-        rc = care_progcase_create(&m->pc, c, &m->tally, m->draw_exit, ctx, err);
+        rc = care_progcase_create(&m->pc, c, &m->tally, m->draw_exit, rule, ctx, err);
     if (rc != SIM_OK)
         return rc;
     for (int b = 0; b < CARE_NAGE; b++)

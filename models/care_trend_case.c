@@ -10,7 +10,7 @@
 #include "care_edit.h"
 
 int care_trend_case_create(care_trend_case **out, const care_config *c, const double *draw_entry,
-                           const double *draw_exit, sim_err *err)
+                           const double *draw_exit, int rule, sim_err *err)
 {
     *out = NULL;
     if (c->n_rate_trend == 0 && c->n_epochs == 0) return SIM_OK;
@@ -19,7 +19,8 @@ int care_trend_case_create(care_trend_case **out, const care_config *c, const do
     t->cfg = c;
     t->A = (size_t)c->n_areas;
     t->n_ep = c->n_epochs ? c->n_epochs : 1;
-    t->lac = (care_cal_steps){c->n_rate_trend, c->rate_trend_from, c->rate_trend_exit};
+    t->rule = rule;
+    t->lac = care_calib_lac_steps(c, rule);
     t->draw_exit = draw_exit;
     t->area = -1;
     t->cum = calloc((size_t)t->n_ep * t->A, sizeof *t->cum);
@@ -66,7 +67,7 @@ double care_trend_case_entry(const care_trend_case *t, int a, double now, double
         size_t i = entry_at(t, a, at, &until);
         double rate = t->base[i] * care_trend_at(c, at, &step);
         if (c->n_rate_trend)
-            rate *= care_calib_entry_scale(c, at, t->cum[i], &trend);
+            rate *= care_calib_entry_scale(c, t->rule, at, t->cum[i], &trend);
         until = fmin(until, fmin(step, trend));
         rate *= scale;   /* entries thinned back on arrival (care_progcase.h) */
         if (rate > 0 && rate * (until - at) >= e)
@@ -82,7 +83,7 @@ int care_trend_case_band(const care_trend_case *t, int a, double at, double u)
     double until;
     const double *cum = t->cum[entry_at(t, a, at, &until)];
     if (t->cfg->n_rate_trend)
-        return care_calib_entry_band(t->cfg, at, cum, u);
+        return care_calib_entry_band(t->cfg, t->rule, at, cum, u);
     int b = 0;   /* care_model.c's age_band_of */
     u *= cum[CARE_NAGE - 1];
     while (b + 1 < CARE_NAGE && u >= cum[b]) b++;

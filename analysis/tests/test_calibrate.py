@@ -193,3 +193,24 @@ def test_year_effects_apply_in_their_year_and_are_held_after_the_last_fit():
     late = [n for n, m in zip(params.NAMES, mask) if not m]
     assert len(late) == 2 * 5 * (params.YEAR_EFFECT_YEARS[-1] - T)
     assert all(int(n.split("[")[1].rstrip("]")) > T for n in late)
+
+
+def test_rule_candidates_and_their_draws():
+    """backtest.candidates: the best rule first, then every rule within RULE_MARGIN points of
+    it, equal weights; assign_rules: round(n x weight) draws per rule, exact, in a seeded order."""
+    from caresim.calibrate import backtest, projection
+    scores = {r.name: 3.0 + 0.1 * i for i, r in enumerate(projection.RULES)}
+    scores[projection.RULES[5].name] = 2.0
+    scores[projection.RULES[2].name] = 2.3          # within the margin, before the best in RULES
+    scores[projection.RULES[7].name] = 2.0 + backtest.RULE_MARGIN
+    scores[projection.RULES[9].name] = 2.01 + backtest.RULE_MARGIN
+    errs = {2014: {n: {k: v for k in backtest.HEADLINE} for n, v in scores.items()}}
+    c = backtest.candidates(errs)
+    assert c[0][0] == projection.RULES[5]
+    near = [r for r in projection.RULES if r != projection.RULES[5] and scores[r.name] <= 2.0 + backtest.RULE_MARGIN]
+    assert [r for r, _, _ in c[1:]] == near == [projection.RULES[2], projection.RULES[7]]
+    assert all(abs(w - 1 / len(c)) < 1e-12 for _, _, w in c)
+    a = backtest.assign_rules([0.5, 0.25, 0.25], 200, np.random.default_rng(1))
+    assert np.bincount(a).tolist() == [100, 50, 50]
+    assert a == backtest.assign_rules([0.5, 0.25, 0.25], 200, np.random.default_rng(1))
+    assert a != sorted(a)

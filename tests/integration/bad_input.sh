@@ -78,6 +78,16 @@ case "$case" in
   bad_rate_trend) printf 'from_date,entry_1_4\n2018-03-31,1\n2018-03-31,2\n' > "$tmp/rt.csv"
                   sed -i "s#^tables:#tables:\n  rate_trend: rt.csv#" "$scen"
                   want="rt.csv:3: from_date: dates must increase" ;;
+  rule_blocks)    printf 'rule,from_date,entry_1_4\n0,2018-03-31,1\n0,2019-03-31,1\n1,2018-03-31,2\n' > "$tmp/rt.csv"
+                  sed -i "s#^tables:#tables:\n  rate_trend: rt.csv#" "$scen"
+                  want="rt.csv:2: rule: every rule needs as many rows as rule 0 \\(2\\)" ;;
+  rule_dates)     printf 'rule,from_date,entry_1_4\n0,2018-03-31,1\n1,2019-03-31,2\n' > "$tmp/rt.csv"
+                  sed -i "s#^tables:#tables:\n  rate_trend: rt.csv#" "$scen"
+                  want="rt.csv:3: from_date: every rule must have the dates of rule 0" ;;
+  draw_rule)      printf 'rule,from_date,entry_1_4\n0,2018-03-31,1\n1,2018-03-31,2\n' > "$tmp/rt.csv"
+                  printf 'draw,rule,entry_1_4\n0,0,1\n1,2,1\n' > "$tmp/d.csv"
+                  sed -i "s#^tables:#tables:\n  rate_trend: rt.csv\n  parameter_draws: d.csv#" "$scen"
+                  want="d.csv:3: rule: 2 is not a rule of tables.rate_trend \\(0-1\\)" ;;
   capacity_area)  printf 'area,placement,places\nE09000099,foster,3\n' > "$tmp/cap.csv"
                   sed -i "s#^tables:#tables:\n  placement_capacity: cap.csv#" "$scen"
                   want="cap.csv:2: area: 'E09000099' is not an area of the areas table" ;;

@@ -95,11 +95,38 @@ def forecasts(f, t: Targets, years: list) -> dict:
     return out
 
 
+def score(errs_by_origin: dict, r: projection.Rule) -> float:
+    """A rule's headline back-test error, averaged over origins (percentage points)."""
+    return float(np.mean([headline(e[r.name]) for e in errs_by_origin.values()]))
+
+
 def choose(errs_by_origin: dict) -> projection.Rule:
     """The rule with the smallest headline score averaged over origins (first in RULES on ties)."""
-    def score(r):
-        return float(np.mean([headline(e[r.name]) for e in errs_by_origin.values()]))
-    return min(projection.RULES, key=score)
+    return min(projection.RULES, key=lambda r: score(errs_by_origin, r))
+
+
+# The baseline's replicates draw their projection rule among the candidates whose back-test
+# score is within RULE_MARGIN percentage points of the best, with equal weights: the back-test
+# cannot tell them apart (two origins, 3-4 years each), so none is preferred.
+RULE_MARGIN = 0.5
+
+
+def candidates(errs_by_origin: dict) -> list:
+    """[(rule, score, weight)]: the chosen rule first, then the other candidates in RULES order."""
+    best = choose(errs_by_origin)
+    b = score(errs_by_origin, best)
+    near = [r for r in projection.RULES if r != best and score(errs_by_origin, r) <= b + RULE_MARGIN]
+    rules = [best] + near
+    return [(r, score(errs_by_origin, r), 1.0 / len(rules)) for r in rules]
+
+
+def assign_rules(weights: list, n: int, rng) -> list:
+    """The rule index of each of n parameter draws: round(n x weight) draws each (largest
+    remainders), in an order shuffled by rng, so a replicate's uniformly drawn row carries rule
+    i with probability counts[i] / n, and the rule is independent of the draw's multipliers."""
+    counts = tables.largest_remainder(n, weights)
+    idx = np.repeat(np.arange(len(weights)), counts)
+    return [int(i) for i in rng.permutation(idx)]
 
 
 def write(cal: Path, t: Targets, runs: dict, rule: projection.Rule) -> list:
@@ -134,11 +161,13 @@ def _labels(k: str) -> list:
             "ceased_reason": list(REASONS)}.get(k, ["total"])
 
 
-def write_rule_spread(cal: Path, t: Targets, f17, runs: dict, rule: projection.Rule, years: tuple) -> Path:
+def write_rule_spread(cal: Path, t: Targets, f17, runs: dict, rule: projection.Rule, years: tuple,
+                      cands: list) -> Path:
     """projection_rules.csv: for every candidate rule, its mean headline back-test error and
-    the 2017 fit's expected children in care, starts and ceased in `years` under it. The
-    baseline runs on one rule (`rule`); this table is the spread the choice of rule leaves
-    out of the simulated fan."""
+    the 2017 fit's expected children in care, starts and ceased in `years` under it, and for
+    the rules the baseline's replicates draw (`cands`, candidates()), their block of
+    rate_trend.csv (draw_rule) and weight (draw_weight)."""
+    drawn = {r.name: (i, w) for i, (r, _, w) in enumerate(cands)}
     end = max(years)
     errs = [e for _, _, e in runs.values()]
     rows, fwd = [], {}
@@ -150,7 +179,9 @@ def write_rule_spread(cal: Path, t: Targets, f17, runs: dict, rule: projection.R
         score = float(np.mean([headline(e[r.name]) for e in errs]))
         vals = [f"{float(s.at(k, y)):.1f}" for y in years for k in HEADLINE]
         rows.append([r.name, f"{r.entry_phi:g}", f"{r.exit_phi:g}", f"{r.uasc_phi:g}",
-                     f"{score:.2f}", int(r == rule)] + vals)
+                     f"{score:.2f}", int(r == rule)] + vals +
+                    ([drawn[r.name][0], f"{drawn[r.name][1]:.4f}"] if r.name in drawn else ["", ""]))
     cols = [f"{k}_{y}" for y in years for k in HEADLINE]
     return tables._write(cal / "projection_rules.csv", ["rule", "entry_damping", "exit_damping",
-                                                        "uasc_damping", "backtest_headline", "chosen"] + cols, rows)
+                                                        "uasc_damping", "backtest_headline", "chosen"] + cols +
+                         ["draw_rule", "draw_weight"], rows)

@@ -146,7 +146,7 @@ def write_tables(cal: Path, t, f, s, draws, bnd) -> list:
                             for n, v, e, m, p in zip(params.NAMES, f.theta, se, mu, sd)])]
     paths.append(tables._write(
         cal / "parameter_draws.csv",
-        ["draw"] + [f"entry_{a}" for a in tables.AGES] + [f"exit_{r}" for r in tables.TRANSITIONS],
+        ["draw", "rule"] + [f"entry_{a}" for a in tables.AGES] + [f"exit_{r}" for r in tables.TRANSITIONS],
         draws))
     rows = []
     for name in SERIES:

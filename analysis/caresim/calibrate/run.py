@@ -14,6 +14,7 @@ DRAWS = 200
 BAND_DRAWS = 1000
 MAX_MULT = 2.0        # draws whose 2017 multipliers leave [1/2, 2] are rejected (docs/calibration.md)
 SEED = 20170331
+RULE_SEED = SEED + 1   # the order of the draws' projection rules (backtest.assign_rules)
 LAST_FIT = 2017
 BACKTEST_ORIGINS = (2013, 2014)   # fit up to each, project to LAST_FIT (backtest.py)
 PROJECT_LAST = 2030
@@ -35,22 +36,28 @@ def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print)
         years = list(range(origin + 1, LAST_FIT + 1))
         fc = backtest.forecasts(fits[origin], tt, years)
         runs[origin] = (years, fc, backtest.errors(t, fc, years))
-    rule = backtest.choose({o: r[2] for o, r in runs.items()})
-    log(f"  projection rule chosen by the back-test: {rule.name}")
-    s_proj = model.series(f17.theta, t, f17.uasc_entries, LAST_FIT, tables.TREND_LAST_YEAR, rule)
+    errs = {o: r[2] for o, r in runs.items()}
+    rule = backtest.choose(errs)
+    cands = backtest.candidates(errs)
+    log(f"  projection rule chosen by the back-test: {rule.name}; replicates draw among "
+        + ", ".join(f"{r.name} ({w:.3f})" for r, _, w in cands))
+    drawn = [(r, model.series(f17.theta, t, f17.uasc_entries, LAST_FIT, tables.TREND_LAST_YEAR, r))
+             for r, _, _ in cands]
     rng = np.random.default_rng(SEED)
     draws, accepted = report.accepted_draws(f17, s17, rng, DRAWS, MAX_MULT)
+    rule_of = backtest.assign_rules([w for _, _, w in cands], len(draws), np.random.default_rng(RULE_SEED))
+    draws = [[row[0], k] + row[1:] for row, k in zip(draws, rule_of)]
     log(f"  parameter draws: {accepted:.1%} of candidates within multipliers [1/{MAX_MULT:g}, {MAX_MULT:g}]")
     las, mult = tables.area_multipliers(data_dir, t)
     paths = [tables.entry_rates(out, f17, s17, las), tables.entry_trend(out, f17),
-             tables.rate_trend(out, f17, rule, s_proj), tables.lac_hazards(out, f17),
+             tables.rate_trend(out, f17, drawn), tables.lac_hazards(out, f17),
              tables.areas_table(out, las, mult), tables.initial_stock(out, s17, las, LAST_FIT),
              tables.placement_costs(out), tables.initial_placement_shares(out, t)]
     cal = out / "calibration"
     bands = report.bands(t, f17, s17, rng, BAND_DRAWS)
     paths += report.write_tables(cal, t, f17, s17, draws, bands)
     paths += backtest.write(cal, t, runs, rule)
-    paths.append(backtest.write_rule_spread(cal, t, f17, runs, rule, (2023, PROJECT_LAST)))
+    paths.append(backtest.write_rule_spread(cal, t, f17, runs, rule, (2023, PROJECT_LAST), cands))
     paths.append(report.write_projection(cal, t, f17, rule, LAST_FIT, PROJECT_LAST))
     paths.append(report.write_summary(cal, f17, fits, accepted, MAX_MULT, rule))
     if figures is not None:

@@ -78,12 +78,22 @@ def entry_trend(out: Path, fit) -> Path:
 TREND_LAST_YEAR = 2040   # rate_trend.csv covers years ending 31 March up to this one
 
 
-def rate_trend(out: Path, fit, rule, s) -> Path:
-    """tables.rate_trend: for each year ending 31 March after the last fitted one, the rule's
+def rate_trend(out: Path, fit, drawn: list) -> Path:
+    """tables.rate_trend: for each year ending 31 March after the last fitted one, a rule's
     multipliers on the fitted last-year rates: first entries by age band (UASC included, with
     their own continuation) and exit hazards by reason (log-linear, so one factor per reason).
-    Row `from_date` D holds for the year starting on D. `s`: the model series run to
-    TREND_LAST_YEAR with the rule."""
+    Row `from_date` D holds for the year starting on D. One block of rows per rule the
+    replicates draw (`drawn`: [(rule, s)], the chosen rule first as rule 0; `s`: the model
+    series run to TREND_LAST_YEAR with the rule); parameter_draws.csv's `rule` column picks
+    the block."""
+    rows = []
+    for k, (rule, s) in enumerate(drawn):
+        rows += [[k] + r for r in _trend_rows(fit, rule, s)]
+    return _write(out / "rate_trend.csv", ["rule", "from_date"] + [f"entry_{a}" for a in AGES] +
+                  [f"exit_{r}" for r in TRANSITIONS] + ["source", "note"], rows)
+
+
+def _trend_rows(fit, rule, s) -> list:
     T = fit.last_fit
     years = list(range(T + 1, TREND_LAST_YEAR + 1))
     rates = params.year_rates(fit.theta, [T] + years, T, np.zeros(5), {}, rule)
@@ -91,7 +101,8 @@ def rate_trend(out: Path, fit, rule, s) -> Path:
     ua = [s.uasc_run.entries_age[s.years.index(y)] for y in [T] + years]
     ent0 = first[0] + ua[0]
     h0 = rates[0].hazards.sum(axis=(1, 2))
-    src = fit_source(T) + f"; projection rule {rule.name} chosen by the back-test (docs/calibration.md)"
+    src = fit_source(T) + f"; projection rule {rule.name}, one of the rules the back-test cannot tell " \
+        "apart (docs/calibration.md)"
     rows = []
     for i, y in enumerate(years, start=1):
         e = (first[i] + ua[i]) / ent0
@@ -99,8 +110,7 @@ def rate_trend(out: Path, fit, rule, s) -> Path:
         rows.append([f"{y - 1}-03-31"] + [f"{v:.5f}" for v in e] + [f"{v:.5f}" for v in x] +
                     [src, f"year ending 31 March {y}: rates relative to the fitted {T} level "
                      f"(damping: entries {rule.entry_phi:g}, exits {rule.exit_phi:g}, UASC {rule.uasc_phi:g})"])
-    return _write(out / "rate_trend.csv", ["from_date"] + [f"entry_{a}" for a in AGES] +
-                  [f"exit_{r}" for r in TRANSITIONS] + ["source", "note"], rows)
+    return rows
 
 
 # Placement moves per year by age band: not fitted (no national series of moves up to 2017);
