@@ -16,7 +16,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$caresim" run "$@" -o "$tmp/event.h5" --engine event --threads 1 --quiet
 "$caresim" run "$@" -o "$tmp/case.h5" --engine case --threads 2 --quiet
-for d in stock placements flow done; do
+for d in stock placements flow uasc_stock uasc_flow done; do
   h5diff "$tmp/event.h5" "$tmp/case.h5" "/$d" "/$d" > /dev/null ||
     { echo "dataset /$d differs between the engines"; h5diff -r "$tmp/event.h5" "$tmp/case.h5" "/$d" "/$d" | head; exit 1; }
 done
