@@ -1,6 +1,8 @@
 /* sim/driver.h - runs every (scenario, replicate) task of a run over OpenMP threads.
- * Tasks share nothing mutable: each owns its queue, streams, model state and result buffers
- * (one set per thread, reused). Only the output writer and the progress report are serialised.
+ * Tasks share nothing mutable: each owns its queue, streams, model state and result buffers.
+ * Only the output writer and the progress report are serialised, and a finished task does not
+ * wait for the writer: its buffers are handed over (sim/pending.h) and the thread takes a fresh
+ * set from a pool and goes on, while one thread at a time writes what is pending.
  * A task's results never depend on the thread that ran it, so output is bit-identical for any
  * thread count. Ownership: everything passed in stays the caller's. */
 #ifndef SIM_DRIVER_H
