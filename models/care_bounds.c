@@ -58,6 +58,7 @@ static const struct { const char *pattern; double max; const char *what; } bound
     {"pop_*", 1e7, "children of one age band in one area (England has about 12 million children)"},
     {"cost_per_day", 1e6, "pounds a day"},
     {"rate_per_10000_per_year", 1e4, "entries per 10,000 children a year (10,000: every child every year)"},
+    {"entries_per_year", 1e6, "entries to care a year (England: about 33,000)"},
     {"*_per_year", 365.25, "a hazard per year (365.25: once a day)"},
     {"*_per_day", 1.0, "a hazard per day (1: once a day)"},
     {"*multiplier", 100.0, "a multiplier"},

@@ -59,6 +59,7 @@ typedef struct care_age_cuts {         /* intervals of age within each age band,
 typedef struct care_stock_row {          /* initial stock: count children in a state */
     int state, area, age, tb;                /* tb: band of lac_hazards (lac) or home_hazards (home) */
     uint32_t count;
+    int uasc;                                /* 1: unaccompanied asylum-seeking children (care_uasc.h) */
 } care_stock_row;
 
 typedef struct care_config {
@@ -120,6 +121,8 @@ typedef struct care_config {
     double *rate_trend_from;             /* [n] days; rate_trend_from[0] = -INFINITY */
     double *rate_trend_entry;            /* [rules][n][CARE_NAGE] multipliers on first entries */
     double *rate_trend_exit;             /* [rules][n][CARE_MAXK] multipliers on lac_hazards columns */
+    char *uasc_path;                     /* tables.uasc */
+    struct care_uasc *uasc;              /* its stream (care_uasc.h), NULL if absent */
     int deflate;                         /* output compression level 0-9 */
     int episodes;                        /* 1: write the episode log (output.episodes) */
     care_edits adjust_entry;             /* scenario-level edits (adjust:, care_edit.h), applied on load */

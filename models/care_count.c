@@ -62,6 +62,8 @@ void care_model_count(care_model *m, double t, const care_child *k, int tr)
         m->period++;
     int b = care_age_band_at(t - k->birth);
     m->flow[care_var_at(CARE_VAR_FLOW, m->A, (size_t)m->period, k->area, (size_t)tr, (size_t)b)]++;
+    if (k->uasc)   /* counted again on their own (tables.uasc) */
+        ((int32_t *)m->buf[CARE_VAR_UASC_FLOW])[care_var_at(CARE_VAR_UASC_FLOW, m->A, (size_t)m->period, k->area, (size_t)tr, (size_t)b)]++;
 }
 
 /* Child-days of k in its state over [t0, t1], split by observation period and age band; in care

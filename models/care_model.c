@@ -13,6 +13,7 @@
 #include "care_hazard.h"
 #include "care_output.h"
 #include "care_model_impl.h"
+#include "care_uasc.h"
 
 static const struct { uint32_t event; uint64_t stream; int trend; } procs[NPROC] = {
     [PROC_ENTRY] = {EV_ARRIVAL, STREAM_ARRIVAL, 1}, [PROC_REFERRAL] = {EV_REFERRAL, STREAM_REFERRAL, 0}};
@@ -21,7 +22,7 @@ static const struct { uint32_t event; uint64_t stream; int trend; } procs[NPROC]
 void care_model_child_stream(sim_ctx *ctx, const care_child *k)
 {
     uint64_t kind = k->serial >= INITIAL_SERIAL ? STREAM_INITIAL : k->serial >= REFERRED_SERIAL ? STREAM_REFERRED
-                                                                                               : STREAM_CHILD;
+                  : k->serial >= UASC_SERIAL ? STREAM_UASC_CHILD : STREAM_CHILD;
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, kind << 56 | k->area, k->serial, k->rng_pos);
 }
 void care_model_child_save(care_child *k, sim_ctx *ctx) { k->rng_pos = sim_rng_position(ctx->rng); }
@@ -79,6 +80,18 @@ static void free_child(care_model *m, uint32_t id)
 }
 
 /* ---- scheduling ---- */
+/* A UASC child's exit: `other` at tables.uasc's hazard before `end`, else end_tr at end. */
+static int schedule_uasc_exit(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, double now, double end, int end_tr,
+                              sim_err *err)
+{
+    double t = care_uasc_exit(m->cfg->uasc, now, fmin(end, ctx->horizon), care_unit_exponential(ctx->rng));
+    k->next_at = INFINITY;
+    if (isinf(t) && end > ctx->horizon) return SIM_OK;   /* in care at the horizon */
+    k->next = (uint8_t)(isinf(t) ? end_tr : CARE_TR_OTHER);
+    k->next_at = isinf(t) ? end : t;
+    return sim_schedule(ctx, k->next_at, EV_CHILD, id, err);
+}
+
 /* The one scheduling routine: the child's next transition out of (or within) its state, drawn
  * from the state's hazard table until its 18th birthday or the end of the state's window, where
  * the state's rule applies. A LAZY transition to outside (a case closing) needs no handler: it is
@@ -88,6 +101,8 @@ static int schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, dou
     int s = k->state, kind, tr;
     int end_tr;
     double end = care_state_end(m->cfg, s, k->birth, k->since, &end_tr);
+    if (k->uasc)   /* tables.uasc's own exit hazard, and nothing else */
+        return schedule_uasc_exit(m, ctx, k, id, now, end, end_tr, err);
     if (m->lazy[s]) k->close_at = INFINITY;
     k->next_at = INFINITY;
     const double *mult = m->areas[k->area].mult[s];
@@ -157,6 +172,7 @@ static void enter_lac(care_model *m, sim_ctx *ctx, care_child *k, double t, int 
     const double *sh = care_medit_shares(m, b, t, moved);
     if (tr == CARE_TR_NONE && m->cfg->has_initial_share)   /* initial stock: its own mix, by age today */
         sh = m->cfg->initial_share[care_age_band_at(0.0 - k->birth)];
+    if (k->uasc) sh = care_uasc_shares(m->cfg->uasc, t);
     int want = care_mplace_pick(sh, ctx, moved ? k->placement : -1);
     /* a full type sends the child to the fallback (care_mplace.c); the initial stock is placed on the start date */
     k->placement = (uint8_t)(m->places.occupied ? care_mplace_take(m, k, want, tr == CARE_TR_NONE ? 0.0 : t) : want);
@@ -321,6 +337,37 @@ static int on_referral(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_er
     return rc != SIM_OK ? rc : schedule_arrival(m, ctx, PROC_REFERRAL, a, t, err);
 }
 
+/* Unaccompanied asylum-seeking children (tables.uasc): the area's own arrivals, ages, placements
+ * and exit; no programme prevents their entry or takes them. */
+static int schedule_uasc(care_model *m, sim_ctx *ctx, uint32_t a, double now, sim_err *err)
+{
+    area_state *as = &m->areas[a];
+    sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_UASC << 56 | a, 0, as->uasc_pos);
+    double e = care_unit_exponential(ctx->rng);
+    as->uasc_pos = sim_rng_position(ctx->rng);
+    double t = care_uasc_arrival(m->cfg->uasc, (int)a, now, ctx->horizon, e);
+    return isinf(t) ? SIM_OK : sim_schedule(ctx, t, EV_UASC, a, err);
+}
+
+static int on_uasc(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_err *err)
+{
+    uint32_t id;
+    care_child *k = new_child(m, &id, t, err);
+    if (!k) return SIM_ENOMEM;
+    k->area = (uint16_t)a;
+    k->serial = UASC_SERIAL | m->areas[a].next_uasc++;
+    k->uasc = 1;
+    care_model_child_stream(ctx, k);
+    double u1 = gsl_rng_uniform(ctx->rng);
+    k->birth = t - care_uasc_entry_age(m->cfg->uasc, t, u1, gsl_rng_uniform(ctx->rng));
+    k->sex = gsl_rng_uniform(ctx->rng) < care_uasc_male(m->cfg->uasc, t);
+    enter(m, ctx, k, t, CARE_TR_ENTRY, 0);
+    care_model_count(m, t, k, CARE_TR_ENTRY);
+    int rc = schedule(m, ctx, k, id, t, err);
+    care_model_child_save(k, ctx);
+    return rc != SIM_OK ? rc : schedule_uasc(m, ctx, a, t, err);
+}
+
 static int on_child(care_model *m, sim_ctx *ctx, uint32_t id, double t, sim_err *err)
 {
     care_child *k = &m->kids[id];
@@ -363,6 +410,8 @@ static void on_observe(care_model *m, size_t i, double t)
         m->stock[care_var_at(CARE_VAR_STOCK, m->A, i, k->area, k->state, b)]++;
         if (k->state == CARE_ST_LAC)
             m->placements[care_var_at(CARE_VAR_PLACEMENTS, m->A, i, k->area, k->placement, b)]++;
+        if (k->uasc)
+            ((int32_t *)m->buf[CARE_VAR_UASC_STOCK])[care_var_at(CARE_VAR_UASC_STOCK, m->A, i, k->area, b, 0)]++;
     }
     care_mprog_observe(m, i);
 }
@@ -373,6 +422,7 @@ static int handle(void *state, const sim_event *ev, sim_ctx *ctx, sim_err *err)
     switch (ev->kind) {
     case EV_ARRIVAL: return on_arrival(m, ctx, ev->id, ev->time, err);
     case EV_REFERRAL: return on_referral(m, ctx, ev->id, ev->time, err);
+    case EV_UASC: return on_uasc(m, ctx, ev->id, ev->time, err);
     case EV_CHILD: return on_child(m, ctx, ev->id, ev->time, err);
     case EV_PROG: return care_mprog_event(m, ctx, ev->id, ev->time, err);
     default: on_observe(m, ev->id, ev->time); return SIM_OK;
@@ -441,6 +491,8 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     for (size_t a = 0; a < m->A && rc == SIM_OK; a++)
         for (int p = 0; p < NPROC && rc == SIM_OK; p++)
             rc = schedule_arrival(m, ctx, p, (uint32_t)a, -c->burn_in, err);
+    for (size_t a = 0; a < m->A && rc == SIM_OK && c->uasc; a++)
+        rc = schedule_uasc(m, ctx, (uint32_t)a, -c->burn_in, err);
     return rc;
 }
 
@@ -464,16 +516,20 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             k->area = (uint16_t)row->area;
             k->serial = serial++;
             care_model_child_stream(ctx, k);
-            double age;
-            if (c->stock_ages.n[row->age]) {   /* single-year ages: an interval, then within it */
+            double age, tic;
+            k->uasc = (uint8_t)row->uasc;
+            if (row->uasc) {   /* at least 14 at entry (care_uasc.h) */
+                double u1 = gsl_rng_uniform(ctx->rng);
+                care_uasc_initial(row->age, tb0, tb1, u1, gsl_rng_uniform(ctx->rng), &age, &tic);
+            } else if (c->stock_ages.n[row->age]) {   /* single-year ages: an interval, then within it */
                 double u1 = gsl_rng_uniform(ctx->rng);
                 age = care_calib_age(&c->stock_ages, row->age, tb0, u1, gsl_rng_uniform(ctx->rng));
             } else {
                 age = gsl_ran_flat(ctx->rng, fmax(lo, tb0), hi);
             }
-            double tic = gsl_ran_flat(ctx->rng, tb0, fmin(tb1, age));
+            if (!row->uasc) tic = gsl_ran_flat(ctx->rng, tb0, fmin(tb1, age));
             k->birth = -age;
-            k->sex = gsl_rng_uniform(ctx->rng) < c->male_share[row->age];
+            k->sex = gsl_rng_uniform(ctx->rng) < (row->uasc ? care_uasc_male(c->uasc, 0.0) : c->male_share[row->age]);
             enter(m, ctx, k, -tic, CARE_TR_NONE, row->state);
             if (k->state == CARE_ST_LAC)
                 k->pl_since = 0.0;   /* cost and days are counted from the start date */

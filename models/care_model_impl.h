@@ -16,15 +16,17 @@
 
 /* Event kinds. A child's event whose time is not the child's next_at was superseded by a
  * redraw (a programme changed the child's hazards) and is ignored. */
-enum { EV_ARRIVAL, EV_CHILD, EV_OBS, EV_PROG, EV_REFERRAL };
+enum { EV_ARRIVAL, EV_CHILD, EV_OBS, EV_PROG, EV_REFERRAL, EV_UASC };
 /* Stream kinds (the top byte of a stream's key): 1-3 the model's own, 4 programme effects
  * (care_effect.c), 5 sweeps (care_sweep.c), 6 entry thinning (care_mprog.c), 7 fitted-parameter
- * draws (care_calib.c), 8-9 referrals. Each kind is used by one purpose only, so no two purposes
+ * draws (care_calib.c), 8-9 referrals, 10-11 unaccompanied asylum-seeking children's arrivals and
+ * children (care_uasc.h). Each kind is used by one purpose only, so no two purposes
  * ever share a stream. */
 enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_PARAMS = 7,
-       STREAM_REFERRAL = 8, STREAM_REFERRED = 9 };
+       STREAM_REFERRAL = 8, STREAM_REFERRED = 9, STREAM_UASC = 10, STREAM_UASC_CHILD = 11 };
 #define INITIAL_SERIAL 0x80000000u   /* initial-stock children: serials from here, own stream kind */
 #define REFERRED_SERIAL 0x40000000u  /* children who came by referral: their own serials and streams */
+#define UASC_SERIAL 0x20000000u      /* unaccompanied asylum-seeking children who arrive: the same */
 
 /* The Poisson processes of an area: entries to care (times the calendar trend) and referrals. */
 enum { PROC_ENTRY, PROC_REFERRAL, NPROC };
@@ -47,6 +49,7 @@ typedef struct care_child {
     uint8_t sex;         /* 1 = male */
     uint8_t prog;        /* programme + 1, 0: none (care_mprog.c) */
     uint8_t pstat;       /* standing in it: waiting, served, treated */
+    uint8_t uasc;        /* 1: an unaccompanied asylum-seeking child (care_uasc.h) */
     double next_at;      /* time of the pending event: one at another time was superseded */
     union {
         uint32_t ticket; /* waiting: its place in the list */
@@ -63,7 +66,8 @@ typedef struct arrival {
 
 typedef struct area_state {
     arrival proc[NPROC];
-    uint32_t next_serial, next_referred;
+    uint32_t next_serial, next_referred, next_uasc;
+    uint64_t uasc_pos;   /* position in the area's stream of UASC arrivals */
     double mult[CARE_NSTATE][CARE_MAXK];   /* multipliers on each state's hazards (care_hazard_mult) */
 } area_state;
 

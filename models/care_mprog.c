@@ -212,7 +212,7 @@ int care_mprog_event(care_model *m, sim_ctx *ctx, uint32_t ev_id, double t, sim_
         if (p->new_only) return SIM_OK;
         for (uint32_t id = 0; id < m->n_kids && rc == SIM_OK; id++) {
             care_child *k = &m->kids[id];
-            if (k->state != CARE_FREE && !k->prog && !care_model_closed(m, k, t))
+            if (k->state != CARE_FREE && !k->prog && !k->uasc && !care_model_closed(m, k, t))   /* UASC: no programme */
                 rc = refer(m, ctx, k, id, t, 1, err);
         }
         return rc;

@@ -5,6 +5,7 @@
 #include "care_config.h"
 #include "care_prog.h"
 #include "care_sweep.h"
+#include "care_uasc.h"
 
 const char *const care_age_names[CARE_NAGE] = {"under_1", "1_4", "5_9", "10_15", "16_17"};
 const double care_age_lo_years[CARE_NAGE + 1] = {0, 1, 5, 10, 16, 18};
@@ -62,6 +63,8 @@ void care_config_free(care_config *c)
     free(c->draw_exit);
     free(c->draw_rule);
     free(c->rate_trend_path);
+    free(c->uasc_path);
+    care_uasc_free(c->uasc);
     free(c->rate_trend_from);
     free(c->rate_trend_entry);
     free(c->rate_trend_exit);

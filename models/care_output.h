@@ -52,7 +52,11 @@ enum { CARE_DIM_LIST(CARE_X_DIM_ENUM) CARE_NDIM, CARE_D_NONE = -1 };
     X(DAYS_STATE, "days_in_state", SIM_F64, STATE, AGE, "child-days",                                 \
       "child-days in each state in the period ending at the observation time")                      \
     X(SHORTFALL, "placement_shortfall", SIM_I32, PLACE, NONE, "placements",                         \
-      "placements wanted of each type that went to the fallback type (no place free in the area) in the period")
+      "placements wanted of each type that went to the fallback type (no place free in the area) in the period") \
+    X(UASC_STOCK, "uasc_stock", SIM_I32, AGE, NONE, "children",                                      \
+      "unaccompanied asylum-seeking children in care at the observation time (tables.uasc; also in stock)") \
+    X(UASC_FLOW, "uasc_flow", SIM_I32, TRANS, AGE, "events",                                        \
+      "transitions of unaccompanied asylum-seeking children in the period (also in flow)")
 #define CARE_X_VAR_ENUM(id, ...) CARE_VAR_##id,
 enum { CARE_VAR_LIST(CARE_X_VAR_ENUM) CARE_NVAR };
 

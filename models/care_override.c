@@ -6,6 +6,7 @@
 
 #include "care_capacity.h"
 #include "care_scenario.h"
+#include "care_uasc.h"
 
 int care_scenario_set_horizon(care_config *c, const char *span, sim_err *err)
 {
@@ -52,7 +53,7 @@ int care_scenario_keep_areas(care_config *c, const char *codes, sim_err *err)
         keep[a] = 1;
         p += len + (p[len] == ',');
     }
-    int n = 0;
+    int n = 0, n_old = c->n_areas;
     for (int a = 0; a < c->n_areas; a++) {
         if (keep[a]) {
             c->areas[n] = c->areas[a];
@@ -71,6 +72,7 @@ int care_scenario_keep_areas(care_config *c, const char *codes, sim_err *err)
         }
     c->n_stock = m;
     care_capacity_keep(c, keep);
+    care_uasc_keep(c->uasc, keep, n_old);   /* each kept area keeps its national share of UASC */
     free(keep);
     return SIM_OK;
 }

@@ -15,6 +15,7 @@
 #include "care_capacity.h"
 #include "care_prog.h"
 #include "care_tables.h"
+#include "care_uasc.h"
 
 int care_scenario_obs_times(care_config *c, sim_err *err)
 {
@@ -86,6 +87,7 @@ static int load_tables(care_config *c, sim_err *err)
     if (rc == SIM_OK && c->placement_capacity_path)
         rc = care_capacity_load(c, c->placement_capacity_path, "tables.placement_capacity", err);
     if (rc == SIM_OK && c->referral_rates_path) rc = care_tables_referral_rates(c, c->referral_rates_path, "tables.referral_rates", err);
+    if (rc == SIM_OK && c->uasc_path) rc = care_uasc_load(c, c->uasc_path, "tables.uasc", err);
     for (int i = 0; i < c->n_initial_stock && rc == SIM_OK; i++)
         rc = care_tables_initial_stock(c, c->initial_stock_paths[i], "initial_stock", err);
     if (rc == SIM_OK && c->initial_placement_shares_path) {

@@ -7,6 +7,7 @@
 
 #include "care_csv.h"
 #include "care_tables.h"
+#include "care_uasc.h"
 
 static int area_index(const care_config *c, const char *code)
 {
@@ -24,11 +25,35 @@ static int band_of(const care_hazard_table *h, double from)
     return -1;
 }
 
+/* Column uasc: 1 marks unaccompanied asylum-seeking children (tables.uasc), in care, aged 14 or
+ * more at entry. */
+static int uasc_row(const care_config *c, const care_csv *t, size_t r, int col, double from, care_stock_row *out,
+                    sim_err *err)
+{
+    int line = t->rows[r].line;
+    double v;
+    int rc = care_csv_nonneg(t, r, col, &v, err);
+    if (rc != SIM_OK) return rc;
+    if (v != 0 && v != 1)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: uasc: must be 0 or 1, got %g", t->path, line, v);
+    out->uasc = v == 1;
+    if (!out->uasc) return SIM_OK;
+    if (!c->uasc)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: uasc: children marked uasc need tables.uasc", t->path, line);
+    if (out->state != CARE_ST_LAC)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: uasc: children marked uasc must be in state lac", t->path, line);
+    if (care_age_lo_years[out->age + 1] * CARE_YEAR_DAYS <= CARE_UASC_AGE0 * CARE_YEAR_DAYS + from)
+        return sim_err_set(err, SIM_EINVAL, "%s:%d: uasc: a child aged %s cannot have entered at %d or older %g days ago",
+                           t->path, line, care_age_names[out->age], CARE_UASC_AGE0, from);
+    return SIM_OK;
+}
+
 static int parse_row(care_config *c, const care_csv *t, size_t r, const int *col, care_stock_row *out, sim_err *err)
 {
     char **f = t->rows[r].fields;
     int line = t->rows[r].line, rc;
     double from, count;
+    out->uasc = 0;
     out->state = col[4] >= 0 ? care_state_find(f[col[4]]) : CARE_ST_LAC;
     if (out->state < 0 || !c->haz[out->state].n_k)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: state: '%s' is not a state with a hazard table in this scenario",
@@ -56,21 +81,22 @@ static int parse_row(care_config *c, const care_csv *t, size_t r, const int *col
     if (count != floor(count) || count > 1e8)
         return sim_err_set(err, SIM_EINVAL, "%s:%d: count: must be a whole number, got %g", t->path, line, count);
     out->count = (uint32_t)count;
-    return SIM_OK;
+    return col[5] >= 0 ? uasc_row(c, t, r, col[5], from, out, err) : SIM_OK;
 }
 
 int care_tables_initial_stock(care_config *c, const char *path, const char *key, sim_err *err)
 {
-    static const char *const allowed[] = {"area", "state", "age_band", "from_days", "count", "source", "note", NULL};
+    static const char *const allowed[] = {"area", "state", "age_band", "from_days", "count", "uasc", "source", "note", NULL};
     static const char *const need[] = {"area", "age_band", "from_days", "count"};
     care_csv t;
-    int col[5], rc = care_csv_read(&t, path, key, err);
+    int col[6], rc = care_csv_read(&t, path, key, err);
     if (rc != SIM_OK)
         return rc;
     rc = care_csv_check_header(&t, allowed, err);
     for (int k = 0; k < 4 && rc == SIM_OK; k++)
         rc = care_csv_need(&t, need[k], &col[k], err);
     col[4] = care_csv_col(&t, "state");   /* optional: lac when absent */
+    col[5] = care_csv_col(&t, "uasc");    /* optional: 0 when absent */
     care_stock_row *rows = NULL;
     if (rc == SIM_OK && t.nrows && !(rows = realloc(c->stock, (c->n_stock + t.nrows) * sizeof *rows)))
         rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", path);

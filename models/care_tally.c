@@ -73,13 +73,26 @@ static size_t period_after(care_tally *t, double time)   /* first i with obs[i] 
 
 void care_tally_flow_search(care_tally *t, double time, int area, double birth, int tr)
 {
+    care_tally_flow_in(t, CARE_VAR_FLOW, time, area, birth, tr);
+}
+
+void care_tally_flow_in(care_tally *t, int v, double time, int area, double birth, int tr)
+{
     const double *obs = t->obs;
     if (time <= obs[0] || time > obs[t->T - 1])
         return;
     size_t p = period_after(t, time);
     if (p > 0 && obs[p - 1] == time) p--;   /* the period (obs[p-1], obs[p]] holds time */
     int b = care_tally_band(t, time - birth);
-    t->flow[care_tally_at(t, CARE_VAR_FLOW, p, area, (size_t)tr, (size_t)b)]++;
+    ((uint32_t *)t->buf[v])[care_var_at(v, t->A, p, (size_t)area, (size_t)tr, (size_t)b)]++;
+}
+
+void care_tally_seen_uasc(care_tally *t, double from, double to, int area, double birth)
+{
+    const double *obs = t->obs;
+    uint32_t *n = t->buf[CARE_VAR_UASC_STOCK];
+    for (size_t i = isinf(from) ? 0 : period_after(t, from); i < t->T && obs[i] <= to; i++)
+        n[care_var_at(CARE_VAR_UASC_STOCK, t->A, i, (size_t)area, (size_t)care_tally_band(t, obs[i] - birth), 0)]++;
 }
 
 void care_tally_seen_search(care_tally *t, double from, double to, int area, double birth, int state,

@@ -69,6 +69,10 @@ static inline void care_tally_flow(care_tally *t, double time, int area, double 
     int b = care_tally_band(t, time - birth);
     t->flow[care_tally_at(t, CARE_VAR_FLOW, t->hint, area, (size_t)tr, (size_t)b)]++;
 }
+/* The same into variable v (CARE_VAR_FLOW or CARE_VAR_UASC_FLOW). */
+void care_tally_flow_in(care_tally *t, int v, double time, int area, double birth, int tr);
+/* A UASC child's spell in care, as care_tally_seen counts it, into CARE_VAR_UASC_STOCK. */
+void care_tally_seen_uasc(care_tally *t, double from, double to, int area, double birth);
 /* A spell in `state` (and, in care, `placement`) seen by the observations o with
  * from < o <= to: an observation at the instant of a transition sees the state before it. */
 void care_tally_seen_search(care_tally *t, double from, double to, int area, double birth, int state,

@@ -15,12 +15,14 @@
 #include "care_scenario.h"
 #include "care_tally.h"
 #include "care_trend_case.h"
+#include "care_uasc.h"
 
 /* Stream names: as in care_model.c, so that both engines draw the same numbers. */
 enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_PARAMS = 7,
-       STREAM_REFERRAL = 8, STREAM_REFERRED = 9 };
+       STREAM_REFERRAL = 8, STREAM_REFERRED = 9, STREAM_UASC = 10, STREAM_UASC_CHILD = 11 };
 #define INITIAL_SERIAL 0x80000000u
 #define REFERRED_SERIAL 0x40000000u
+#define UASC_SERIAL 0x20000000u
 
 const char *const care_engine_names[3] = {"auto", "case", "event"};
 
@@ -70,6 +72,7 @@ typedef struct traj_child {
     uint16_t area;
     uint8_t state, placement, next, episodes, sex;
     uint8_t gone;         /* 1: a referral needing no further action (counted), 2: an entry prevented */
+    uint8_t uasc;         /* an unaccompanied asylum-seeking child (care_uasc.h) */
 } traj_child;
 
 typedef struct traj_model {
@@ -80,6 +83,7 @@ typedef struct traj_model {
     double (*cum_ref)[CARE_NAGE];     /* [A] cumulative age-band weights of referrals */
     double *ref_rate;                 /* [A] referrals per day (no trend) */
     int pathway;                      /* referrals: streams A..2A-1 are the areas' referrals */
+    uint32_t uasc_from;               /* with tables.uasc, streams from here are the areas' UASC */
     int ref_band, ref_nfa;            /* the pending referral's draws (made with its time) */
     uint32_t next_referred;           /* serials of the current area's referred children */
     const double *draw_exit;          /* this replicate's multipliers on lac_hazards (NULL: none) */
@@ -229,6 +233,8 @@ static int log_sort(traj_model *m)
 /* A placement on entering care or moving within it, from the shares in force. */
 static int pick_placement(const traj_model *m, const traj_child *k, int b, double t, int tr, int moved, sim_stream *g)
 {
+    if (k->uasc)   /* tables.uasc's own shares */
+        return care_share_pick(care_uasc_shares(m->cfg->uasc, t), moved ? k->placement : -1, g);
     int initial = tr == CARE_TR_NONE && m->cfg->has_initial_share;
     if (!m->tc && !moved && !initial)   /* the entry shares, summed once per task */
         return care_share_pick_summed(m->cfg->placement_share[b], &m->entry_sums[b], g);
@@ -308,6 +314,22 @@ static void enter(traj_model *m, traj_child *k, double t, int tr, int state, sim
 }
 
 
+/* A UASC child (care_model.c's on_uasc). */
+static void begin_uasc(traj_model *m, traj_child *k, uint32_t a, size_t index, double t, sim_ctx *ctx)
+{
+    memset(k, 0, sizeof *k);
+    k->area = (uint16_t)a, k->serial = UASC_SERIAL | (uint32_t)index, k->uasc = 1;
+    sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_UASC_CHILD << 56 | a, k->serial, 0);
+    sim_stream *g = sim_rng_stream(ctx->rng);
+    double u1 = sim_stream_uniform(g);
+    k->birth = t - care_uasc_entry_age(m->cfg->uasc, t, u1, sim_stream_uniform(g));
+    k->sex = sim_stream_uniform(g) < care_uasc_male(m->cfg->uasc, t);
+    enter(m, k, t, CARE_TR_ENTRY, 0, g);
+    care_tally_flow(&m->tally, t, a, k->birth, CARE_TR_ENTRY);
+    care_tally_flow_in(&m->tally, CARE_VAR_UASC_FLOW, t, a, k->birth, CARE_TR_ENTRY);
+    k->at = k->seen_from = t;
+}
+
 /* Streams 0..A-1: each area's entries; A..2A-1 (with the pathway): each area's referrals. As on
  * the event list, a referral's age band and "no further action" are drawn from the area's
  * referral stream right after its time (they are kept for begin), before the next time. */
@@ -315,6 +337,11 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
 {
     traj_model *m = state;
     uint32_t A = (uint32_t)m->cfg->n_areas, a = s % A;
+    if (s >= m->uasc_from) {   /* the area's UASC (care_model.c's schedule_uasc) */
+        if (first) sim_rng_key(g, ctx->seed, ctx->replicate, (uint64_t)STREAM_UASC << 56 | a, 0, 0);
+        double e = -log(sim_stream_uniform_pos(sim_rng_stream(g)));   /* care_unit_exponential */
+        return care_uasc_arrival(m->cfg->uasc, (int)a, first ? -m->cfg->burn_in : now, ctx->horizon, e);
+    }
     int referral = s >= A;
     double base = referral ? m->ref_rate[a] : m->base_rate[a];
     if (base <= 0) return INFINITY;
@@ -392,20 +419,23 @@ static void begin_initial(traj_model *m, traj_child *k, size_t index, sim_ctx *c
     double alo = care_age_lo_years[row->age] * CARE_YEAR_DAYS, ahi = care_age_lo_years[row->age + 1] * CARE_YEAR_DAYS;
     double tb0 = h->tb_from[row->tb], tb1 = fmin(h->tb_from[row->tb + 1], c->window[row->state]);
     memset(k, 0, sizeof *k);
-    k->area = (uint16_t)row->area;
+    k->area = (uint16_t)row->area, k->uasc = (uint8_t)row->uasc;
     k->serial = INITIAL_SERIAL + (uint32_t)index;
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_INITIAL << 56 | k->area, k->serial, 0);
     sim_stream *g = sim_rng_stream(ctx->rng);
-    double age;
-    if (c->stock_ages.n[row->age]) {   /* single-year ages: an interval, then within it */
+    double age, tic;
+    if (row->uasc) {   /* at least 14 at entry (care_uasc.h) */
+        double u1 = sim_stream_uniform(g);
+        care_uasc_initial(row->age, tb0, tb1, u1, sim_stream_uniform(g), &age, &tic);
+    } else if (c->stock_ages.n[row->age]) {   /* single-year ages: an interval, then within it */
         double u1 = sim_stream_uniform(g);
         age = care_calib_age(&c->stock_ages, row->age, tb0, u1, sim_stream_uniform(g));
     } else {
         age = sim_stream_flat(g, fmax(alo, tb0), ahi);
     }
-    double tic = sim_stream_flat(g, tb0, fmin(tb1, age));
+    if (!row->uasc) tic = sim_stream_flat(g, tb0, fmin(tb1, age));
     k->birth = -age;
-    k->sex = sim_stream_uniform(g) < c->male_share[row->age];
+    k->sex = sim_stream_uniform(g) < (row->uasc ? care_uasc_male(c->uasc, 0.0) : c->male_share[row->age]);
     enter(m, k, -tic, CARE_TR_NONE, row->state, g);
     if (k->state == CARE_ST_LAC)
         k->pl_since = 0.0;   /* cost and days are counted from the start date */
@@ -445,11 +475,13 @@ static int begin(void *state, void *ent, uint32_t stream, size_t index, double t
     if (m->pc) care_progcase_begin(m->pc);
     if (stream == UINT32_MAX)
         begin_initial(m, k, index, ctx);
+    else if (stream >= m->uasc_from)
+        begin_uasc(m, k, stream % A, index, t, ctx);
     else if (stream >= A)
         begin_referral(m, k, stream - A, t, ctx);
     else
         begin_arrival(m, k, stream, index, t, ctx);
-    if (m->pc && stream != UINT32_MAX && !k->gone)   /* an arrival may be referred (not the initial stock) */
+    if (m->pc && stream != UINT32_MAX && !k->gone && !k->uasc)   /* an arrival may be referred (not the initial stock, nor UASC) */
         care_progcase_enter(m->pc, k->area, k->state, k->birth, t);
     use_area(m, k->area);
     return SIM_OK;
@@ -468,6 +500,11 @@ static double next(void *state, void *ent, sim_ctx *ctx)
         return INFINITY;
     double end = care_state_end(m->cfg, s, k->birth, k->since, &end_tr);
     double t;
+    if (k->uasc) {   /* tables.uasc's own exit hazard (care_model.c's schedule_uasc_exit); no programme acts on it */
+        t = care_uasc_exit(m->cfg->uasc, k->at, min2(end, ctx->horizon), -log(sim_stream_uniform_pos(sim_rng_stream(ctx->rng))));
+        k->next = (uint8_t)(isinf(t) ? end_tr : CARE_TR_OTHER);
+        return isinf(t) ? (end > ctx->horizon ? INFINITY : end) : t;
+    }
     int own = 1;
     if (m->pc && care_progcase_owns(m->pc, s, k->at))   /* a programme's effects or start */
         t = care_progcase_draw(m->pc, k->area, s, k->at, k->birth, k->since, end, ctx->rng, &kind);
@@ -495,6 +532,7 @@ static void spell(void *state, const void *ent, double end)
     if (k->gone)
         return;
     care_tally_seen(&m->tally, k->seen_from, end, k->area, k->birth, k->state, k->placement);
+    if (k->uasc) care_tally_seen_uasc(&m->tally, k->seen_from, end, k->area, k->birth);
     if (hooks[k->state].leave)
         hooks[k->state].leave(m, k, isinf(end) ? m->cfg->horizon : end, isinf(end) ? CARE_TR_NONE : k->next);
     if (m->pc && isinf(end))
@@ -507,13 +545,14 @@ static int apply(void *state, void *ent, double t, sim_ctx *ctx)
     traj_child *k = ent;
     int tr = k->next;
     care_tally_flow(&m->tally, t, k->area, k->birth, tr);
+    if (k->uasc) care_tally_flow_in(&m->tally, CARE_VAR_UASC_FLOW, t, k->area, k->birth, tr);
     if (care_transitions[tr].to == CARE_ST_OUT) {
         if (m->pc) care_progcase_leave(m->pc, k->area, t);
         return 0;
     }
     k->at = k->seen_from = t;
     enter(m, k, t, tr, 0, sim_rng_stream(ctx->rng));
-    if (m->pc && care_transitions[tr].from != care_transitions[tr].to)
+    if (m->pc && !k->uasc && care_transitions[tr].from != care_transitions[tr].to)
         care_progcase_enter(m->pc, k->area, k->state, k->birth, t);
     return 1;
 }
@@ -570,13 +609,14 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
         m->stock_from[r + 1] = m->stock_from[r] + c->stock[r].count;
     for (int b = 0; b < CARE_NAGE; b++)
         m->pathway |= c->referral_rate[b] > 0;
+    m->uasc_from = c->uasc ? (uint32_t)A * (m->pathway ? 2u : 1u) : UINT32_MAX;
     return SIM_OK;
 }
 
 static uint32_t streams(const void *state)
 {
     const traj_model *m = state;
-    return (uint32_t)m->cfg->n_areas * (m->pathway ? 2u : 1u);
+    return (uint32_t)m->cfg->n_areas * ((m->pathway ? 2u : 1u) + (m->cfg->uasc ? 1u : 0u));
 }
 static size_t initial(const void *state)
 {

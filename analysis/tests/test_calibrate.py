@@ -214,3 +214,26 @@ def test_rule_candidates_and_their_draws():
     assert np.bincount(a).tolist() == [100, 50, 50]
     assert a == backtest.assign_rules([0.5, 0.25, 0.25], 200, np.random.default_rng(1))
     assert a != sorted(a)
+
+
+def test_uasc_placements_are_the_rises_of_their_groups(tmp_path):
+    """UASC placement shares: the 2014-2017 rise of each mapped group over the rise of UASC,
+    the rest foster; rows of other releases are ignored."""
+    rows = ["year,placement_group,placement_dfe,count_at_31_march,percent,release_year,confidence,source"]
+    for y, res, ind in ((2014, 6000, 2000), (2017, 7000, 2500)):
+        rows += [f"{y},secure_childrens_homes_semi_independent,x,{res},,{y},source,x",
+                 f"{y},independent_living,x,{ind},,{y},source,x"]
+    rows.append("2017,independent_living,x,9999,,2024,source,a later release")
+    (tmp_path / "placements.csv").write_text("\n".join(rows) + "\n")
+    sh = uasc.placement_shares(tmp_path, {2014: 2000.0, 2017: 4000.0})
+    assert sh["residential"] == pytest.approx(0.5) and sh["independent"] == pytest.approx(0.25)
+    assert sh["foster"] == pytest.approx(0.25) and sh["kinship"] == 0 and sh["placed_with_parents"] == 0
+
+
+def test_uasc_stock_cells_keep_the_stream_by_age_band():
+    """The initial stock's UASC cells hold the stream's whole stock on the last 31 March, split
+    into 10_15 and 16_17 as the stream's own stock by age band."""
+    u = uasc.run(UASC, sorted(UASC), params.UASC_AGE)
+    cells = uasc.stock_cells(u, (0, 91, 182, 365, 730, 1826))
+    assert cells.sum() == pytest.approx(u.grid.sum(), rel=1e-12)
+    assert cells.sum(axis=1) == pytest.approx(u.stock_age[-1][3:], rel=1e-12)

@@ -109,6 +109,26 @@ case "$case" in
                   want="scenario.yaml:[0-9]+: adjust.lac_hazards.home.add: not for this key \(here: add_per_year or add_per_day\)" ;;
   edit_dates)     printf 'adjust:\n  entry_rates: [{times: 2, from: 2019-01-01}, {times: 3, from: 2018-01-01}]\n' >> "$scen"
                   want="scenario.yaml:[0-9]+: adjust.entry_rates.1.from: dates must increase" ;;
+  uasc_*)         cp "$root/tests/data/engines/uasc_steps.csv" "$tmp/u.csv"
+                  sed -i "s#^tables:#tables:\n  uasc: u.csv#" "$scen"
+                  case "$case" in
+                    uasc_negative) sed -i '3s/^\([^,]*\),6000,/\1,-6000,/' "$tmp/u.csv"
+                                   want="u.csv:3: entries_per_year: must be >= 0, got -6000" ;;
+                    uasc_ages)     sed -i '4s/^\([^,]*,[^,]*\),0.25,/\1,0.5,/' "$tmp/u.csv"
+                                   want="u.csv:4: age_17: ages' shares must sum to 1, got 1.25" ;;
+                    uasc_shares)   sed -i '2s/,0.2,0,0.5,0,0.3,/,0.2,0,0.5,0,0.2,/' "$tmp/u.csv"
+                                   want="u.csv:2: independent: placement shares must sum to 1, got 0.9" ;;
+                    uasc_column)   sed -i '1s/other_per_year/other_per_yr/' "$tmp/u.csv"
+                                   want="u.csv:1: other_per_yr: unknown column" ;;
+                    uasc_dates)    sed -i '4s/^2019-01-01/2018-01-01/' "$tmp/u.csv"
+                                   want="u.csv:4: from_date: dates must increase" ;;
+                    uasc_stock)    sed -i '/^  uasc: u.csv/d; s#^initial_stock: .*#initial_stock: st.csv#' "$scen"
+                                   printf 'area,state,age_band,from_days,count,uasc\nE09000007,lac,16_17,0,3,1\n' > "$tmp/st.csv"
+                                   want="st.csv:2: uasc: children marked uasc need tables.uasc" ;;
+                    uasc_stock_age) sed -i 's#^initial_stock: .*#initial_stock: st.csv#' "$scen"
+                                   printf 'area,state,age_band,from_days,count,uasc\nE09000007,lac,10_15,1826,3,1\n' > "$tmp/st.csv"
+                                   want="st.csv:2: uasc: a child aged 10_15 cannot have entered at 14 or older 1826 days ago" ;;
+                  esac ;;
   *) echo "unknown case $case"; exit 2 ;;
 esac
 if [ "$case" = full_disk ]; then

@@ -20,7 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 progs=""   # the programmes' counts, where the run has programmes
 h5ls "$tmp/event.h5/programme_served" > /dev/null 2>&1 && progs="programme_served programme_referred programme_waiting"
 h5ls "$tmp/event.h5/placement_shortfall" > /dev/null 2>&1 && progs="$progs placement_shortfall"
-for d in stock placements flow done $progs; do
+for d in stock placements flow uasc_stock uasc_flow done $progs; do
   h5diff "$tmp/event.h5" "$tmp/case.h5" "/$d" "/$d" > /dev/null ||
     { echo "dataset /$d differs between the engines"; h5diff -r "$tmp/event.h5" "$tmp/case.h5" "/$d" "/$d" | head; exit 1; }
 done

@@ -9,6 +9,7 @@ fitted first and held fixed while the rest is fitted.
 """
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,3 +90,42 @@ def fit(stock: dict, last_year: int, shares: dict) -> dict:
     x0 = np.log([stock[y] * 0.45 for y in years])
     sol = least_squares(resid, x0, method="lm", xtol=1e-12, ftol=1e-12)
     return dict(zip(years, np.exp(sol.x)))
+
+
+# The stream as the simulator draws it (tables.uasc, models/data/uasc.csv). Male share: an
+# assumption (about nine in ten UASC are boys; no sex split of UASC in shared/data).
+MALE_SHARE = 0.9
+# Placement shares at entry. shared/data has no placements of UASC, so they are derived: from
+# 2014 to 2017 the UASC stock rose by 2,660 (cla_timeseries_1994_2017.csv) and the stock in
+# "secure units, children's homes and hostels (semi-independent)" and "living independently" by
+# 1,530 and 840 (placements.csv, each year's first release); those rises are taken as UASC's,
+# the rest of the UASC rise as foster care.
+PLACEMENT_YEARS = (2014, 2017)
+PLACEMENT_GROUPS = {"residential": "secure_childrens_homes_semi_independent", "independent": "independent_living"}
+PLACEMENTS = ("foster", "kinship", "residential", "placed_with_parents", "independent")
+
+
+def placement_shares(data_dir, stock: dict) -> dict:
+    y0, y1 = PLACEMENT_YEARS
+    counts = {}
+    with open(data_dir / "placements.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["year"] == r["release_year"] and int(r["year"]) in (y0, y1) and r["count_at_31_march"]:
+                counts[(int(r["year"]), r["placement_group"])] = float(r["count_at_31_march"])
+    rise = stock[y1] - stock[y0]
+    out = dict.fromkeys(PLACEMENTS, 0.0)
+    for p, g in PLACEMENT_GROUPS.items():
+        out[p] = (counts[(y1, g)] - counts[(y0, g)]) / rise
+    out["foster"] = 1.0 - sum(out.values())
+    return out
+
+
+def stock_cells(u: Uasc, tb_days) -> np.ndarray:
+    """[2 age bands (10_15, 16_17), time-in-care bands]: the UASC grid on the last 31 March."""
+    n = u.grid.shape[0]
+    db = np.searchsorted(np.array(tb_days[1:]) / MONTH_DAYS, np.arange(n) + 0.5)
+    onehot = (db[:, None] == np.arange(len(tb_days))[None, :]).astype(float)
+    band = (np.arange(n) >= 24).astype(int)
+    by_age = np.zeros((2, n))
+    np.add.at(by_age, band, u.grid)
+    return by_age @ onehot

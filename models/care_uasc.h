@@ -1,0 +1,50 @@
+/* models/care_uasc.h - unaccompanied asylum-seeking children (tables.uasc): an entry stream of
+ * its own, beside the ordinary entries by age band. Each row of the table holds from its
+ * from_date until the next row's: national entries per year (shared among the areas by their
+ * population aged 16-17, as the National Transfer Scheme shares them by child population), the
+ * shares of ages 14-17 at entry, the placement shares at entry, the male share, and the hazard
+ * of leaving care before 18 (exit `other`: mostly an age assessment finding the child an adult).
+ * A UASC child is in care like any other (counted in stock, entries, exits, days and cost) but
+ * draws none of lac_hazards: it leaves at that hazard or at 18. Both engines call these
+ * functions with the same draws, so they give the same paths.
+ * Ownership: care_uasc_load allocates c->uasc; care_uasc_free releases it. */
+#ifndef CARE_UASC_H
+#define CARE_UASC_H
+
+#include "../sim/err.h"
+#include "care_config.h"
+
+#define CARE_UASC_AGE0 14   /* youngest age at entry, years */
+#define CARE_UASC_NAGE 4    /* ages 14, 15, 16, 17 */
+
+typedef struct care_uasc {
+    int n;                                  /* rows (calendar steps) */
+    double *from;                           /* [n] days since the start date; from[0] = -INFINITY */
+    double *per_day;                        /* [n] national entries per day */
+    double (*age_cum)[CARE_UASC_NAGE];      /* [n] cumulative shares of ages 14..17 */
+    double (*share)[CARE_NPLACE];           /* [n] placement shares at entry */
+    double *male;                           /* [n] male share */
+    double *exit;                           /* [n] hazard of leaving before 18, per day */
+    double *area_share;                     /* [areas] each area's share of the entries */
+} care_uasc;
+
+/* Reads tables.uasc into c->uasc (the areas must be loaded). */
+int care_uasc_load(care_config *c, const char *path, const char *key, sim_err *err);
+void care_uasc_free(care_uasc *u);   /* accepts NULL; frees u itself */
+
+/* The first arrival in `area` after `now` for a unit exponential e, or INFINITY if none by
+ * `horizon`. */
+double care_uasc_arrival(const care_uasc *u, int area, double now, double horizon, double e);
+/* Age in days at entry at day t, from two uniforms (the year of age, then within it). */
+double care_uasc_entry_age(const care_uasc *u, double t, double u1, double u2);
+const double *care_uasc_shares(const care_uasc *u, double t);   /* placement shares at entry */
+double care_uasc_male(const care_uasc *u, double t);
+/* After --areas: area a (of n_old) is now keep[a] (-1: gone); shares stay national. */
+void care_uasc_keep(care_uasc *u, const int *keep, int n_old);
+/* The exit before `limit` for a unit exponential e (INFINITY: none). */
+double care_uasc_exit(const care_uasc *u, double now, double limit, double e);
+/* A UASC child of the initial stock in age band b, tb0 <= days in care < tb1: age and days in
+ * care (at least 14 at entry) from two uniforms. */
+void care_uasc_initial(int b, double tb0, double tb1, double u1, double u2, double *age, double *tic);
+
+#endif

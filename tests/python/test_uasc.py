@@ -1,0 +1,59 @@
+"""Unaccompanied asylum-seeking children (tables.uasc, docs/scenarios.md) alone: the engine
+identity scenario tests/data/engines/uasc.yaml with no other entries and no initial stock, run
+for its first calendar step (one year at 3,400 entries a year in England; ages 14-17 with shares
+0.1, 0.2, 0.4, 0.3; placements foster 0.2, residential 0.5, independent 0.3; exit hazard 0.1 a
+year), for Kent alone (--areas: its national share of the areas' population aged 16-17).
+Tolerances are 4 standard errors of the Poisson or binomial count checked, stated with each
+check; the seed is fixed by the file."""
+import csv
+import os
+import subprocess
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+CARESIM = os.environ.get("CARESIM_BIN", str(ROOT / "build" / "caresim"))
+SCEN = ROOT / "tests" / "data" / "engines" / "uasc.yaml"
+AREAS = ROOT / "models" / "data" / "areas_england.csv"
+KENT, REPS, PER_YEAR, HAZARD = "E10000016", 40, 3400.0, 0.1
+
+
+def labels(f, dim):
+    return [x.decode() if isinstance(x, bytes) else x for x in f[dim][...]]
+
+
+def test_uasc_stream_alone(tmp_path):
+    scen = tmp_path / "only.yaml"
+    scen.write_text(f"extends: {SCEN}\nname: uasc_only\nburn_in: 0d\nhorizon: 1y\n"
+                    "initial_stock: none\nadjust:\n  entry_rates: 0\n")
+    out = tmp_path / "only.h5"
+    subprocess.run([CARESIM, "run", str(scen), "-o", str(out), "-q", "-r", str(REPS), "--areas", KENT,
+                    "--engine", "case"], check=True)
+    rows = list(csv.DictReader(open(AREAS)))
+    share = float(next(r for r in rows if r["code"] == KENT)["pop_16_17"]) / sum(float(r["pop_16_17"]) for r in rows)
+    with h5py.File(out, "r") as f:
+        tr, ages, pl = labels(f, "transition"), labels(f, "age_band"), labels(f, "placement")
+        uflow = f["uasc_flow"][0, :, 1, 0].sum(axis=0)          # [transition, age band]
+        # every child is UASC: the UASC series are the whole counts
+        assert (f["uasc_flow"][...] == f["flow"][...]).all()
+        assert (f["uasc_stock"][0, :, :, 0] == f["stock"][0, :, :, 0, labels(f, "state").index("lac")]).all()
+        # entries: Poisson with mean REPS x 3,400 x Kent's share (one year); 4 sqrt(mean)
+        entries, mean = float(uflow[tr.index("entry")].sum()), REPS * PER_YEAR * share
+        assert abs(entries - mean) < 4 * np.sqrt(mean), (entries, mean)
+        # entrants aged 14-15 (band 10_15): binomial, p = 0.1 + 0.2
+        young = float(uflow[tr.index("entry"), ages.index("10_15")])
+        assert abs(young / entries - 0.3) < 4 * np.sqrt(0.3 * 0.7 / entries), (young, entries)
+        # placements at the year's end (no moves): binomial for each type, 4 se
+        place = f["placements"][0, :, 1, 0].sum(axis=(0, 2))
+        n = place.sum()
+        for p, want in (("foster", 0.2), ("kinship", 0.0), ("residential", 0.5), ("placed_with_parents", 0.0),
+                        ("independent", 0.3)):
+            got = place[pl.index(p)] / n
+            assert abs(got - want) <= 4 * np.sqrt(want * (1 - want) / n), (p, got, want)
+        # exits `other` over child-days estimate the hazard, relative se 1 / sqrt(exits): 4 se
+        other, days = float(uflow[tr.index("other")].sum()), float(f["days_in_care"][0, :, 1].sum())
+        assert abs(other / days * 365.25 / HAZARD - 1) < 4 / np.sqrt(other), (other, days)
+        for t in ("home", "adopted", "sgo_cao", "independent_living", "placement_move"):
+            assert uflow[tr.index(t)].sum() == 0, t
