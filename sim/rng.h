@@ -28,7 +28,7 @@ typedef struct sim_stream {
     philox4x64_ctr_t out;      /* the current block's four words */
     unsigned used;             /* words of `out` consumed, 0..4 */
     /* The key of each round (Philox's key schedule: round r uses key + r (W0, W1)), formed when
-     * the key changes: a task re-keys one stream per child but keeps its (seed, replicate). */
+     * the key changes: a task re-keys one stream per entity but keeps its (seed, replicate). */
     uint64_t round_key[SIM_PHILOX_ROUNDS][2];
 } sim_stream;
 
