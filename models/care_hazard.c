@@ -144,3 +144,11 @@ double care_trend_at(const care_config *c, double t, double *until)
     *until = i + 1 < c->n_trend ? c->trend_from[i + 1] : INFINITY;
     return c->trend_mult[i];
 }
+
+void care_hazard_mults(const care_config *c, int area, const double *draw_exit,
+                       double mult[CARE_NSTATE][CARE_MAXK])
+{
+    for (int s = 0; s < CARE_NSTATE; s++)
+        for (int k = 0; k < c->haz[s].n_k; k++)
+            mult[s][k] = care_hazard_mult(c, area, s, k) * (draw_exit && s == CARE_ST_LAC ? draw_exit[k] : 1.0);
+}

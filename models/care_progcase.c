@@ -154,10 +154,7 @@ int care_progcase_owns(const care_progcase *pc, int s, double now)
 static void use_area(care_progcase *pc, int a)
 {
     if (pc->area == a) return;
-    const care_config *c = pc->cfg;
-    for (int s = 0; s < CARE_NSTATE; s++)
-        for (int k = 0; k < c->haz[s].n_k; k++)
-            pc->mult[s][k] = care_hazard_mult(c, a, s, k) * (pc->draw_exit && s == CARE_ST_LAC ? pc->draw_exit[k] : 1.0);
+    care_hazard_mults(pc->cfg, a, pc->draw_exit, pc->mult);
     pc->area = a;
 }
 

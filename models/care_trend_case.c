@@ -109,10 +109,7 @@ int care_trend_case_owns(const care_trend_case *t, int s)
 static void use_area(care_trend_case *t, int a)
 {
     if (t->area == a) return;
-    const care_config *c = t->cfg;
-    for (int s = 0; s < CARE_NSTATE; s++)
-        for (int k = 0; k < c->haz[s].n_k; k++)
-            t->mult[s][k] = care_hazard_mult(c, a, s, k) * (t->draw_exit && s == CARE_ST_LAC ? t->draw_exit[k] : 1.0);
+    care_hazard_mults(t->cfg, a, t->draw_exit, t->mult);
     t->area = a;
 }
 
