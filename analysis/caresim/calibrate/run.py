@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import backtest, data, fit, model, params, report, tables
+from . import backtest, data, fit, model, params, pathway_tables, report, tables
 
 DRAWS = 200
 BAND_DRAWS = 1000
@@ -53,6 +53,7 @@ def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print)
              tables.rate_trend(out, f17, drawn), tables.lac_hazards(out, f17),
              tables.areas_table(out, las, mult), tables.initial_stock(out, s17, las, LAST_FIT),
              tables.placement_costs(out), tables.initial_placement_shares(out, t)]
+    paths += pathway_tables.write(data_dir, out, rule.entry_phi, log)   # after entry_rates, rate_trend, areas
     cal = out / "calibration"
     bands = report.bands(t, f17, s17, rng, BAND_DRAWS)
     paths += report.write_tables(cal, t, f17, s17, draws, bands)

@@ -1,0 +1,235 @@
+"""The pathway's tables for the simulator, from the pathway fit (pathway.py), and its report.
+
+Written after the care tables, from the files the care calibration has just written into the
+same folder (areas_england.csv, entry_rates.csv, rate_trend.csv), so that entries to care
+through children in need and plans plus the direct entries equal the fitted entries, year by
+year and rule by rule:
+- referral_rates, cin_hazards, cpp_hazards, closed_recent_hazards: the fitted 2017 rates (the
+  year effects of 2017 included). The simulator holds them after 2017 (its calendar steps,
+  rate_trend, move only entries to care and exits from care), so the pathway is projected
+  with its 2017 rates; the fitted calendar trends are reported (pathway_parameters.csv).
+- Hazards into care (cin_lac, cpp_lac) by age band: the fitted hazard times w_b = (the band's
+  share of first entries, entry_rates.csv) / (its share of the state's children), so that the
+  pathway's entries to care have the age pattern of all first entries and their national
+  number is the fitted one. A state's children by age (`age_shares`): referrals come at ages
+  spread like the population and a child of age a can have been in the state at most a, so
+  the density at age a is proportional to G(a), the share of the state's stock in it for at
+  most a (the fitted 2017 time-in-state mix): infants are few (a child referred at birth
+  has had at most a year to be counted under 1).
+- entry_rates_direct: each band's first entries less its share of the pathway's fitted 2017
+  entries to care.
+- rate_trend_direct: for each rule of rate_trend.csv and each year y after 2017,
+  (multiplier x first entries - pathway entries to care in y) / direct entries, where the
+  pathway's entries in y come from running the fitted model with 2017's rates from the
+  31 March 2017 stock: total entries to care stay those of the care fit's projection.
+- initial_stock_pathway_2017: the published stocks of 31 March 2017 (children in need less
+  those on plans and in care; plans by time on the plan), the time in need from the fitted
+  model's 2017 state, closed cases the model's; over areas by population x entry multiplier
+  and over age bands by `age_shares`.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from . import pathway, pathway_ages as ages, projection as rules
+from . import pathway_model as pm
+from .forward import AGE_ONEHOT
+from .tables import AGES, TREND_LAST_YEAR, _write, largest_remainder
+
+SOURCE = ("fit: python3 -m caresim calibrate (pathway before care: weighted least squares on "
+          "2010-2017 cin_cpp_national.csv, cpp_duration_at_31_march.csv, cla_national.csv)")
+
+
+def _read(path: Path) -> list:
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+W_ITER = 12        # fixed-point steps for the weights on the hazards into care
+
+
+def write(data: Path, out: Path, entry_phi: float, log=print) -> list:
+    """Fits the pathway and writes its tables; `entry_phi`: the care fit's chosen damping of
+    the entry trends, with which the pathway's fitted trends are projected for the report
+    (pathway_projection.csv), beside the simulator's held rates."""
+    d = pathway.load(data)
+    f = pathway.fit(d)
+    log(f"  pathway: chi2 {f.chi2:.1f} over {len(d.obs)} published numbers; {f.nfev} evaluations")
+    out = Path(out)
+    areas = _read(out / "areas_england.csv")
+    pop = np.array([sum(float(a["pop_" + b]) for a in areas) for b in AGES])
+    first = np.array([float(r["rate_per_10000_per_year"]) for r in _read(out / "entry_rates.csv")]) * pop / 1e4
+    i17 = f.years.index(pathway.LAST)
+    via17 = f.res.flow("cin_lac")[i17] + f.res.flow("cpp_lac")[i17]
+    target = via17 * first / first.sum()
+    fitted = [pm.rates(f.theta, y) for y in f.years]
+    w = weights(fitted, target)
+    s17, lac, _ = ages.run(fitted, w)
+    log(f"  pathway: entries to care through it in 2017 {via17:.0f} of {first.sum():.0f} first entries; "
+        f"by age band within {np.max(np.abs(lac[-1] / target - 1)) * 100:.2g}% of their share")
+    start = initial_state(d, s17)
+    r17 = fitted[-1]
+    years = list(range(pathway.LAST + 1, TREND_LAST_YEAR + 1))
+    _, via, held = ages.run([r17] * len(years), w, start)
+    damped = [pm.rates(f.theta, rules.effective_year(entry_phi, y, pathway.LAST)) for y in years]
+    _, via_d, trend = ages.run(damped, w, start)
+    paths = [referral_rates(out, r17, pop), cin_hazards(out, r17, w), cpp_hazards(out, r17, w),
+             closed_recent(out, r17)]
+    paths += direct_entries(out, first, target, dict(zip(years, via)))
+    paths.append(initial_stock(out, d, start, areas))
+    cal = out / "calibration"
+    paths.append(_write(cal / "pathway_fit.csv", ["series", "year", "published", "model", "error_percent",
+                                                  "sd_percent", "confidence"], pathway.fit_rows(d, f)))
+    paths.append(parameters(cal, f))
+    paths.append(projection(cal, start, years, {"held": (held, via), f"trend_damped_{entry_phi:g}": (trend, via_d)}))
+    k = years.index(2030)
+    log(f"  pathway: projected 2030 with 2017 rates: in need {held[k, 0]:.0f}, on plans {held[k, 1]:.0f}, "
+        f"entries to care through it {via[k].sum():.0f}")
+    return paths
+
+
+def weights(fitted: list, target: np.ndarray) -> np.ndarray:
+    """[5] weights by age band on the hazards into care (from need and from plans alike) with
+    which the age-structured pathway, run over the fitted years, sends `target` children into
+    care in the last one: a fixed point w <- w x target / entries, from 1."""
+    w = np.ones(5)
+    for _ in range(W_ITER):
+        _, lac, _ = ages.run(fitted, w)
+        w = w * target / lac[-1]
+    return w
+
+
+def initial_state(d: pathway.Data, s: pm.State) -> pm.State:
+    """31 March 2017 by month of age x cell: the published totals (in need; plans by
+    published duration band) spread as the age-structured fitted model has them; closed
+    cases the model's."""
+    s = pm.State(s.cin.copy(), s.cpp.copy(), s.closed.copy())
+    cin = float(d.cin_2017["children_in_need_at_31_march"]) - float(d.cin_2017["cpp_at_31_march"]) - d.cla[pathway.LAST]
+    s.cin *= cin / s.cin.sum()
+    cpp = float(d.cin_2017["cpp_at_31_march"]) / sum(d.duration_2017)   # bands rounded apart
+    for (a, b), v in zip(pm.CPP_DURATION_CELLS, d.duration_2017):
+        s.cpp[:, a:b] *= v * cpp / s.cpp[:, a:b].sum()
+    return s
+
+
+def referral_rates(out: Path, r: pm.Rates, pop) -> Path:
+    rate = r.new / pop.sum() * 1e4
+    return _write(out / "referral_rates.csv", ["age_band", "rate_per_10000_per_year", "nfa_share", "source", "note"],
+                  [[b, f"{rate:.3f}", f"{r.nfa:.4f}", SOURCE,
+                    f"fitted 2017 new referrals {r.new:.0f} a year (re-referrals of closed cases come from "
+                    "closed_recent_hazards) per 10,000 children 0-17 (areas_england.csv); same in every age band"]
+                   for b in AGES])
+
+
+def cin_hazards(out: Path, r: pm.Rates, w_care) -> Path:
+    """Rows by age band x time in need; w_care: the bands' weights on the hazard into care."""
+    rows = []
+    for i, b in enumerate(AGES):
+        rows += [[b, lo, f"{r.cin[0, k]:.5f}", f"{r.cin[1, k] * w_care[i]:.5f}", f"{r.cin[2, k]:.5f}", SOURCE,
+                  f"fitted 2017 hazards by time in need; to care: {r.cin[1, k]:.5f} x {w_care[i]:.3f}, the band's "
+                  "share of first entries (entry_rates.csv) over its share of children in need"] for k, lo in enumerate(pm.CIN_FROM_DAYS)]
+    return _write(out / "cin_hazards.csv", ["age_band", "from_days", "cin_cpp_per_year", "cin_lac_per_year",
+                                            "cin_closed_per_year", "source", "note"], rows)
+
+
+def cpp_hazards(out: Path, r: pm.Rates, w_care) -> Path:
+    rows = []
+    for i, b in enumerate(AGES):
+        rows += [[b, lo, f"{r.cpp[0, k]:.5f}", f"{r.cpp[1, k] * w_care[i]:.5f}", f"{r.cpp[2, k]:.5f}", SOURCE,
+                  f"fitted 2017 hazards by time on the plan (total {r.cpp[:, k].sum():.4f}); to care x {w_care[i]:.3f}, "
+                  "the band's share of first entries (entry_rates.csv) over its share of children on plans"]
+                 for k, lo in enumerate(pm.CPP_FROM_DAYS)]
+    return _write(out / "cpp_hazards.csv", ["age_band", "from_days", "cpp_step_down_per_year", "cpp_lac_per_year",
+                                            "cpp_closed_per_year", "source", "note"], rows)
+
+
+def closed_recent(out: Path, r: pm.Rates) -> Path:
+    return _write(out / "closed_recent_hazards.csv", ["age_band", "from_days", "rereferral_per_year", "source", "note"],
+                  [[b, 0, f"{r.reref:.5f}", SOURCE, "fitted 2017 re-referral hazard of a case closed within "
+                    "the 12-month window; same in every age band"] for b in AGES])
+
+
+def direct_entries(out: Path, first, target, via: dict) -> list:
+    """target: [5] the pathway's entries to care in the last fitted year by age band; via:
+    year -> [5] the same projected with the 2017 rates."""
+    direct = first - target
+    if np.any(direct <= 0):
+        raise ValueError("the pathway's entries to care exceed the fitted first entries")
+    rate = [float(r["rate_per_10000_per_year"]) for r in _read(out / "entry_rates.csv")]
+    male = [r["male_share"] for r in _read(out / "entry_rates.csv")]
+    p1 = _write(out / "entry_rates_direct.csv", ["age_band", "rate_per_10000_per_year", "male_share", "source", "note"],
+                [[b, f"{rate[i] * direct[i] / first[i]:.3f}", male[i], SOURCE + "; entry_rates.csv",
+                  f"first entries not through the pathway: the band's {first[i]:.0f} fitted first entries a year less "
+                  f"its {target[i]:.0f} entries to care through the pathway in 2017 (the band's share of "
+                  f"{target.sum():.0f})"] for i, b in enumerate(AGES)])
+    rows = _read(out / "rate_trend.csv")
+    header = list(rows[0])
+    body = []
+    for r in rows:
+        y = int(r["from_date"][:4]) + 1          # the row holds for the year ending 31 March y
+        v = via.get(y, target if y <= pathway.LAST else via[max(via)])
+        for i, b in enumerate(AGES):
+            m = float(r["entry_" + b])
+            r["entry_" + b] = f"{max(0.0, (m * first[i] - v[i]) / direct[i]):.5f}"
+        r["source"] = SOURCE + "; rate_trend.csv on direct entries"
+        r["note"] = (f"year ending 31 March {y}: (multiplier x first entries - the band's pathway entries to care, "
+                     f"{v.sum():.0f} in all with the pathway's 2017 rates) / direct entries")
+        body.append([r[h] for h in header])
+    return [p1, _write(out / "rate_trend_direct.csv", header, body)]
+
+
+def _joint(x: np.ndarray, bands: np.ndarray, n: int) -> np.ndarray:
+    """[5 age bands, n time-in-state bands] of a state's [N_AGE, cells] array."""
+    return AGE_ONEHOT @ x @ (bands[:, None] == np.arange(n)[None, :]).astype(float)
+
+
+def initial_stock(out: Path, d: pathway.Data, s: pm.State, areas: list) -> Path:
+    w_area = [sum(float(a["pop_" + b]) for b in AGES) * float(a["entry_multiplier"]) for a in areas]
+    cpp_band = np.searchsorted(np.cumsum([b - a for a, b in pm.CPP_DURATION_CELLS]), np.arange(pm.N_CPP), side="right")
+    plan = [("cin", round(s.cin.sum()), pm.CIN_FROM_DAYS, _joint(s.cin, pm.CIN_BAND, 3),
+             f"cin_cpp_national.csv 2017: {d.cin_2017['children_in_need_at_31_march']} children in need less "
+             f"{d.cin_2017['cpp_at_31_march']} on plans and {d.cla[pathway.LAST]:.0f} in care (cla_national.csv); "
+             "ages and time in need: " + SOURCE),
+            ("cpp", int(d.cin_2017["cpp_at_31_march"]), pm.CPP_FROM_DAYS, _joint(s.cpp, cpp_band, 5),
+             "cin_cpp_national.csv 2017 plans on 31 March, by time on the plan as cpp_duration_at_31_march.csv "
+             "2017 (CIN census d5); ages: " + SOURCE),
+            ("closed_recent", round(s.closed.sum()), (0,), _joint(s.closed, np.zeros(pm.N_CLOSED, int), 1),
+             "cases closed in the 12 months to 31 March 2017 and not re-referred: " + SOURCE)]
+    rows = []
+    for state, total, starts, joint, src in plan:
+        cells, weights = [], []
+        for ai, a in enumerate(areas):       # areas by population x entry multiplier
+            for bi, b in enumerate(AGES):
+                for ti, lo in enumerate(starts):
+                    if joint[bi, ti] > 0:
+                        cells.append((a["code"], b, lo))
+                        weights.append(w_area[ai] * joint[bi, ti])
+        for (code, b, lo), n in zip(cells, largest_remainder(total, weights)):
+            if n:
+                rows.append([code, state, b, lo, n, src])
+    return _write(out / "initial_stock_pathway_2017.csv", ["area", "state", "age_band", "from_days", "count", "source"], rows)
+
+
+def parameters(cal: Path, f: pathway.Fit) -> Path:
+    mu, sd = pm.prior()
+    se = np.sqrt(np.maximum(np.diag(f.cov), 0.0))
+    return _write(cal / "pathway_parameters.csv", ["parameter", "estimate", "se", "prior_centre", "prior_sd"],
+                  [[n, f"{v:.5f}", f"{s:.5f}", f"{m:.5f}", f"{p:g}"] for n, v, s, m, p in zip(pm.NAMES, f.theta, se, mu, sd)])
+
+
+def projection(cal: Path, start: pm.State, years: list, runs: dict) -> Path:
+    """The pathway from the published 31 March 2017 stock (age-structured, pathway_ages.py):
+    with its 2017 rates held (what the simulator runs) and with its fitted calendar trends
+    continued by the care fit's damping of the entry trends. runs: name -> ([year, 3] stocks,
+    [year, 5] entries to care by age band)."""
+    rows = []
+    for name, (stock, via) in runs.items():
+        rows.append([name, pathway.LAST, f"{start.cin.sum():.0f}", f"{start.cpp.sum():.0f}",
+                     f"{start.closed.sum():.0f}", ""])
+        rows += [[name, y, f"{stock[k, 0]:.0f}", f"{stock[k, 1]:.0f}", f"{stock[k, 2]:.0f}", f"{via[k].sum():.0f}"]
+                 for k, y in enumerate(years)]
+    return _write(cal / "pathway_projection.csv", ["rates", "year", "cin_not_on_plan", "cpp", "closed_recent",
+                                                   "entries_to_care"], rows)
