@@ -15,6 +15,7 @@ of the (wide) priors of the levels, which for a quadratic criterion is exactly
 first three months, which no published number sees well, and what correlates with them);
 allowed: 1e-3 on the log scale plus 5% of that pull (the criterion is not exactly quadratic).
 """
+import csv
 import math
 
 import numpy as np
@@ -145,3 +146,51 @@ def test_year_effects_apply_in_their_year_and_are_held_after():
     assert pm.rates(th, 2017).new == pytest.approx(base * math.exp(0.1), rel=1e-12)
     assert pm.rates(th, 2016).new == pytest.approx(base * math.exp(-th[pm.SL["ref_trend"]][0]), rel=1e-12)
     assert pm.rates(th, 2020).new == pytest.approx(base * math.exp(0.1 + 3 * th[pm.SL["ref_trend"]][0]), rel=1e-12)
+
+
+def _entry_ages(cal, shares: dict) -> None:
+    """A care fit's entry_ages.csv: under-1s mostly newborns, 10-15s rising with age (like the
+    fitted table), single years elsewhere even."""
+    md = 365.25 / 12
+    cal.mkdir(parents=True)
+    rows = ["age_band,from_age_days,to_age_days,share,source"]
+    for b, cuts in shares.items():
+        for m0, m1, s in cuts:
+            rows.append(f"{b},{m0 * md:.2f},{m1 * md:.2f},{s},test")
+    (cal / "entry_ages.csv").write_text("\n".join(rows) + "\n")
+
+
+def test_pathway_entries_never_exceed_the_fitted_entries_at_any_age(tmp_path):
+    """The weights on the hazards into care send each band its share of the pathway's entries
+    unless that would put more entrants at some interval of age than the care fit has there
+    (the pathway cannot bring newborns into care): then fewer. Direct entrants then carry the
+    rest, at each interval, so that direct + pathway entries reproduce the fitted entries at
+    every interval exactly (up to the 5 decimals of the written shares)."""
+    from caresim.calibrate import pathway_ages as ages, pathway_tables as pt
+    shares = {"under_1": [(0, 1, 0.87), (1, 12, 0.13)],
+              "1_4": [(12 * y, 12 * y + 12, 0.25) for y in range(1, 5)],
+              "5_9": [(12 * y, 12 * y + 12, 0.2) for y in range(5, 10)],
+              "10_15": [(12 * y, 12 * y + 12, s) for y, s in zip(range(10, 16), (0.06, 0.09, 0.12, 0.17, 0.24, 0.32))],
+              "16_17": [(192, 204, 0.5), (204, 216, 0.5)]}
+    _entry_ages(tmp_path / "calibration", shares)
+    first = np.array([5000.0, 3000.0, 2500.0, 4800.0, 2900.0])
+    target = 0.55 * first
+    fitted = [pm.rates(truth(0.0), y) for y in YEARS]
+    cuts = pt.entry_intervals(tmp_path / "calibration", first)
+    w = pt.weights(fitted, target, cuts)
+    _, lac, _ = ages.run(fitted, w)
+    lac = lac[-1]
+    via = ages.by_band(lac)
+    for b, m0, m1, n in cuts:
+        assert lac[m0:m1].sum() <= n, (b, m0, m1, lac[m0:m1].sum(), n)
+    assert np.all(via <= target * (1 + 1e-6))
+    assert via[0] < 0.5 * target[0]                    # the under-1 cap binds: few infants in need
+    assert np.any(np.abs(via / target - 1) < 1e-6)     # and a band without a binding cap gets its share
+    pt.direct_ages(tmp_path, first, via, lac, cuts)
+    with open(tmp_path / "entry_ages_direct.csv", newline="") as f:
+        direct = list(csv.DictReader(f))
+    assert len(direct) == len(cuts)
+    for (b, m0, m1, n), r in zip(cuts, direct):
+        s = float(r["share"])
+        assert s >= 0.0
+        assert abs(lac[m0:m1].sum() + s * (first[b] - via[b]) - n) <= 1e-5 * first[b] + 1e-9, (b, m0, m1)

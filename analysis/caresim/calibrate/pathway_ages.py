@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import pathway_model as pm
-from .forward import AGE_BAND, N_AGE
+from .forward import AGE_BAND, AGE_ONEHOT, N_AGE
 
 
 def _age(s: pm.State) -> None:
@@ -33,8 +33,8 @@ def empty() -> pm.State:
 def run(rates: list, w, start: pm.State | None = None) -> tuple:
     """Runs a year of months per entry of `rates` from `start` (else the equilibrium of the
     first year's rates); w: [5] weights by age band on the hazards into care. Returns the last
-    state, [year, 5] entries to care by age band and [year, 3] children in need, on plans and
-    closed on 31 March."""
+    state, [year, N_AGE] entries to care by month of age at entry (`by_band` sums them into
+    the 5 bands) and [year, 3] children in need, on plans and closed on 31 March."""
     def month_of(r):
         return pm._Month(r, np.asarray(w)[AGE_BAND], 0.0, N_AGE)
     s = empty()
@@ -45,7 +45,7 @@ def run(rates: list, w, start: pm.State | None = None) -> tuple:
             _age(s)
     else:
         s = pm.State(start.cin.copy(), start.cpp.copy(), start.closed.copy())
-    lac, stock = np.zeros((len(rates), 5)), np.zeros((len(rates), 3))
+    lac, stock = np.zeros((len(rates), N_AGE)), np.zeros((len(rates), 3))
     for i, r in enumerate(rates):
         m = month_of(r)
         acc = np.zeros(N_AGE)
@@ -53,7 +53,12 @@ def run(rates: list, w, start: pm.State | None = None) -> tuple:
             d_cin, d_cpp, _ = pm.month(s, m)
             acc += d_cin[1] + d_cpp[1]
             _age(s)
-        lac[i] = np.bincount(AGE_BAND, weights=acc, minlength=5)
+        lac[i] = acc
         stock[i] = s.cin.sum(), s.cpp.sum(), s.closed.sum()
     return s, lac, stock
 
+
+
+def by_band(lac: np.ndarray) -> np.ndarray:
+    """[..., 5] of entries to care by month of age [..., N_AGE]."""
+    return lac @ AGE_ONEHOT.T

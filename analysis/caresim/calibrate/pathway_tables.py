@@ -8,16 +8,15 @@ year and rule by rule:
   year effects of 2017 included). The simulator holds them after 2017 (its calendar steps,
   rate_trend, move only entries to care and exits from care), so the pathway is projected
   with its 2017 rates; the fitted calendar trends are reported (pathway_parameters.csv).
-- Hazards into care (cin_lac, cpp_lac) by age band: the fitted hazard times w_b = (the band's
-  share of first entries, entry_rates.csv) / (its share of the state's children), so that the
-  pathway's entries to care have the age pattern of all first entries and their national
-  number is the fitted one. A state's children by age (`age_shares`): referrals come at ages
-  spread like the population and a child of age a can have been in the state at most a, so
-  the density at age a is proportional to G(a), the share of the state's stock in it for at
-  most a (the fitted 2017 time-in-state mix): infants are few (a child referred at birth
-  has had at most a year to be counted under 1).
-- entry_rates_direct: each band's first entries less its share of the pathway's fitted 2017
-  entries to care.
+- Hazards into care (cin_lac, cpp_lac) by age band: the fitted hazard times w_b (`weights`),
+  so that the band's entries to care through the pathway are its share of the fit's (the
+  band's share of first entries, entry_rates.csv), unless that would put more entrants at some
+  interval of age of calibration/entry_ages.csv than the care fit has there: then fewer. The
+  ages of children in need within a band are not those of all first entrants (a child
+  referred at birth reaches care months later; most under-1 entrants are newborns).
+- entry_rates_direct: each band's first entries less its pathway entries to care in 2017;
+  entry_ages_direct: the direct entrants' ages, the fitted first entries at each interval of
+  age less the pathway's there (tables.entry_ages shapes direct entries only).
 - rate_trend_direct: for each rule of rate_trend.csv and each year y after 2017,
   (multiplier x first entries - pathway entries to care in y) / direct entries, where the
   pathway's entries in y come from running the fitted model with 2017's rates from the
@@ -36,7 +35,7 @@ import numpy as np
 
 from . import pathway, pathway_ages as ages, projection as rules
 from . import pathway_model as pm
-from .forward import AGE_ONEHOT
+from .forward import AGE_ONEHOT, MONTH_DAYS
 from .tables import AGES, TREND_LAST_YEAR, _write, largest_remainder
 
 SOURCE = ("fit: python3 -m caresim calibrate (pathway before care: weighted least squares on "
@@ -48,7 +47,8 @@ def _read(path: Path) -> list:
         return list(csv.DictReader(f))
 
 
-W_ITER = 12        # fixed-point steps for the weights on the hazards into care
+W_MAX_ITER = 200   # fixed-point steps for the weights on the hazards into care, at most
+W_TOL = 1e-9       # until no weight moves by more than this (relative)
 
 
 def write(data: Path, out: Path, entry_phi: float, log=print) -> list:
@@ -66,19 +66,25 @@ def write(data: Path, out: Path, entry_phi: float, log=print) -> list:
     via17 = f.res.flow("cin_lac")[i17] + f.res.flow("cpp_lac")[i17]
     target = via17 * first / first.sum()
     fitted = [pm.rates(f.theta, y) for y in f.years]
-    w = weights(fitted, target)
+    cuts = entry_intervals(out / "calibration", first)
+    w = weights(fitted, target, cuts)
     s17, lac, _ = ages.run(fitted, w)
-    log(f"  pathway: entries to care through it in 2017 {via17:.0f} of {first.sum():.0f} first entries; "
-        f"by age band within {np.max(np.abs(lac[-1] / target - 1)) * 100:.2g}% of their share")
+    got = ages.by_band(lac[-1])
+    log(f"  pathway: entries to care through it in 2017 {got.sum():.0f} of {first.sum():.0f} first entries "
+        f"(the fit's {via17:.0f} at the bands' shares, less what would exceed the fitted entries at some age): "
+        + ", ".join(f"{b} {g:.0f} of {t:.0f}" for b, g, t in zip(AGES, got, target)))
     start = initial_state(d, s17)
     r17 = fitted[-1]
     years = list(range(pathway.LAST + 1, TREND_LAST_YEAR + 1))
     _, via, held = ages.run([r17] * len(years), w, start)
+    via = ages.by_band(via)
     damped = [pm.rates(f.theta, rules.effective_year(entry_phi, y, pathway.LAST)) for y in years]
     _, via_d, trend = ages.run(damped, w, start)
+    via_d = ages.by_band(via_d)
     paths = [referral_rates(out, r17, pop), cin_hazards(out, r17, w), cpp_hazards(out, r17, w),
              closed_recent(out, r17)]
-    paths += direct_entries(out, first, target, dict(zip(years, via)))
+    paths += direct_entries(out, first, got, dict(zip(years, via)))
+    paths.append(direct_ages(out, first, got, lac[-1], cuts))
     paths.append(initial_stock(out, d, start, areas))
     cal = out / "calibration"
     paths.append(_write(cal / "pathway_fit.csv", ["series", "year", "published", "model", "error_percent",
@@ -91,15 +97,41 @@ def write(data: Path, out: Path, entry_phi: float, log=print) -> list:
     return paths
 
 
-def weights(fitted: list, target: np.ndarray) -> np.ndarray:
+def entry_intervals(cal: Path, first: np.ndarray) -> list:
+    """The care fit's intervals of age at first entry (calibration/entry_ages.csv) as (band,
+    first month of age, month after the last, fitted first entries a year at those ages:
+    the band's `first` x the interval's share)."""
+    rows = _read(cal / "entry_ages.csv")
+    out = []
+    for i, b in enumerate(AGES):
+        mine = [r for r in rows if r["age_band"] == b]
+        tot = sum(float(r["share"]) for r in mine)
+        for r in mine:
+            m0, m1 = (round(float(r[k]) / MONTH_DAYS) for k in ("from_age_days", "to_age_days"))
+            out.append((i, m0, m1, first[i] * float(r["share"]) / tot))
+    return out
+
+
+def weights(fitted: list, target: np.ndarray, cuts: list) -> np.ndarray:
     """[5] weights by age band on the hazards into care (from need and from plans alike) with
     which the age-structured pathway, run over the fitted years, sends `target` children into
-    care in the last one: a fixed point w <- w x target / entries, from 1."""
+    care in the last one, or fewer where that many would exceed the fitted first entries at
+    some interval of age of `cuts` (entry_intervals): the pathway brings children into care
+    at the ages of children in need, which within a band need not be the ages of all first
+    entrants (it has few newborns). A fixed point from 1: w <- w x min(target / entries, the
+    least of fitted / pathway entries over the band's intervals)."""
     w = np.ones(5)
-    for _ in range(W_ITER):
+    for _ in range(W_MAX_ITER):
         _, lac, _ = ages.run(fitted, w)
-        w = w * target / lac[-1]
-    return w
+        step = target / ages.by_band(lac[-1])
+        for b, m0, m1, n in cuts:
+            step[b] = min(step[b], n / max(lac[-1, m0:m1].sum(), 1e-300))
+        w = w * step
+        if np.max(np.abs(step - 1)) < W_TOL:
+            break
+    else:
+        raise ValueError("the weights on the pathway's hazards into care did not converge")
+    return w * (1 - 2 * W_TOL)    # at or below the caps, not above by the last step's rounding
 
 
 def initial_state(d: pathway.Data, s: pm.State) -> pm.State:
@@ -130,7 +162,7 @@ def cin_hazards(out: Path, r: pm.Rates, w_care) -> Path:
     for i, b in enumerate(AGES):
         rows += [[b, lo, f"{r.cin[0, k]:.5f}", f"{r.cin[1, k] * w_care[i]:.5f}", f"{r.cin[2, k]:.5f}", SOURCE,
                   f"fitted 2017 hazards by time in need; to care: {r.cin[1, k]:.5f} x {w_care[i]:.3f}, the band's "
-                  "share of first entries (entry_rates.csv) over its share of children in need"] for k, lo in enumerate(pm.CIN_FROM_DAYS)]
+                  "weight (pathway_tables.weights)"] for k, lo in enumerate(pm.CIN_FROM_DAYS)]
     return _write(out / "cin_hazards.csv", ["age_band", "from_days", "cin_cpp_per_year", "cin_lac_per_year",
                                             "cin_closed_per_year", "source", "note"], rows)
 
@@ -140,7 +172,7 @@ def cpp_hazards(out: Path, r: pm.Rates, w_care) -> Path:
     for i, b in enumerate(AGES):
         rows += [[b, lo, f"{r.cpp[0, k]:.5f}", f"{r.cpp[1, k] * w_care[i]:.5f}", f"{r.cpp[2, k]:.5f}", SOURCE,
                   f"fitted 2017 hazards by time on the plan (total {r.cpp[:, k].sum():.4f}); to care x {w_care[i]:.3f}, "
-                  "the band's share of first entries (entry_rates.csv) over its share of children on plans"]
+                  "the band's weight (pathway_tables.weights)"]
                  for k, lo in enumerate(pm.CPP_FROM_DAYS)]
     return _write(out / "cpp_hazards.csv", ["age_band", "from_days", "cpp_step_down_per_year", "cpp_lac_per_year",
                                             "cpp_closed_per_year", "source", "note"], rows)
@@ -163,8 +195,8 @@ def direct_entries(out: Path, first, target, via: dict) -> list:
     p1 = _write(out / "entry_rates_direct.csv", ["age_band", "rate_per_10000_per_year", "male_share", "source", "note"],
                 [[b, f"{rate[i] * direct[i] / first[i]:.3f}", male[i], SOURCE + "; entry_rates.csv",
                   f"first entries not through the pathway: the band's {first[i]:.0f} fitted first entries a year less "
-                  f"its {target[i]:.0f} entries to care through the pathway in 2017 (the band's share of "
-                  f"{target.sum():.0f})"] for i, b in enumerate(AGES)])
+                  f"its {target[i]:.0f} entries to care through the pathway in 2017 ({target.sum():.0f} in all)"]
+                 for i, b in enumerate(AGES)])
     rows = _read(out / "rate_trend.csv")
     header = list(rows[0])
     body = []
@@ -179,6 +211,25 @@ def direct_entries(out: Path, first, target, via: dict) -> list:
                      f"{v.sum():.0f} in all with the pathway's 2017 rates) / direct entries")
         body.append([r[h] for h in header])
     return [p1, _write(out / "rate_trend_direct.csv", header, body)]
+
+
+def direct_ages(out: Path, first, via, lac, cuts: list) -> Path:
+    """Ages of the direct entrants (tables.entry_ages shapes direct entries only: an entrant
+    through the pathway is as old as the child in need it was): at each interval of `cuts`,
+    the fitted first entries less the pathway's 2017 entries at those ages (lac: [N_AGE] by
+    month of age; never below 0 by the weights' caps), over the band's direct entries."""
+    rows = {(r["age_band"], round(float(r["from_age_days"]) / MONTH_DAYS)): r
+            for r in _read(out / "calibration" / "entry_ages.csv")}
+    body = []
+    for b, m0, m1, n in cuts:
+        own = max(0.0, n - lac[m0:m1].sum())
+        r = rows[(AGES[b], m0)]
+        body.append([AGES[b], r["from_age_days"], r["to_age_days"], f"{own / (first[b] - via[b]):.5f}",
+                     SOURCE + "; calibration/entry_ages.csv",
+                     f"{n:.0f} fitted first entries a year at these ages less {n - own:.0f} through the pathway "
+                     f"in 2017, of the band's {first[b] - via[b]:.0f} direct entries"])
+    return _write(out / "entry_ages_direct.csv", ["age_band", "from_age_days", "to_age_days", "share", "source",
+                                                  "note"], body)
 
 
 def _joint(x: np.ndarray, bands: np.ndarray, n: int) -> np.ndarray:

@@ -163,14 +163,14 @@ def write_tables(cal: Path, t, f, s, draws, bnd) -> list:
     paths.append(tables._write(cal / "uasc_entries.csv", ["year", "entries", "source"],
                                [[y, f"{v:.1f}", "fitted to cla_timeseries_1994_2017.csv UASC at 31 March"]
                                 for y, v in sorted(f.uasc_entries.items())]))
-    paths.append(_entry_ages(cal, f))
     paths.append(_stock_ages(cal, s, f.last_fit))
     paths.append(write_stock_ages(cal, paths[-1]))
     return paths
 
 
-def _entry_ages(cal: Path, f) -> Path:
-    """Where entrants of each age band arrive: intervals of age in days with their shares."""
+def entry_ages(cal: Path, f) -> Path:
+    """Where entrants of each age band arrive: intervals of age in days with their shares
+    (written before the pathway's tables, which read it)."""
     prof = params.entry_age_profile(f.theta)
     md = forward.MONTH_DAYS
     rows = []

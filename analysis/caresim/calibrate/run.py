@@ -53,8 +53,9 @@ def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print)
              tables.rate_trend(out, f17, drawn), tables.lac_hazards(out, f17),
              tables.areas_table(out, las, mult), tables.initial_stock(out, s17, las, LAST_FIT),
              tables.placement_costs(out), tables.initial_placement_shares(out, t)]
-    paths += pathway_tables.write(data_dir, out, rule.entry_phi, log)   # after entry_rates, rate_trend, areas
     cal = out / "calibration"
+    paths.append(report.entry_ages(cal, f17))
+    paths += pathway_tables.write(data_dir, out, rule.entry_phi, log)   # after entry_rates, rate_trend, areas, entry_ages
     bands = report.bands(t, f17, s17, rng, BAND_DRAWS)
     paths += report.write_tables(cal, t, f17, s17, draws, bands)
     paths += backtest.write(cal, t, runs, rule)
