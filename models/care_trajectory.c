@@ -87,6 +87,7 @@ typedef struct traj_model {
     int ref_band, ref_nfa;            /* the pending referral's draws (made with its time) */
     uint32_t next_referred;           /* serials of the current area's referred children */
     const double *draw_exit;          /* this replicate's multipliers on lac_hazards (NULL: none) */
+    int rule;                         /* this replicate's projection rule (rate_trend's and uasc's block) */
     uint32_t *stock_from;             /* [rows+1] first initial index of each stock row */
     care_trend_case *tc;              /* rates that change on dates (NULL: none, the fast path) */
     uint8_t trend_owns[CARE_NSTATE];  /* care_trend_case_owns(tc, s), asked once per task */
@@ -234,7 +235,7 @@ static int log_sort(traj_model *m)
 static int pick_placement(const traj_model *m, const traj_child *k, int b, double t, int tr, int moved, sim_stream *g)
 {
     if (k->uasc)   /* tables.uasc's own shares */
-        return care_share_pick(care_uasc_shares(m->cfg->uasc, t), moved ? k->placement : -1, g);
+        return care_share_pick(care_uasc_shares(m->cfg->uasc, m->rule, t), moved ? k->placement : -1, g);
     int initial = tr == CARE_TR_NONE && m->cfg->has_initial_share;
     if (!m->tc && !moved && !initial)   /* the entry shares, summed once per task */
         return care_share_pick_summed(m->cfg->placement_share[b], &m->entry_sums[b], g);
@@ -322,8 +323,8 @@ static void begin_uasc(traj_model *m, traj_child *k, uint32_t a, size_t index, d
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_UASC_CHILD << 56 | a, k->serial, 0);
     sim_stream *g = sim_rng_stream(ctx->rng);
     double u1 = sim_stream_uniform(g);
-    k->birth = t - care_uasc_entry_age(m->cfg->uasc, t, u1, sim_stream_uniform(g));
-    k->sex = sim_stream_uniform(g) < care_uasc_male(m->cfg->uasc, t);
+    k->birth = t - care_uasc_entry_age(m->cfg->uasc, m->rule, t, u1, sim_stream_uniform(g));
+    k->sex = sim_stream_uniform(g) < care_uasc_male(m->cfg->uasc, m->rule, t);
     enter(m, k, t, CARE_TR_ENTRY, 0, g);
     care_tally_flow(&m->tally, t, a, k->birth, CARE_TR_ENTRY);
     care_tally_flow_in(&m->tally, CARE_VAR_UASC_FLOW, t, a, k->birth, CARE_TR_ENTRY);
@@ -340,7 +341,7 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
     if (s >= m->uasc_from) {   /* the area's UASC (care_model.c's schedule_uasc) */
         if (first) sim_rng_key(g, ctx->seed, ctx->replicate, (uint64_t)STREAM_UASC << 56 | a, 0, 0);
         double e = -log(sim_stream_uniform_pos(sim_rng_stream(g)));   /* care_unit_exponential */
-        return care_uasc_arrival(m->cfg->uasc, (int)a, first ? -m->cfg->burn_in : now, ctx->horizon, e);
+        return care_uasc_arrival(m->cfg->uasc, m->rule, (int)a, first ? -m->cfg->burn_in : now, ctx->horizon, e);
     }
     int referral = s >= A;
     double base = referral ? m->ref_rate[a] : m->base_rate[a];
@@ -435,7 +436,7 @@ static void begin_initial(traj_model *m, traj_child *k, size_t index, sim_ctx *c
     }
     if (!row->uasc) tic = sim_stream_flat(g, tb0, fmin(tb1, age));
     k->birth = -age;
-    k->sex = sim_stream_uniform(g) < (row->uasc ? care_uasc_male(c->uasc, 0.0) : c->male_share[row->age]);
+    k->sex = sim_stream_uniform(g) < (row->uasc ? care_uasc_male(c->uasc, m->rule, 0.0) : c->male_share[row->age]);
     enter(m, k, -tic, CARE_TR_NONE, row->state, g);
     if (k->state == CARE_ST_LAC)
         k->pl_since = 0.0;   /* cost and days are counted from the start date */
@@ -501,7 +502,7 @@ static double next(void *state, void *ent, sim_ctx *ctx)
     double end = care_state_end(m->cfg, s, k->birth, k->since, &end_tr);
     double t;
     if (k->uasc) {   /* tables.uasc's own exit hazard (care_model.c's schedule_uasc_exit); no programme acts on it */
-        t = care_uasc_exit(m->cfg->uasc, k->at, min2(end, ctx->horizon), -log(sim_stream_uniform_pos(sim_rng_stream(ctx->rng))));
+        t = care_uasc_exit(m->cfg->uasc, m->rule, k->at, min2(end, ctx->horizon), -log(sim_stream_uniform_pos(sim_rng_stream(ctx->rng))));
         k->next = (uint8_t)(isinf(t) ? end_tr : CARE_TR_OTHER);
         return isinf(t) ? (end > ctx->horizon ? INFINITY : end) : t;
     }
@@ -586,6 +587,7 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
         m->draw_exit = c->draw_exit + d * CARE_MAXK;
         rule = care_calib_draw_rule(c, d);
     }
+    m->rule = rule;
     for (size_t a = 0; a < A; a++) {
         double acc = 0;
         for (int b = 0; b < CARE_NAGE; b++)

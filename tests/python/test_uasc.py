@@ -57,3 +57,44 @@ def test_uasc_stream_alone(tmp_path):
         assert abs(other / days * 365.25 / HAZARD - 1) < 4 / np.sqrt(other), (other, days)
         for t in ("home", "adopted", "sgo_cao", "independent_living", "placement_move"):
             assert uflow[tr.index(t)].sum() == 0, t
+
+
+RULES = ROOT / "tests" / "data" / "engines" / "uasc_rules.yaml"
+# uasc_rules.csv: UASC entries a year in the year ending 31 March 2018, then 2019, by rule; and
+# the share of entrants aged 14-15 in the first year
+RULE_ENTRIES = {0: (1000.0, 4000.0), 1: (4000.0, 1000.0)}
+RULE_YOUNG = {0: 0.3, 1: 0.5}
+
+
+def test_uasc_follows_the_drawn_rule(tmp_path):
+    """tables.uasc with per-rule blocks: each replicate's UASC follow the rule it drew, the same
+    draw as tables.rate_trend's blocks. Rule 1's rate_trend block has no ordinary entries and
+    rule 0's the fitted ones (hundreds a year in Kent: P(none) < 1e-100), so a replicate's
+    ordinary entries tell its rule; its UASC entries must then follow that rule's block. Per rule
+    and year, entries summed over its replicates are Poisson with mean (replicates) x (entries a
+    year) x Kent's share: 4 standard errors, sqrt(mean); the share aged 14-15 in the first year
+    is binomial: 4 standard errors."""
+    scen = tmp_path / "rules.yaml"
+    scen.write_text(f"extends: {RULES}\nname: uasc_rules_only\nburn_in: 0d\nhorizon: 2y\ninitial_stock: none\n")
+    out = tmp_path / "rules.h5"
+    subprocess.run([CARESIM, "run", str(scen), "-o", str(out), "-q", "-r", str(REPS), "--areas", KENT,
+                    "--engine", "case"], check=True)
+    rows = list(csv.DictReader(open(AREAS)))
+    share = float(next(r for r in rows if r["code"] == KENT)["pop_16_17"]) / sum(float(r["pop_16_17"]) for r in rows)
+    with h5py.File(out, "r") as f:
+        tr, ages = labels(f, "transition"), labels(f, "age_band")
+        e = tr.index("entry")
+        uasc = f["uasc_flow"][0, :, 1:, 0, e]            # [replicate, year, age band]
+        ordinary = f["flow"][0, :, 1:, 0, e].sum(axis=-1) - uasc.sum(axis=-1)
+    rule = np.where(ordinary.sum(axis=1) > 0, 0, 1)
+    assert (ordinary[rule == 1] == 0).all()
+    for k, per_year in RULE_ENTRIES.items():
+        n = int((rule == k).sum())
+        assert n > 0, f"no replicate drew rule {k}"   # P = 2^-40 with 2 of 4 draws each
+        for y, rate in enumerate(per_year):
+            got, mean = float(uasc[rule == k, y].sum()), n * rate * share
+            assert abs(got - mean) < 4 * np.sqrt(mean), (k, y, got, mean)
+        first = uasc[rule == k, 0].sum(axis=0)
+        p, tot = RULE_YOUNG[k], float(first.sum())
+        young = float(first[ages.index("10_15")])
+        assert abs(young / tot - p) < 4 * np.sqrt(p * (1 - p) / tot), (k, young, tot)
