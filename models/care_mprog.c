@@ -7,7 +7,9 @@
  * back at the end of `duration` or of funding, or on leaving `states` for a `continues_in`
  * state; effects still apply while it stays in those states).
  * Events: EV_PROG with id = x << 8 | programme << 3 | what (x: an area, a capacity step or a
- * child). A redraw schedules the child's new event; the one it replaces no longer matches the
+ * child). A child referred at a start whose case closing is already drawn (a LAZY transition,
+ * which has no event of its own: care_model.c) gets a W_CLOSE event at that closing, where it
+ * leaves the programme as it would at any exit. A redraw schedules the child's new event; the one it replaces no longer matches the
  * child's next_at and is ignored (care_model.c). */
 #include <math.h>
 #include <stdlib.h>
@@ -19,7 +21,7 @@
 #include "care_progrun.h"
 
 enum { PS_NONE, PS_WAITING, PS_SERVED, PS_TREATED };
-enum { W_START, W_END, W_CAP, W_SERVE, W_RELEASE };
+enum { W_START, W_END, W_CAP, W_SERVE, W_RELEASE, W_CLOSE };
 
 static uint32_t prog_id(uint32_t x, int i, int what) { return x << 8 | (uint32_t)i << 3 | (uint32_t)what; }
 
@@ -201,6 +203,16 @@ static int serve_waiting(care_model *m, sim_ctx *ctx, int i, int area, double t,
     return rc;
 }
 
+/* Child id, referred at a start with its case closing already drawn (k->close_at, counted
+ * ahead, with no event of its own), is let go by the programme at that closing. */
+static int close_event(const care_model *m, sim_ctx *ctx, const care_child *k, uint32_t id, int i, sim_err *err)
+{
+    if (id >= 1u << 20)
+        return sim_err_set(err, SIM_EINVAL, "programme %s: more than 2^20 children alive in one task: a case closing "
+                           "cannot be tracked", m->cfg->progs[i].name);
+    return sim_schedule(ctx, k->close_at, EV_PROG, prog_id(id, i, W_CLOSE), err);
+}
+
 int care_mprog_event(care_model *m, sim_ctx *ctx, uint32_t ev_id, double t, sim_err *err)
 {
     int i = (int)(ev_id >> 3 & 31u), what = (int)(ev_id & 7u);
@@ -214,8 +226,16 @@ int care_mprog_event(care_model *m, sim_ctx *ctx, uint32_t ev_id, double t, sim_
             care_child *k = &m->kids[id];
             if (k->state != CARE_FREE && !k->prog && !k->uasc && !care_model_closed(m, k, t))   /* UASC: no programme */
                 rc = refer(m, ctx, k, id, t, 1, err);
+            if (rc == SIM_OK && care_mprog_holds(m, k) && m->lazy[k->state] && isfinite(k->close_at))
+                rc = close_event(m, ctx, k, id, i, err);   /* not redrawn: its closing stands */
         }
         return rc;
+    case W_CLOSE: {   /* the closing drawn before the start: the child leaves care now */
+        care_child *k = x < m->n_kids ? &m->kids[x] : NULL;
+        if (k && k->state != CARE_FREE && k->prog == i + 1 && m->lazy[k->state] && k->close_at == t)
+            rc = care_mprog_leave(m, ctx, k, t, err);
+        return rc;
+    }
     case W_CAP:
         for (int j = 0; j < p->n_areas && rc == SIM_OK; j++) rc = serve_waiting(m, ctx, i, p->areas[j], t, err);
         return rc;
