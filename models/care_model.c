@@ -520,7 +520,7 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             k->uasc = (uint8_t)row->uasc;
             if (row->uasc) {   /* at least 14 at entry (care_uasc.h) */
                 double u1 = gsl_rng_uniform(ctx->rng);
-                care_uasc_initial(row->age, tb0, tb1, u1, gsl_rng_uniform(ctx->rng), &age, &tic);
+                care_uasc_initial(c->uasc, m->trend_rule, row->age, tb0, tb1, u1, gsl_rng_uniform(ctx->rng), &age, &tic);
             } else if (c->stock_ages.n[row->age]) {   /* single-year ages: an interval, then within it */
                 double u1 = gsl_rng_uniform(ctx->rng);
                 age = care_calib_age(&c->stock_ages, row->age, tb0, u1, gsl_rng_uniform(ctx->rng));

@@ -427,7 +427,7 @@ static void begin_initial(traj_model *m, traj_child *k, size_t index, sim_ctx *c
     double age, tic;
     if (row->uasc) {   /* at least 14 at entry (care_uasc.h) */
         double u1 = sim_stream_uniform(g);
-        care_uasc_initial(row->age, tb0, tb1, u1, sim_stream_uniform(g), &age, &tic);
+        care_uasc_initial(c->uasc, m->rule, row->age, tb0, tb1, u1, sim_stream_uniform(g), &age, &tic);
     } else if (c->stock_ages.n[row->age]) {   /* single-year ages: an interval, then within it */
         double u1 = sim_stream_uniform(g);
         age = care_calib_age(&c->stock_ages, row->age, tb0, u1, sim_stream_uniform(g));

@@ -194,11 +194,36 @@ void care_uasc_keep(care_uasc *u, const int *keep, int n_old)
         if (keep[a] >= 0) u->area_share[keep[a]] = u->area_share[a];
 }
 
-void care_uasc_initial(int b, double tb0, double tb1, double u1, double u2, double *age, double *tic)
+/* Why not uniform within the band: the stock at a time in care is made of entrants of the
+ * stream's ages at entry (mostly 16-17), so older time in care means older children; uniform
+ * ages within 16-17 put too few 17-year-olds in the stock and too few leave at 18 in the first
+ * year. Days in care are drawn first (u2), then the age at entry from the entry-age shares of
+ * the row in force when the child came (u1), among those that land the child in band b. */
+void care_uasc_initial(const care_uasc *u, int rule, int b, double tb0, double tb1, double u1, double u2,
+                       double *age, double *tic)
 {
-    double a0 = CARE_UASC_AGE0 * CARE_YEAR_DAYS;
-    double lo = fmax(care_age_lo_years[b] * CARE_YEAR_DAYS, a0 + tb0), hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
-    *age = lo * (1 - u1) + hi * u1;
-    double t1 = fmin(tb1, *age - a0);
+    double a0 = CARE_UASC_AGE0 * CARE_YEAR_DAYS, y = CARE_YEAR_DAYS;
+    double lo = care_age_lo_years[b] * y, hi = care_age_lo_years[b + 1] * y;
+    double t1 = fmax(tb0, fmin(tb1, hi - a0));
     *tic = tb0 * (1 - u2) + t1 * u2;
+    double elo = fmax(a0, lo - *tic), ehi = fmin(a0 + CARE_UASC_NAGE * y, hi - *tic);
+    double until, mass[CARE_UASC_NAGE], total = 0;
+    const double *cum = u->age_cum[block(u, rule) + (size_t)step(u, -*tic, &until)];
+    for (int j = 0; j < CARE_UASC_NAGE; j++) {   /* weight of year j within [elo, ehi) */
+        double w = cum[j] - (j ? cum[j - 1] : 0.0);
+        double from = fmax(elo, a0 + j * y), to = fmin(ehi, a0 + (j + 1) * y);
+        mass[j] = to > from ? w * (to - from) : 0.0;
+        total += mass[j];
+    }
+    if (!(total > 0)) {   /* no entry age of weight reaches the band: uniform where it can */
+        *age = fmax(lo, fmin(hi, elo + *tic)) + u1 * fmax(0.0, fmin(hi, ehi + *tic) - fmax(lo, elo + *tic));
+        return;
+    }
+    double r = u1 * total;
+    int j = 0;
+    while (j + 1 < CARE_UASC_NAGE && (r >= mass[j] || mass[j] == 0)) r -= mass[j++];
+    while (mass[j] == 0) j--;   /* rounding at the top: the last year with weight */
+    double from = fmax(elo, a0 + j * y), to = fmin(ehi, a0 + (j + 1) * y);
+    double e = from + fmin(1.0, fmax(0.0, r / mass[j])) * (to - from);
+    *age = fmin(e + *tic, nextafter(hi, 0));
 }

@@ -52,8 +52,10 @@ double care_uasc_male(const care_uasc *u, int rule, double t);
 void care_uasc_keep(care_uasc *u, const int *keep, int n_old);
 /* The exit before `limit` for a unit exponential e (INFINITY: none). */
 double care_uasc_exit(const care_uasc *u, int rule, double now, double limit, double e);
-/* A UASC child of the initial stock in age band b, tb0 <= days in care < tb1: age and days in
- * care (at least 14 at entry) from two uniforms. */
-void care_uasc_initial(int b, double tb0, double tb1, double u1, double u2, double *age, double *tic);
+/* A UASC child of the initial stock in age band b, tb0 <= days in care < tb1: days in care
+ * (uniform, at least 14 at entry), then the age at entry from the shares of the replicate's rule
+ * in force at the day it came (day -days in care), among those that keep the child in band b. */
+void care_uasc_initial(const care_uasc *u, int rule, int b, double tb0, double tb1, double u1, double u2,
+                       double *age, double *tic);
 
 #endif
