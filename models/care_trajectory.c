@@ -486,6 +486,23 @@ static int apply(void *state, void *ent, double t, sim_ctx *ctx)
     return 1;
 }
 
+/* One child from its first spell to the horizon or its leaving (sim_case_ops.path). begin, next,
+ * spell and apply are called from here only, so the compiler joins them into this routine. */
+static int path(void *state, void *ent, uint32_t stream, size_t index, double t, sim_ctx *ctx, sim_err *err)
+{
+    int rc = begin(state, ent, stream, index, t, ctx, err);
+    while (rc == SIM_OK) {
+        double at = next(state, ent, ctx);
+        spell(state, ent, at);
+        if (isinf(at))
+            return SIM_OK;
+        ctx->events++;
+        if (!apply(state, ent, at, ctx))
+            return SIM_OK;
+    }
+    return rc;
+}
+
 /* ---- the task ---- */
 static void destroy(void *state);
 
@@ -579,5 +596,5 @@ static void destroy(void *state)
     free(m);
 }
 
-const sim_case_ops care_trajectory_ops = {sizeof(traj_child), create, streams, initial, next_arrival, begin,
-                                          next, spell, apply, finish, destroy};
+const sim_case_ops care_trajectory_ops = {sizeof(traj_child), create, streams, initial, next_arrival, path, finish,
+                                          destroy};
