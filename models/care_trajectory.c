@@ -9,10 +9,9 @@
 
 #include "../sim/rng.h"
 #include "care_calib.h"
-#include "care_episodes.h"
 #include "care_hazard.h"
+#include "care_keyedlog.h"
 #include "care_progcase.h"
-#include "care_scenario.h"
 #include "care_tally.h"
 #include "care_trend_case.h"
 #include "care_uasc.h"
@@ -23,37 +22,6 @@ enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_PARAMS =
 #define INITIAL_SERIAL 0x80000000u
 #define REFERRED_SERIAL 0x40000000u
 #define UASC_SERIAL 0x20000000u
-
-const char *const care_engine_names[3] = {"auto", "case", "event"};
-
-/* A finite number of places (a programme's capacity, placement capacity) makes children wait
- * for each other. */
-static int finite_capacity(const care_config *c) { return care_scenario_has_finite_capacity(c); }
-
-/* Where the event list's order of simultaneous events decides a child's draws, the sampler
- * cannot follow it: a programme referring the children present on the day a dated edit takes
- * effect (an edit's redraw queued before or after the start), or before the start date, when
- * the initial stock (placed on the start date) is referred before it exists. */
-static int start_ambiguous(const care_config *c)
-{
-    for (int i = 0; i < c->n_progs; i++) {
-        double t0 = fmax(c->progs[i].time.start, -c->burn_in);
-        if (c->progs[i].new_only) continue;
-        if (t0 < 0 && c->n_stock > 0) return 1;
-        for (int e = 1; e < c->n_epochs; e++)
-            if (c->epochs[e].from == t0) return 1;
-    }
-    return 0;
-}
-
-care_engine care_engine_choose(care_engine asked, const care_config *c)
-{
-    if (start_ambiguous(c))
-        return CARE_ENGINE_EVENT;
-    if (asked != CARE_ENGINE_AUTO)
-        return asked;
-    return finite_capacity(c) ? CARE_ENGINE_EVENT : CARE_ENGINE_CASE;
-}
 
 /* A hazard table with each piece's terms (rate x multiplier), running sums and total, summed in
  * the order care_hazard.c sums them, so the draws invert to the same times. */
@@ -95,10 +63,7 @@ typedef struct traj_model {
     care_progcase *pc;                /* programmes (NULL: none) */
     int area_cached;                  /* area whose multipliers `haz` holds */
     piece_table haz[CARE_NSTATE];     /* each state's hazards in that area */
-    care_episodes log;
-    double *log_key;                  /* per row: when it was opened (-inf: at the start) */
-    size_t key_cap;
-    int log_failed;
+    care_keyedlog log;                /* rows put back in the event list's order at the end */
 } traj_model;
 
 static void fill_pieces(piece_table *p, const care_hazard_table *h, const double *mult)
@@ -184,48 +149,12 @@ static void log_open(traj_model *m, traj_child *k, double start, double opened, 
                        .area = k->area, .placement = k->state == CARE_ST_LAC ? k->placement : -1,
                        .state = k->state, .reason_started = reason,
                        .period = k->episodes, .male = k->sex};
-    k->ep = care_episodes_open(&m->log, &ep);
-    if (k->ep == (uint32_t)-1) { m->log_failed = 1; return; }
-    if (k->ep >= m->key_cap) {
-        size_t cap = m->key_cap ? 2 * m->key_cap : 4096;
-        double *nk = realloc(m->log_key, cap * sizeof *nk);
-        if (!nk) { m->log_failed = 1; return; }
-        m->log_key = nk;
-        m->key_cap = cap;
-    }
-    m->log_key[k->ep] = opened;
+    k->ep = care_keyedlog_open(&m->log, &ep, opened);
 }
 
 static void log_close(traj_model *m, const traj_child *k, double t, int tr)
 {
-    if (m->cfg->episodes && k->ep != (uint32_t)-1 && !m->log_failed)
-        care_episodes_close(&m->log, k->ep, t, tr);
-}
-
-/* The event list opens rows in the order of the events that open them (the start's children
- * first); rows here come child by child, so they are put back in that order. Ties in time
- * (two children's events at the same instant, probability zero) keep the order drawn here. */
-typedef struct keyed_row { double key; uint32_t row; } keyed_row;
-static int by_key(const void *a, const void *b)
-{
-    const keyed_row *x = a, *y = b;
-    if (x->key != y->key) return x->key < y->key ? -1 : 1;
-    return (x->row > y->row) - (x->row < y->row);
-}
-
-static int log_sort(traj_model *m)
-{
-    size_t n = m->log.n;
-    keyed_row *ix = malloc((n ? n : 1) * sizeof *ix);
-    care_episode *rows = malloc((n ? n : 1) * sizeof *rows);
-    if (!ix || !rows) { free(ix); free(rows); return -1; }
-    for (size_t i = 0; i < n; i++) ix[i] = (keyed_row){m->log_key[i], (uint32_t)i};
-    qsort(ix, n, sizeof *ix, by_key);
-    for (size_t i = 0; i < n; i++) rows[i] = m->log.rows[ix[i].row];
-    memcpy(m->log.rows, rows, n * sizeof *rows);
-    free(ix);
-    free(rows);
-    return 0;
+    if (m->cfg->episodes) care_keyedlog_close(&m->log, k->ep, t, tr);
 }
 
 /* ---- the child's path ---- */
@@ -558,6 +487,23 @@ static int apply(void *state, void *ent, double t, sim_ctx *ctx)
     return 1;
 }
 
+/* One child from its first spell to the horizon or its leaving (sim_case_ops.path). begin, next,
+ * spell and apply are called from here only, so the compiler joins them into this routine. */
+static int path(void *state, void *ent, uint32_t stream, size_t index, double t, sim_ctx *ctx, sim_err *err)
+{
+    int rc = begin(state, ent, stream, index, t, ctx, err);
+    while (rc == SIM_OK) {
+        double at = next(state, ent, ctx);
+        spell(state, ent, at);
+        if (isinf(at))
+            return SIM_OK;
+        ctx->events++;
+        if (!apply(state, ent, at, ctx))
+            return SIM_OK;
+    }
+    return rc;
+}
+
 /* ---- the task ---- */
 static void destroy(void *state);
 
@@ -630,8 +576,8 @@ static int finish(void *state, sim_ctx *ctx, void *const *bufs, sim_table *table
 {
     (void)ctx;
     traj_model *m = state;
-    if (m->log_failed || (m->cfg->episodes && (log_sort(m) != 0 || care_episodes_table(&m->log, table) != 0)))
-        return sim_err_set(err, SIM_ENOMEM, "episode log: out of memory after %zu episodes", m->log.n);
+    if (m->log.failed || (m->cfg->episodes && care_keyedlog_table(&m->log, table) != 0))
+        return sim_err_set(err, SIM_ENOMEM, "episode log: out of memory after %zu episodes", m->log.log.n);
     care_tally_copy(&m->tally, bufs);
     return SIM_OK;
 }
@@ -641,10 +587,9 @@ static void destroy(void *state)
     traj_model *m = state;
     if (!m) return;
     care_tally_free(&m->tally);
-    care_episodes_free(&m->log);
+    care_keyedlog_free(&m->log);
     care_trend_case_free(m->tc);
     care_progcase_free(m->pc);
-    free(m->log_key);
     free(m->cum_entry);
     free(m->base_rate);
     free(m->cum_ref);
@@ -653,5 +598,5 @@ static void destroy(void *state)
     free(m);
 }
 
-const sim_case_ops care_trajectory_ops = {sizeof(traj_child), create, streams, initial, next_arrival, begin,
-                                          next, spell, apply, finish, destroy};
+const sim_case_ops care_trajectory_ops = {sizeof(traj_child), create, streams, initial, next_arrival, path, finish,
+                                          destroy};
