@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../models/care_engine.h"
 #include "../models/care_estimate.h"
 #include "../models/care_model.h"
 #include "../models/care_output.h"

@@ -9,6 +9,7 @@
 #include "care_csv.h"
 #include "care_date.h"
 #include "care_tables.h"
+#include "care_uasc.h"
 
 static int bad(const care_csv *t, size_t r, const char *col, const char *msg, sim_err *err)
 {
@@ -169,9 +170,7 @@ static int trend_row(care_config *c, const care_csv *t, size_t r, size_t j, int 
     return rc;
 }
 
-/* The rules of tables.rate_trend's rows: 0, 1, ... in blocks of equal length (one block
- * without a rule column). Sets n_trend_rules and n_rate_trend (rows per rule). */
-static int trend_blocks(care_config *c, const care_csv *t, int cr, sim_err *err)
+int care_calib_rule_blocks(const care_csv *t, int cr, int *n_rules, size_t *per_rule, sim_err *err)
 {
     int prev = 0, rule = 0, rc = SIM_OK;
     size_t first_end = t->nrows;
@@ -183,9 +182,9 @@ static int trend_blocks(care_config *c, const care_csv *t, int cr, sim_err *err)
         prev = rule;
     }
     if (rc != SIM_OK) return rc;
-    c->n_trend_rules = prev + 1;
-    c->n_rate_trend = (int)first_end;
-    if (first_end * (size_t)c->n_trend_rules != t->nrows)
+    *n_rules = prev + 1;
+    *per_rule = first_end;
+    if (first_end * (size_t)*n_rules != t->nrows)
         return sim_err_set(err, SIM_EINVAL, "%s:2: rule: every rule needs as many rows as rule 0 (%zu)",
                            t->path, first_end);
     for (size_t r = 0; r < t->nrows && cr >= 0 && rc == SIM_OK; r++) {
@@ -193,6 +192,15 @@ static int trend_blocks(care_config *c, const care_csv *t, int cr, sim_err *err)
         if (rc == SIM_OK && (size_t)rule != r / first_end)
             rc = bad(t, r, "rule", "every rule needs as many rows as rule 0", err);
     }
+    return rc;
+}
+
+/* Sets n_trend_rules and n_rate_trend (rows per rule) from tables.rate_trend's blocks. */
+static int trend_blocks(care_config *c, const care_csv *t, int cr, sim_err *err)
+{
+    size_t per_rule = 0;
+    int rc = care_calib_rule_blocks(t, cr, &c->n_trend_rules, &per_rule, err);
+    c->n_rate_trend = (int)per_rule;
     return rc;
 }
 
@@ -224,21 +232,30 @@ int care_calib_rate_trend(care_config *c, const char *path, const char *key, sim
 
 int care_calib_check_rules(const care_config *c, const char *path, sim_err *err)
 {
-    int rules = c->n_trend_rules;   /* without tables.rate_trend the column is not used */
-    for (int d = 0; c->draw_rule && c->n_rate_trend && d < c->n_draws; d++)
-        if (c->draw_rule[d] >= rules)
+    int rules = c->n_trend_rules;   /* without tables.rate_trend the column is not used there */
+    int urules = c->uasc ? care_uasc_rules(c->uasc) : 0;   /* 0: one block, for every rule */
+    if (c->n_rate_trend && urules && urules != rules)
+        return sim_err_set(err, SIM_EINVAL, "%s:2: rule: %d rules, but tables.rate_trend has %d (every rule in both)",
+                           c->uasc_path, urules, rules);
+    for (int d = 0; c->draw_rule && d < c->n_draws; d++) {
+        if (c->n_rate_trend && c->draw_rule[d] >= rules)
             return sim_err_set(err, SIM_EINVAL, "%s:%d: rule: %d is not a rule of tables.rate_trend (0-%d)",
                                path, d + 2, c->draw_rule[d], rules - 1);
+        if (urules && c->draw_rule[d] >= urules)
+            return sim_err_set(err, SIM_EINVAL, "%s:%d: rule: %d is not a rule of tables.uasc (0-%d)",
+                               path, d + 2, c->draw_rule[d], urules - 1);
+    }
     return SIM_OK;
 }
 
 int care_calib_draw_rule(const care_config *c, size_t d)
 {
-    return c->draw_rule && c->n_rate_trend ? c->draw_rule[d] : 0;
+    return c->draw_rule ? c->draw_rule[d] : 0;
 }
 
 care_cal_steps care_calib_lac_steps(const care_config *c, int rule)
 {
+    if (!c->n_rate_trend) return (care_cal_steps){0, NULL, NULL};
     return (care_cal_steps){c->n_rate_trend, c->rate_trend_from,
                             c->rate_trend_exit + (size_t)rule * (size_t)c->n_rate_trend * CARE_MAXK};
 }

@@ -15,7 +15,9 @@
  *   else applies (entry_trend, area multipliers, draws, programmes). With a `rule` column the
  *   rows come in blocks, rule 0, 1, ..., each with the same dates; without parameter draws
  *   (or without their rule column) every replicate uses rule 0, and without tables.rate_trend
- *   the draws' rule column is not used.
+ *   the draws' rule column is not used for it. tables.uasc may come in the same blocks
+ *   (care_uasc.h): then a replicate's UASC follow the rule it drew, and both tables, where
+ *   both have blocks, must hold the same rules.
  * All fill fields of care_config; care_config_free releases them. */
 #ifndef CARE_CALIB_H
 #define CARE_CALIB_H
@@ -28,10 +30,15 @@
 int care_calib_age_cuts(care_age_cuts *a, const char *path, const char *key, sim_err *err);
 int care_calib_draws(care_config *c, const char *path, const char *key, sim_err *err);
 int care_calib_rate_trend(care_config *c, const char *path, const char *key, sim_err *err);
-/* After both tables are read: every draw's rule is one of tables.rate_trend's (path: the
- * draws table, for the message). */
+/* The blocks of rows of a table with an optional `rule` column (cr; -1: one block): rules 0, 1,
+ * ... in order, each with as many rows (in *per_rule); *n_rules blocks. */
+struct care_csv;
+int care_calib_rule_blocks(const struct care_csv *t, int cr, int *n_rules, size_t *per_rule, sim_err *err);
+/* After the tables are read: every draw's rule is one of tables.rate_trend's and of
+ * tables.uasc's where they have blocks, and the two have the same rules (path: the draws
+ * table, for the message). */
 int care_calib_check_rules(const care_config *c, const char *path, sim_err *err);
-/* The projection rule of parameter draw d (0 without rules), and its steps on lac_hazards
+/* The projection rule of parameter draw d (0 without the draws' rule column), and its steps on lac_hazards
  * (borrowing c's arrays; n = 0 without tables.rate_trend). */
 int care_calib_draw_rule(const care_config *c, size_t d);
 care_cal_steps care_calib_lac_steps(const care_config *c, int rule);

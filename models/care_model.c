@@ -84,7 +84,7 @@ static void free_child(care_model *m, uint32_t id)
 static int schedule_uasc_exit(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, double now, double end, int end_tr,
                               sim_err *err)
 {
-    double t = care_uasc_exit(m->cfg->uasc, now, fmin(end, ctx->horizon), care_unit_exponential(ctx->rng));
+    double t = care_uasc_exit(m->cfg->uasc, m->trend_rule, now, fmin(end, ctx->horizon), care_unit_exponential(ctx->rng));
     k->next_at = INFINITY;
     if (isinf(t) && end > ctx->horizon) return SIM_OK;   /* in care at the horizon */
     k->next = (uint8_t)(isinf(t) ? end_tr : CARE_TR_OTHER);
@@ -172,7 +172,7 @@ static void enter_lac(care_model *m, sim_ctx *ctx, care_child *k, double t, int 
     const double *sh = care_medit_shares(m, b, t, moved);
     if (tr == CARE_TR_NONE && m->cfg->has_initial_share)   /* initial stock: its own mix, by age today */
         sh = m->cfg->initial_share[care_age_band_at(0.0 - k->birth)];
-    if (k->uasc) sh = care_uasc_shares(m->cfg->uasc, t);
+    if (k->uasc) sh = care_uasc_shares(m->cfg->uasc, m->trend_rule, t);
     int want = care_mplace_pick(sh, ctx, moved ? k->placement : -1);
     /* a full type sends the child to the fallback (care_mplace.c); the initial stock is placed on the start date */
     k->placement = (uint8_t)(m->places.occupied ? care_mplace_take(m, k, want, tr == CARE_TR_NONE ? 0.0 : t) : want);
@@ -345,7 +345,7 @@ static int schedule_uasc(care_model *m, sim_ctx *ctx, uint32_t a, double now, si
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_UASC << 56 | a, 0, as->uasc_pos);
     double e = care_unit_exponential(ctx->rng);
     as->uasc_pos = sim_rng_position(ctx->rng);
-    double t = care_uasc_arrival(m->cfg->uasc, (int)a, now, ctx->horizon, e);
+    double t = care_uasc_arrival(m->cfg->uasc, m->trend_rule, (int)a, now, ctx->horizon, e);
     return isinf(t) ? SIM_OK : sim_schedule(ctx, t, EV_UASC, a, err);
 }
 
@@ -359,8 +359,8 @@ static int on_uasc(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_err *e
     k->uasc = 1;
     care_model_child_stream(ctx, k);
     double u1 = gsl_rng_uniform(ctx->rng);
-    k->birth = t - care_uasc_entry_age(m->cfg->uasc, t, u1, gsl_rng_uniform(ctx->rng));
-    k->sex = gsl_rng_uniform(ctx->rng) < care_uasc_male(m->cfg->uasc, t);
+    k->birth = t - care_uasc_entry_age(m->cfg->uasc, m->trend_rule, t, u1, gsl_rng_uniform(ctx->rng));
+    k->sex = gsl_rng_uniform(ctx->rng) < care_uasc_male(m->cfg->uasc, m->trend_rule, t);
     enter(m, ctx, k, t, CARE_TR_ENTRY, 0);
     care_model_count(m, t, k, CARE_TR_ENTRY);
     int rc = schedule(m, ctx, k, id, t, err);
@@ -520,7 +520,7 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             k->uasc = (uint8_t)row->uasc;
             if (row->uasc) {   /* at least 14 at entry (care_uasc.h) */
                 double u1 = gsl_rng_uniform(ctx->rng);
-                care_uasc_initial(row->age, tb0, tb1, u1, gsl_rng_uniform(ctx->rng), &age, &tic);
+                care_uasc_initial(c->uasc, m->trend_rule, row->age, tb0, tb1, u1, gsl_rng_uniform(ctx->rng), &age, &tic);
             } else if (c->stock_ages.n[row->age]) {   /* single-year ages: an interval, then within it */
                 double u1 = gsl_rng_uniform(ctx->rng);
                 age = care_calib_age(&c->stock_ages, row->age, tb0, u1, gsl_rng_uniform(ctx->rng));
@@ -529,7 +529,7 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             }
             if (!row->uasc) tic = gsl_ran_flat(ctx->rng, tb0, fmin(tb1, age));
             k->birth = -age;
-            k->sex = gsl_rng_uniform(ctx->rng) < (row->uasc ? care_uasc_male(c->uasc, 0.0) : c->male_share[row->age]);
+            k->sex = gsl_rng_uniform(ctx->rng) < (row->uasc ? care_uasc_male(c->uasc, m->trend_rule, 0.0) : c->male_share[row->age]);
             enter(m, ctx, k, -tic, CARE_TR_NONE, row->state);
             if (k->state == CARE_ST_LAC)
                 k->pl_since = 0.0;   /* cost and days are counted from the start date */

@@ -224,10 +224,11 @@ int care_mprog_event(care_model *m, sim_ctx *ctx, uint32_t ev_id, double t, sim_
         if (p->new_only) return SIM_OK;
         for (uint32_t id = 0; id < m->n_kids && rc == SIM_OK; id++) {
             care_child *k = &m->kids[id];
-            if (k->state != CARE_FREE && !k->prog && !k->uasc && !care_model_closed(m, k, t))   /* UASC: no programme */
-                rc = refer(m, ctx, k, id, t, 1, err);
+            if (k->state == CARE_FREE || k->prog || k->uasc || care_model_closed(m, k, t))   /* UASC: no programme */
+                continue;
+            rc = refer(m, ctx, k, id, t, 1, err);
             if (rc == SIM_OK && care_mprog_holds(m, k) && m->lazy[k->state] && isfinite(k->close_at))
-                rc = close_event(m, ctx, k, id, i, err);   /* not redrawn: its closing stands */
+                rc = close_event(m, ctx, k, id, k->prog - 1, err);   /* not redrawn: its closing stands */
         }
         return rc;
     case W_CLOSE: {   /* the closing drawn before the start: the child leaves care now */

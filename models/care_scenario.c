@@ -103,7 +103,7 @@ static int load_tables(care_config *c, sim_err *err)
         rc = care_calib_draws(c, c->parameter_draws_path, "tables.parameter_draws", err);
     if (rc == SIM_OK && c->rate_trend_path)
         rc = care_calib_rate_trend(c, c->rate_trend_path, "tables.rate_trend", err);
-    if (rc == SIM_OK && c->parameter_draws_path)
+    if (rc == SIM_OK)   /* the draws' rules against the blocks of rate_trend and uasc */
         rc = care_calib_check_rules(c, c->parameter_draws_path, err);
     return rc;
 }

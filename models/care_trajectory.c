@@ -9,10 +9,9 @@
 
 #include "../sim/rng.h"
 #include "care_calib.h"
-#include "care_episodes.h"
 #include "care_hazard.h"
+#include "care_keyedlog.h"
 #include "care_progcase.h"
-#include "care_scenario.h"
 #include "care_tally.h"
 #include "care_trend_case.h"
 #include "care_uasc.h"
@@ -23,37 +22,6 @@ enum { STREAM_ARRIVAL = 1, STREAM_CHILD = 2, STREAM_INITIAL = 3, STREAM_PARAMS =
 #define INITIAL_SERIAL 0x80000000u
 #define REFERRED_SERIAL 0x40000000u
 #define UASC_SERIAL 0x20000000u
-
-const char *const care_engine_names[3] = {"auto", "case", "event"};
-
-/* A finite number of places (a programme's capacity, placement capacity) makes children wait
- * for each other. */
-static int finite_capacity(const care_config *c) { return care_scenario_has_finite_capacity(c); }
-
-/* Where the event list's order of simultaneous events decides a child's draws, the sampler
- * cannot follow it: a programme referring the children present on the day a dated edit takes
- * effect (an edit's redraw queued before or after the start), or before the start date, when
- * the initial stock (placed on the start date) is referred before it exists. */
-static int start_ambiguous(const care_config *c)
-{
-    for (int i = 0; i < c->n_progs; i++) {
-        double t0 = fmax(c->progs[i].time.start, -c->burn_in);
-        if (c->progs[i].new_only) continue;
-        if (t0 < 0 && c->n_stock > 0) return 1;
-        for (int e = 1; e < c->n_epochs; e++)
-            if (c->epochs[e].from == t0) return 1;
-    }
-    return 0;
-}
-
-care_engine care_engine_choose(care_engine asked, const care_config *c)
-{
-    if (start_ambiguous(c))
-        return CARE_ENGINE_EVENT;
-    if (asked != CARE_ENGINE_AUTO)
-        return asked;
-    return finite_capacity(c) ? CARE_ENGINE_EVENT : CARE_ENGINE_CASE;
-}
 
 /* A hazard table with each piece's terms (rate x multiplier), running sums and total, summed in
  * the order care_hazard.c sums them, so the draws invert to the same times. */
@@ -87,6 +55,7 @@ typedef struct traj_model {
     int ref_band, ref_nfa;            /* the pending referral's draws (made with its time) */
     uint32_t next_referred;           /* serials of the current area's referred children */
     const double *draw_exit;          /* this replicate's multipliers on lac_hazards (NULL: none) */
+    int rule;                         /* this replicate's projection rule (rate_trend's and uasc's block) */
     uint32_t *stock_from;             /* [rows+1] first initial index of each stock row */
     care_trend_case *tc;              /* rates that change on dates (NULL: none, the fast path) */
     uint8_t trend_owns[CARE_NSTATE];  /* care_trend_case_owns(tc, s), asked once per task */
@@ -94,10 +63,7 @@ typedef struct traj_model {
     care_progcase *pc;                /* programmes (NULL: none) */
     int area_cached;                  /* area whose multipliers `haz` holds */
     piece_table haz[CARE_NSTATE];     /* each state's hazards in that area */
-    care_episodes log;
-    double *log_key;                  /* per row: when it was opened (-inf: at the start) */
-    size_t key_cap;
-    int log_failed;
+    care_keyedlog log;                /* rows put back in the event list's order at the end */
 } traj_model;
 
 static void fill_pieces(piece_table *p, const care_hazard_table *h, const double *mult)
@@ -183,48 +149,12 @@ static void log_open(traj_model *m, traj_child *k, double start, double opened, 
                        .area = k->area, .placement = k->state == CARE_ST_LAC ? k->placement : -1,
                        .state = k->state, .reason_started = reason,
                        .period = k->episodes, .male = k->sex};
-    k->ep = care_episodes_open(&m->log, &ep);
-    if (k->ep == (uint32_t)-1) { m->log_failed = 1; return; }
-    if (k->ep >= m->key_cap) {
-        size_t cap = m->key_cap ? 2 * m->key_cap : 4096;
-        double *nk = realloc(m->log_key, cap * sizeof *nk);
-        if (!nk) { m->log_failed = 1; return; }
-        m->log_key = nk;
-        m->key_cap = cap;
-    }
-    m->log_key[k->ep] = opened;
+    k->ep = care_keyedlog_open(&m->log, &ep, opened);
 }
 
 static void log_close(traj_model *m, const traj_child *k, double t, int tr)
 {
-    if (m->cfg->episodes && k->ep != (uint32_t)-1 && !m->log_failed)
-        care_episodes_close(&m->log, k->ep, t, tr);
-}
-
-/* The event list opens rows in the order of the events that open them (the start's children
- * first); rows here come child by child, so they are put back in that order. Ties in time
- * (two children's events at the same instant, probability zero) keep the order drawn here. */
-typedef struct keyed_row { double key; uint32_t row; } keyed_row;
-static int by_key(const void *a, const void *b)
-{
-    const keyed_row *x = a, *y = b;
-    if (x->key != y->key) return x->key < y->key ? -1 : 1;
-    return (x->row > y->row) - (x->row < y->row);
-}
-
-static int log_sort(traj_model *m)
-{
-    size_t n = m->log.n;
-    keyed_row *ix = malloc((n ? n : 1) * sizeof *ix);
-    care_episode *rows = malloc((n ? n : 1) * sizeof *rows);
-    if (!ix || !rows) { free(ix); free(rows); return -1; }
-    for (size_t i = 0; i < n; i++) ix[i] = (keyed_row){m->log_key[i], (uint32_t)i};
-    qsort(ix, n, sizeof *ix, by_key);
-    for (size_t i = 0; i < n; i++) rows[i] = m->log.rows[ix[i].row];
-    memcpy(m->log.rows, rows, n * sizeof *rows);
-    free(ix);
-    free(rows);
-    return 0;
+    if (m->cfg->episodes) care_keyedlog_close(&m->log, k->ep, t, tr);
 }
 
 /* ---- the child's path ---- */
@@ -234,7 +164,7 @@ static int log_sort(traj_model *m)
 static int pick_placement(const traj_model *m, const traj_child *k, int b, double t, int tr, int moved, sim_stream *g)
 {
     if (k->uasc)   /* tables.uasc's own shares */
-        return care_share_pick(care_uasc_shares(m->cfg->uasc, t), moved ? k->placement : -1, g);
+        return care_share_pick(care_uasc_shares(m->cfg->uasc, m->rule, t), moved ? k->placement : -1, g);
     int initial = tr == CARE_TR_NONE && m->cfg->has_initial_share;
     if (!m->tc && !moved && !initial)   /* the entry shares, summed once per task */
         return care_share_pick_summed(m->cfg->placement_share[b], &m->entry_sums[b], g);
@@ -322,8 +252,8 @@ static void begin_uasc(traj_model *m, traj_child *k, uint32_t a, size_t index, d
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_UASC_CHILD << 56 | a, k->serial, 0);
     sim_stream *g = sim_rng_stream(ctx->rng);
     double u1 = sim_stream_uniform(g);
-    k->birth = t - care_uasc_entry_age(m->cfg->uasc, t, u1, sim_stream_uniform(g));
-    k->sex = sim_stream_uniform(g) < care_uasc_male(m->cfg->uasc, t);
+    k->birth = t - care_uasc_entry_age(m->cfg->uasc, m->rule, t, u1, sim_stream_uniform(g));
+    k->sex = sim_stream_uniform(g) < care_uasc_male(m->cfg->uasc, m->rule, t);
     enter(m, k, t, CARE_TR_ENTRY, 0, g);
     care_tally_flow(&m->tally, t, a, k->birth, CARE_TR_ENTRY);
     care_tally_flow_in(&m->tally, CARE_VAR_UASC_FLOW, t, a, k->birth, CARE_TR_ENTRY);
@@ -340,7 +270,7 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
     if (s >= m->uasc_from) {   /* the area's UASC (care_model.c's schedule_uasc) */
         if (first) sim_rng_key(g, ctx->seed, ctx->replicate, (uint64_t)STREAM_UASC << 56 | a, 0, 0);
         double e = -log(sim_stream_uniform_pos(sim_rng_stream(g)));   /* care_unit_exponential */
-        return care_uasc_arrival(m->cfg->uasc, (int)a, first ? -m->cfg->burn_in : now, ctx->horizon, e);
+        return care_uasc_arrival(m->cfg->uasc, m->rule, (int)a, first ? -m->cfg->burn_in : now, ctx->horizon, e);
     }
     int referral = s >= A;
     double base = referral ? m->ref_rate[a] : m->base_rate[a];
@@ -423,19 +353,16 @@ static void begin_initial(traj_model *m, traj_child *k, size_t index, sim_ctx *c
     k->serial = INITIAL_SERIAL + (uint32_t)index;
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_INITIAL << 56 | k->area, k->serial, 0);
     sim_stream *g = sim_rng_stream(ctx->rng);
-    double age, tic;
-    if (row->uasc) {   /* at least 14 at entry (care_uasc.h) */
-        double u1 = sim_stream_uniform(g);
-        care_uasc_initial(row->age, tb0, tb1, u1, sim_stream_uniform(g), &age, &tic);
-    } else if (c->stock_ages.n[row->age]) {   /* single-year ages: an interval, then within it */
-        double u1 = sim_stream_uniform(g);
+    double age, tic, u1 = sim_stream_uniform(g);   /* the draws in care_model.c's order */
+    if (row->uasc)   /* at least 14 at entry (care_uasc.h) */
+        care_uasc_initial(c->uasc, m->rule, row->age, tb0, tb1, u1, sim_stream_uniform(g), &age, &tic);
+    else if (c->stock_ages.n[row->age])   /* single-year ages: an interval, then within it */
         age = care_calib_age(&c->stock_ages, row->age, tb0, u1, sim_stream_uniform(g));
-    } else {
-        age = sim_stream_flat(g, fmax(alo, tb0), ahi);
-    }
+    else
+        age = fmax(alo, tb0) * (1 - u1) + ahi * u1;   /* sim_stream_flat's formula */
     if (!row->uasc) tic = sim_stream_flat(g, tb0, fmin(tb1, age));
     k->birth = -age;
-    k->sex = sim_stream_uniform(g) < (row->uasc ? care_uasc_male(c->uasc, 0.0) : c->male_share[row->age]);
+    k->sex = sim_stream_uniform(g) < (row->uasc ? care_uasc_male(c->uasc, m->rule, 0.0) : c->male_share[row->age]);
     enter(m, k, -tic, CARE_TR_NONE, row->state, g);
     if (k->state == CARE_ST_LAC)
         k->pl_since = 0.0;   /* cost and days are counted from the start date */
@@ -501,7 +428,7 @@ static double next(void *state, void *ent, sim_ctx *ctx)
     double end = care_state_end(m->cfg, s, k->birth, k->since, &end_tr);
     double t;
     if (k->uasc) {   /* tables.uasc's own exit hazard (care_model.c's schedule_uasc_exit); no programme acts on it */
-        t = care_uasc_exit(m->cfg->uasc, k->at, min2(end, ctx->horizon), -log(sim_stream_uniform_pos(sim_rng_stream(ctx->rng))));
+        t = care_uasc_exit(m->cfg->uasc, m->rule, k->at, min2(end, ctx->horizon), -log(sim_stream_uniform_pos(sim_rng_stream(ctx->rng))));
         k->next = (uint8_t)(isinf(t) ? end_tr : CARE_TR_OTHER);
         return isinf(t) ? (end > ctx->horizon ? INFINITY : end) : t;
     }
@@ -557,6 +484,23 @@ static int apply(void *state, void *ent, double t, sim_ctx *ctx)
     return 1;
 }
 
+/* One child from its first spell to the horizon or its leaving (sim_case_ops.path). begin, next,
+ * spell and apply are called from here only, so the compiler joins them into this routine. */
+static int path(void *state, void *ent, uint32_t stream, size_t index, double t, sim_ctx *ctx, sim_err *err)
+{
+    int rc = begin(state, ent, stream, index, t, ctx, err);
+    while (rc == SIM_OK) {
+        double at = next(state, ent, ctx);
+        spell(state, ent, at);
+        if (isinf(at))
+            return SIM_OK;
+        ctx->events++;
+        if (!apply(state, ent, at, ctx))
+            return SIM_OK;
+    }
+    return rc;
+}
+
 /* ---- the task ---- */
 static void destroy(void *state);
 
@@ -586,6 +530,7 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
         m->draw_exit = c->draw_exit + d * CARE_MAXK;
         rule = care_calib_draw_rule(c, d);
     }
+    m->rule = rule;
     for (size_t a = 0; a < A; a++) {
         double acc = 0;
         for (int b = 0; b < CARE_NAGE; b++)
@@ -628,8 +573,8 @@ static int finish(void *state, sim_ctx *ctx, void *const *bufs, sim_table *table
 {
     (void)ctx;
     traj_model *m = state;
-    if (m->log_failed || (m->cfg->episodes && (log_sort(m) != 0 || care_episodes_table(&m->log, table) != 0)))
-        return sim_err_set(err, SIM_ENOMEM, "episode log: out of memory after %zu episodes", m->log.n);
+    if (m->log.failed || (m->cfg->episodes && care_keyedlog_table(&m->log, table) != 0))
+        return sim_err_set(err, SIM_ENOMEM, "episode log: out of memory after %zu episodes", m->log.log.n);
     care_tally_copy(&m->tally, bufs);
     return SIM_OK;
 }
@@ -639,10 +584,9 @@ static void destroy(void *state)
     traj_model *m = state;
     if (!m) return;
     care_tally_free(&m->tally);
-    care_episodes_free(&m->log);
+    care_keyedlog_free(&m->log);
     care_trend_case_free(m->tc);
     care_progcase_free(m->pc);
-    free(m->log_key);
     free(m->cum_entry);
     free(m->base_rate);
     free(m->cum_ref);
@@ -651,5 +595,5 @@ static void destroy(void *state)
     free(m);
 }
 
-const sim_case_ops care_trajectory_ops = {sizeof(traj_child), create, streams, initial, next_arrival, begin,
-                                          next, spell, apply, finish, destroy};
+const sim_case_ops care_trajectory_ops = {sizeof(traj_child), create, streams, initial, next_arrival, path, finish,
+                                          destroy};

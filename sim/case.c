@@ -32,21 +32,8 @@ static int between(run_state *r, sim_err *err)
 /* One entity from its first spell to the horizon or its leaving. */
 static int run_entity(run_state *r, uint32_t stream, size_t index, double t, sim_err *err)
 {
-    const sim_case_ops *ops = r->ops;
-    sim_ctx *ctx = r->ctx;
-    int rc = ops->begin(r->model, r->ent, stream, index, t, ctx, err);
-    if (rc != SIM_OK)
-        return rc;
-    for (;;) {
-        double next = ops->next(r->model, r->ent, ctx);
-        ops->spell(r->model, r->ent, next);
-        if (isinf(next))
-            break;
-        ctx->events++;
-        if (!ops->apply(r->model, r->ent, next, ctx))
-            break;
-    }
-    return between(r, err);
+    int rc = r->ops->path(r->model, r->ent, stream, index, t, r->ctx, err);
+    return rc == SIM_OK ? between(r, err) : rc;
 }
 
 static int run_stream(run_state *r, uint32_t s, gsl_rng *g, sim_err *err)

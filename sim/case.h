@@ -6,11 +6,15 @@
  *
  * The model reaches it through sim_case_ops. An entity lives in a sequence of spells; a
  * transition ends one spell and may start the next. For each stream of arrivals (e.g. an area)
- * the engine asks for the arrival times in order, and for each arrival runs the entity:
- *     begin -> [next -> spell -> apply]* until next returns no transition or apply ends it.
- * Entities present at the start (initial) run first, in index order.
+ * the engine asks for the arrival times in order, and for each arrival has the model draw the
+ * entity's whole path (`path`): its first spell, then each transition out of a spell and the
+ * spell's contribution to the output, until the horizon or its leaving. Entities present at the
+ * start (initial) run first, in index order. One call per entity, rather than one per step
+ * (begin, next, spell, apply), lets the compiler join the model's steps into one routine: on the
+ * reference model R1 those calls were 105 instructions of 1,777 per entity (bench/README.md,
+ * "Profile of the case-based engine").
  *
- * Random numbers: ctx->rng is the entities' generator: begin keys it to the entity's own stream
+ * Random numbers: ctx->rng is the entities' generator: path keys it to the entity's own stream
  * and nothing else draws from it until the entity is done, so one key per entity suffices.
  * Arrivals draw from a second generator of their own, passed to next_arrival.
  * Ownership: the engine owns the entity record (entity_size bytes, reused) and both generators;
@@ -33,17 +37,10 @@ typedef struct sim_case_ops {
      * (anything past ctx->horizon ends the stream). g belongs to the stream until it ends: the
      * model keys it on the first call and draws from it on every call. */
     double (*next_arrival)(void *state, uint32_t stream, int first, double now, gsl_rng *g, sim_ctx *ctx);
-    /* Starts an entity in its first spell: initial entity `index` (stream is UINT32_MAX), or the
-     * index-th arrival (from 0) on `stream` at time t. */
-    int (*begin)(void *state, void *ent, uint32_t stream, size_t index, double t, sim_ctx *ctx, sim_err *err);
-    /* Draws the entity's next transition out of its current spell; returns its time, or
-     * INFINITY when the spell lasts past the horizon. */
-    double (*next)(void *state, void *ent, sim_ctx *ctx);
-    /* Adds the current spell, ending at `end` (INFINITY: past the horizon), to the output. */
-    void (*spell)(void *state, const void *ent, double end);
-    /* Applies the transition `next` drew, at time t; returns 1 while the entity stays in the
-     * system (it begins its next spell), 0 when it leaves. */
-    int (*apply)(void *state, void *ent, double t, sim_ctx *ctx);
+    /* Draws the whole path of one entity: initial entity `index` (stream is UINT32_MAX), or the
+     * index-th arrival (from 0) on `stream` at time t, from its first spell to the horizon or its
+     * leaving, adding each spell to the output and each transition applied to ctx->events. */
+    int (*path)(void *state, void *ent, uint32_t stream, size_t index, double t, sim_ctx *ctx, sim_err *err);
     /* As in sim_model_ops. */
     int (*finish)(void *state, sim_ctx *ctx, void *const *bufs, sim_table *table, sim_err *err);
     void (*destroy)(void *state);   /* accepts NULL */

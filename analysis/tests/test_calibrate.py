@@ -237,3 +237,30 @@ def test_uasc_stock_cells_keep_the_stream_by_age_band():
     cells = uasc.stock_cells(u, (0, 91, 182, 365, 730, 1826))
     assert cells.sum() == pytest.approx(u.grid.sum(), rel=1e-12)
     assert cells.sum(axis=1) == pytest.approx(u.stock_age[-1][3:], rel=1e-12)
+
+
+def test_uasc_table_has_one_block_per_drawn_rule(tmp_path):
+    """uasc.csv (tables.uasc): one block of rows per drawn rule, numbered as rate_trend.csv's,
+    each with the same dates (years ending 31 March 2017-2040) and that rule's continuation of
+    the fitted UASC entries (projection.uasc_entries; written to 0.1)."""
+    import csv
+    from types import SimpleNamespace
+    from caresim.calibrate import projection, tables
+    test_uasc_placements_are_the_rises_of_their_groups(tmp_path)   # writes placements.csv
+    years = list(range(2004, tables.TREND_LAST_YEAR + 1))
+    rules = [projection.HELD, projection.Rule(0.8, 0, 0.5), projection.Rule(0.8, 0, 0.8)]
+    ent = [projection.uasc_entries(UASC, 2017, years, r) for r in rules]
+    drawn = [(r, SimpleNamespace(years=years, uasc_run=uasc.run(e, years, params.UASC_AGE)))
+             for r, e in zip(rules, ent)]
+    tables.uasc_table(tmp_path, tmp_path, SimpleNamespace(last_fit=2017), drawn,
+                      SimpleNamespace(uasc_stock={2014: 2000.0, 2017: 4000.0}))
+    rows = list(csv.DictReader(open(tmp_path / "uasc.csv")))
+    blocks = [[r for r in rows if r["rule"] == str(k)] for k in range(len(rules))]
+    assert sum(map(len, blocks)) == len(rows)
+    want_dates = [f"{y - 1}-03-31" for y in range(2017, tables.TREND_LAST_YEAR + 1)]
+    for k, b in enumerate(blocks):
+        assert [r["from_date"] for r in b] == want_dates
+        got = np.array([float(r["entries_per_year"]) for r in b])
+        np.testing.assert_allclose(got, [ent[k][y] for y in range(2017, tables.TREND_LAST_YEAR + 1)], atol=0.051)
+        assert b[0]["entries_per_year"] == blocks[0][0]["entries_per_year"]   # the fitted 2017 level
+    assert len({b[-1]["entries_per_year"] for b in blocks}) == len(rules)   # the rules part after 2017

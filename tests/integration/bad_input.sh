@@ -109,6 +109,20 @@ case "$case" in
                   want="scenario.yaml:[0-9]+: adjust.lac_hazards.home.add: not for this key \(here: add_per_year or add_per_day\)" ;;
   edit_dates)     printf 'adjust:\n  entry_rates: [{times: 2, from: 2019-01-01}, {times: 3, from: 2018-01-01}]\n' >> "$scen"
                   want="scenario.yaml:[0-9]+: adjust.entry_rates.1.from: dates must increase" ;;
+  uasc_rule_*)    cp "$root/tests/data/engines/uasc_rules.csv" "$tmp/u.csv"   # blocks of rules 0 and 1
+                  sed -i "s#^tables:#tables:\n  uasc: u.csv#" "$scen"
+                  case "$case" in
+                    uasc_rule_blocks) sed -i '5d' "$tmp/u.csv"
+                                   want="u.csv:2: rule: every rule needs as many rows as rule 0 \\(2\\)" ;;
+                    uasc_rule_dates) sed -i '5s/^1,2018-03-31,/1,2018-06-30,/' "$tmp/u.csv"
+                                   want="u.csv:5: from_date: every rule must have the dates of rule 0" ;;
+                    uasc_rule_count) printf 'rule,from_date,entry_1_4\n0,2018-03-31,1\n1,2018-03-31,2\n2,2018-03-31,3\n' > "$tmp/rt.csv"
+                                   sed -i "s#^tables:#tables:\n  rate_trend: rt.csv#" "$scen"
+                                   want="u.csv:2: rule: 2 rules, but tables.rate_trend has 3 \\(every rule in both\\)" ;;
+                    uasc_rule_draw) printf 'draw,rule,entry_1_4\n0,0,1\n1,2,1\n' > "$tmp/d.csv"
+                                   sed -i "s#^tables:#tables:\n  parameter_draws: d.csv#" "$scen"
+                                   want="d.csv:3: rule: 2 is not a rule of tables.uasc \\(0-1\\)" ;;
+                  esac ;;
   uasc_*)         cp "$root/tests/data/engines/uasc_steps.csv" "$tmp/u.csv"
                   sed -i "s#^tables:#tables:\n  uasc: u.csv#" "$scen"
                   case "$case" in

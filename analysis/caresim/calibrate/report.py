@@ -189,10 +189,9 @@ def entry_ages(cal: Path, f) -> Path:
 
 
 def _stock_ages(cal: Path, s, last: int) -> Path:
-    """Children in care on the last 31 March by single year of age x time-in-care band."""
-    g = s.fwd.grid.copy()
-    n = s.uasc_run.grid.shape[0]
-    g[forward.N_AGE - n:, :n] += s.uasc_run.grid
+    """Children in care on the last 31 March by single year of age x time-in-care band, without
+    UASC (the initial stock's UASC have their own ages: tables.uasc)."""
+    g = s.fwd.grid
     db = np.searchsorted(np.array(tables.TB_DAYS[1:]) / forward.MONTH_DAYS,
                          np.arange(forward.N_DUR) + 0.5)
     rows = []

@@ -51,8 +51,10 @@ def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print)
     las, mult = tables.area_multipliers(data_dir, t)
     paths = [tables.entry_rates(out, f17, s17, las), tables.entry_trend(out, f17),
              tables.rate_trend(out, f17, drawn), tables.lac_hazards(out, f17),
-             tables.areas_table(out, las, mult), tables.initial_stock(out, s17, las, LAST_FIT),
-             tables.placement_costs(out), tables.initial_placement_shares(out, t)]
+             tables.areas_table(out, las, mult),
+             tables.initial_stock(out, s17, las, LAST_FIT, int(round(t.uasc_stock[LAST_FIT]))),
+             tables.uasc_table(out, data_dir, f17, drawn, t),
+             tables.placement_costs(out), tables.initial_placement_shares(out, t, s17, data_dir)]
     cal = out / "calibration"
     paths.append(report.entry_ages(cal, f17))
     paths += pathway_tables.write(data_dir, out, rule.entry_phi, log)   # after entry_rates, rate_trend, areas, entry_ages

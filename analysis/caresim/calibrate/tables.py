@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import areas, costs, forward, params
+from . import areas, costs, forward, params, uasc
 
 AGES = ("under_1", "1_4", "5_9", "10_15", "16_17")
 AGE_YEARS = ((0, 1), (1, 5), (5, 10), (10, 16), (16, 18))
@@ -49,21 +49,19 @@ def largest_remainder(total: int, shares) -> list:
 
 
 def entry_rates(out: Path, fit, s, las: list) -> Path:
-    """First entries per 10,000 children by age band in 2017 (the fitted, held level). UASC
-    entries are added to their age bands: the simulator has no separate UASC stream yet."""
+    """First entries per 10,000 children by age band in 2017 (the fitted, held level), without
+    unaccompanied asylum-seeking children: their own stream is uasc.csv."""
     pop = sum(float(r["population_0_17"]) for r in las)
-    y = s.years.index(fit.last_fit)
     rates = params.year_rates(fit.theta, [fit.last_fit], fit.last_fit, np.zeros(5), {})
     first = forward.AGE_ONEHOT @ rates[0].entries
-    uasc = s.uasc_run.entries_age[y]
     rows = []
     for b, (a, (lo, hi)) in enumerate(zip(AGES, AGE_YEARS)):
         band_pop = pop * (hi - lo) / 18.0
-        rate = (first[b] + uasc[b]) / band_pop * 1e4
+        rate = first[b] / band_pop * 1e4
         rows.append([a, f"{rate:.3f}", "0.56", fit_source(fit.last_fit) +
                      "; population local_authorities.csv; male share 56% of CLA (SFR 50/2017 text)",
-                     f"{fit.last_fit} fitted first entries {first[b]:.0f} + UASC {uasc[b]:.0f} "
-                     "(re-entries come from home_hazards)"])
+                     f"{fit.last_fit} fitted first entries {first[b]:.0f}, UASC not included (uasc.csv; "
+                     "re-entries come from home_hazards)"])
     return _write(out / "entry_rates.csv", ["age_band", "rate_per_10000_per_year", "male_share",
                                            "source", "note"], rows)
 
@@ -80,36 +78,35 @@ TREND_LAST_YEAR = 2040   # rate_trend.csv covers years ending 31 March up to thi
 
 def rate_trend(out: Path, fit, drawn: list) -> Path:
     """tables.rate_trend: for each year ending 31 March after the last fitted one, a rule's
-    multipliers on the fitted last-year rates: first entries by age band (UASC included, with
-    their own continuation) and exit hazards by reason (log-linear, so one factor per reason).
-    Row `from_date` D holds for the year starting on D. One block of rows per rule the
+    multipliers on the fitted last-year rates: first entries by age band (without UASC, whose
+    continuation is in uasc.csv) and exit hazards by reason (log-linear, so one factor per
+    reason). Row `from_date` D holds for the year starting on D. One block of rows per rule the
     replicates draw (`drawn`: [(rule, s)], the chosen rule first as rule 0; `s`: the model
     series run to TREND_LAST_YEAR with the rule); parameter_draws.csv's `rule` column picks
-    the block."""
+    the block (and uasc.csv's block of the same rule)."""
     rows = []
-    for k, (rule, s) in enumerate(drawn):
-        rows += [[k] + r for r in _trend_rows(fit, rule, s)]
+    for k, (rule, _) in enumerate(drawn):
+        rows += [[k] + r for r in _trend_rows(fit, rule)]
     return _write(out / "rate_trend.csv", ["rule", "from_date"] + [f"entry_{a}" for a in AGES] +
                   [f"exit_{r}" for r in TRANSITIONS] + ["source", "note"], rows)
 
 
-def _trend_rows(fit, rule, s) -> list:
+def _trend_rows(fit, rule) -> list:
     T = fit.last_fit
     years = list(range(T + 1, TREND_LAST_YEAR + 1))
     rates = params.year_rates(fit.theta, [T] + years, T, np.zeros(5), {}, rule)
     first = [forward.AGE_ONEHOT @ r.entries for r in rates]
-    ua = [s.uasc_run.entries_age[s.years.index(y)] for y in [T] + years]
-    ent0 = first[0] + ua[0]
+    ent0 = first[0]
     h0 = rates[0].hazards.sum(axis=(1, 2))
     src = fit_source(T) + f"; projection rule {rule.name}, one of the rules the back-test cannot tell " \
         "apart (docs/calibration.md)"
     rows = []
     for i, y in enumerate(years, start=1):
-        e = (first[i] + ua[i]) / ent0
+        e = first[i] / ent0
         x = rates[i].hazards.sum(axis=(1, 2)) / h0
         rows.append([f"{y - 1}-03-31"] + [f"{v:.5f}" for v in e] + [f"{v:.5f}" for v in x] +
                     [src, f"year ending 31 March {y}: rates relative to the fitted {T} level "
-                     f"(damping: entries {rule.entry_phi:g}, exits {rule.exit_phi:g}, UASC {rule.uasc_phi:g})"])
+                     f"(damping: entries {rule.entry_phi:g}, exits {rule.exit_phi:g})"])
     return rows
 
 
@@ -153,37 +150,78 @@ def areas_table(out: Path, las: list, mult: list) -> Path:
 
 def stock_mix(s) -> np.ndarray:
     """[5 age bands, 6 time-in-care bands]: the fitted model's children in care on the last
-    31 March (UASC included)."""
-    g = s.fwd.grid.copy()
-    ug = np.zeros_like(g)
-    n = s.uasc_run.grid.shape[0]
-    ug[forward.N_AGE - n:, :n] = s.uasc_run.grid
-    g = g + ug
+    31 March, without UASC (their own rows: uasc_stock)."""
+    g = s.fwd.grid
     db = np.searchsorted(np.array(TB_DAYS[1:]) / forward.MONTH_DAYS, np.arange(forward.N_DUR) + 0.5)
     onehot = (db[:, None] == np.arange(6)[None, :]).astype(float)
     return forward.AGE_ONEHOT @ g @ onehot
 
 
-def initial_stock(out: Path, s, las: list, last_fit: int) -> Path:
+def uasc_per_area(las: list, total: int) -> list:
+    """UASC of the initial stock by area: shared by population (as the simulator shares UASC
+    entries: tables.uasc), never more than the area's children in care."""
+    n = largest_remainder(total, [float(r["population_0_17"]) for r in las])
+    return [min(k, int(r["cla_31_march_2017"])) for k, r in zip(n, las)]
+
+
+def initial_stock(out: Path, s, las: list, last_fit: int, uasc_total: int) -> Path:
+    """Children in care on 31 March 2017 by area: the published UASC stock shared by population,
+    in rows marked uasc, with the age and time-in-care mix of the fitted UASC stream; the rest of
+    each area's published children in care with the fitted model's mix."""
     mix = stock_mix(s)
+    umix = uasc.stock_cells(s.uasc_run, TB_DAYS)
     home = forward.AGE_ONEHOT @ s.fwd.home.sum(axis=1)
-    nat = sum(int(r["cla_31_march_2017"]) for r in las)
+    per_area_uasc = uasc_per_area(las, uasc_total)
+    nat = sum(int(r["cla_31_march_2017"]) for r in las) - sum(per_area_uasc)
     home_total = int(round(home.sum() * nat / mix.sum()))
     per_area_home = largest_remainder(home_total, [int(r["cla_31_march_2017"]) for r in las])
-    src = (f"LA CLA 31 March 2017 (local_authorities.csv, SFR50/2017) x the age and time-in-care mix "
-           f"of the fitted model run 1994-{last_fit} (python3 -m caresim calibrate)")
+    src = (f"LA CLA 31 March 2017 (local_authorities.csv, SFR50/2017) less the area's UASC, x the age and "
+           f"time-in-care mix of the fitted model run 1994-{last_fit} (python3 -m caresim calibrate)")
+    usrc = (f"UASC 31 March {last_fit} (cla_timeseries_1994_2017.csv) shared by population 0-17 "
+            f"(local_authorities.csv), x the mix of the fitted UASC stream (python3 -m caresim calibrate)")
     rows = []
-    for r, nh in zip(las, per_area_home):
-        cells = largest_remainder(int(r["cla_31_march_2017"]), mix.ravel())
+    for r, nh, nu in zip(las, per_area_home, per_area_uasc):
+        cells = largest_remainder(int(r["cla_31_march_2017"]) - nu, mix.ravel())
         for k, c in enumerate(cells):
             if c:
-                rows.append([r["la_code"], "lac", AGES[k // 6], TB_DAYS[k % 6], c, src])
+                rows.append([r["la_code"], "lac", AGES[k // 6], TB_DAYS[k % 6], c, 0, src])
+        for k, c in enumerate(largest_remainder(nu, umix.ravel())):
+            if c:
+                rows.append([r["la_code"], "lac", AGES[3 + k // 6], TB_DAYS[k % 6], c, 1, usrc])
         for b, c in enumerate(largest_remainder(nh, home)):
             if c:
-                rows.append([r["la_code"], "home", AGES[b], 0, c, "returned home within the "
+                rows.append([r["la_code"], "home", AGES[b], 0, c, 0, "returned home within the "
                              "2-year window: fitted model run 1994-%d, shared by LA CLA" % last_fit])
     return _write(out / "initial_stock_2017.csv", ["area", "state", "age_band", "from_days",
-                                                  "count", "source"], rows)
+                                                  "count", "uasc", "source"], rows)
+
+
+def uasc_table(out: Path, data_dir: Path, fit, drawn: list, t) -> Path:
+    """tables.uasc: for each year ending 31 March from the last fitted one to TREND_LAST_YEAR,
+    the UASC entries (fitted, then a projection rule's continuation), with their ages,
+    placement shares and exit hazard before 18 (uasc.py). One block of rows per rule the
+    replicates draw, numbered as rate_trend.csv's (`drawn`: [(rule, s)]; `s`: the model series
+    run to TREND_LAST_YEAR with the rule): the rules differ mostly in how they carry on UASC
+    entries, so each replicate's UASC follow its own rule."""
+    T = fit.last_fit
+    ages = [params.UASC_AGE.get(a, 0.0) for a in range(14, 18)]
+    pl = uasc.placement_shares(Path(data_dir), t.uasc_stock)
+    rows = []
+    for k, (rule, s) in enumerate(drawn):
+        src = (f"fit: python3 -m caresim calibrate (UASC entries fitted to the UASC stock at 31 March 2004-{T}, "
+               f"cla_timeseries_1994_2017.csv; projection rule {rule.name}); ages at entry and exit hazard: "
+               "caresim.calibrate.params/uasc; placements: rise 2014-2017 in placements.csv against the rise "
+               "in UASC; male share: assumption")
+        for y in range(T, TREND_LAST_YEAR + 1):
+            n = float(s.uasc_run.entries_age[s.years.index(y)].sum())
+            rows.append([k, f"{y - 1}-03-31", f"{n:.1f}"] + [f"{a:.3f}" for a in ages] +
+                        [f"{pl[p]:.5f}" for p in uasc.PLACEMENTS] +
+                        [f"{uasc.MALE_SHARE:.2f}", f"{uasc.OTHER_PER_YEAR:.3f}", src,
+                         f"year ending 31 March {y}" + (" (fitted; also before it)" if y == T else
+                                                        f" (UASC damping {rule.uasc_phi:g})")])
+    return _write(out / "uasc.csv", ["rule", "from_date", "entries_per_year", "age_14", "age_15", "age_16",
+                                     "age_17"] + list(uasc.PLACEMENTS) + ["male_share", "other_per_year",
+                                                                          "source", "note"], rows)
 
 
 def placement_costs(out: Path) -> Path:
@@ -213,16 +251,23 @@ PLACEMENTS = ("foster", "kinship", "residential", "placed_with_parents", "indepe
 SEED_SHARES = Path(__file__).resolve().parents[3] / "models" / "data" / "placement_shares.csv"
 
 
-def initial_placement_shares(out: Path, t) -> Path:
-    """Placement shares of the 31 March 2017 stock by age band: the age pattern of the entry
-    shares (placement_shares.csv) raked (iterative proportional fitting) to the published 2017
-    stock by age band and the published 2017 placements, so the initial mix is 2017's."""
+def initial_placement_shares(out: Path, t, s, data_dir: Path) -> Path:
+    """Placement shares of the 31 March 2017 stock without UASC by age band: the age pattern of
+    the entry shares (placement_shares.csv) raked (iterative proportional fitting) to the
+    published 2017 stock by age band and the published 2017 placements, each less the UASC's
+    (the UASC stock by age band of the fitted stream, placed by tables.uasc's shares), so that
+    with the UASC the initial mix is 2017's."""
     seed = np.zeros((5, 5))
     for r in csv.DictReader(open(SEED_SHARES)):
         seed[AGES.index(r["age_band"])] = [float(r[p]) for p in PLACEMENTS]
+    ub = uasc.stock_cells(s.uasc_run, TB_DAYS).sum(axis=1)
+    ub *= t.uasc_stock[2017] / ub.sum()
     rows_t = np.array(t.stock_age[2017], float)
+    rows_t[3:] -= ub
     pub = t.placements_2017
-    groups = [([PLACEMENTS.index(p) for p in g], sum(pub[k] for k in src)) for g, src in PLACEMENT_GROUPS.items()]
+    upl = uasc.placement_shares(Path(data_dir), t.uasc_stock)
+    groups = [([PLACEMENTS.index(p) for p in g], sum(pub[k] for k in src) - t.uasc_stock[2017] * sum(upl[p] for p in g))
+              for g, src in PLACEMENT_GROUPS.items()]
     total = sum(v for _, v in groups)
     x = seed * rows_t[:, None]
     for _ in range(500):
@@ -232,7 +277,7 @@ def initial_placement_shares(out: Path, t) -> Path:
     shares = x / x.sum(axis=1, keepdims=True)
     src = ("placements.csv 2017 (SFR 50/2017: foster incl. placed for adoption, children's homes and "
            "other residential, placed with parents, living independently) and cla_by_age.csv 2017, "
-           "raked from the age pattern of placement_shares.csv (python3 -m caresim calibrate)")
+           "each less the UASC's (uasc.csv), raked from the age pattern of placement_shares.csv (python3 -m caresim calibrate)")
     rows = [[a] + [f"{v:.5f}" for v in sh] + [src, "kinship within foster as in placement_shares.csv"]
             for a, sh in zip(AGES, shares)]
     return _write(out / "initial_placement_shares.csv", ["age_band"] + list(PLACEMENTS) + ["source", "note"], rows)
