@@ -83,12 +83,28 @@ SPEC = [
 ]
 
 
-def slices() -> dict:
+def spec_slices(spec: list) -> tuple:
+    """Each parameter group's slice of the vector, and the vector's length, for a SPEC list of
+    (name, count, prior mean, prior sd): shared by the care fit and the pathway fit."""
     out, i = {}, 0
-    for name, n, _, _ in SPEC:
+    for name, n, _, _ in spec:
         out[name] = slice(i, i + n)
         i += n
-    return out
+    return out, i
+
+
+def spec_prior(spec: list) -> tuple:
+    """Prior means and standard deviations, parameter by parameter, for a SPEC list."""
+    sl, n_params = spec_slices(spec)
+    mu, sd = np.zeros(n_params), np.zeros(n_params)
+    for name, _, m, s in spec:
+        mu[sl[name]] = m
+        sd[sl[name]] = s
+    return mu, sd
+
+
+def slices() -> dict:
+    return spec_slices(SPEC)[0]
 
 
 SL = slices()
@@ -98,11 +114,7 @@ NAMES = [f"{name}[{YEAR_EFFECT_YEARS[k // 5]}][{k % 5}]" if name.endswith("_year
 
 
 def prior() -> tuple:
-    mu, sd = np.zeros(N_PARAMS), np.zeros(N_PARAMS)
-    for name, n, m, s in SPEC:
-        mu[SL[name]] = m
-        sd[SL[name]] = s
-    return mu, sd
+    return spec_prior(SPEC)
 
 
 def year_effect(theta: np.ndarray, name: str, year: float, last_fit: int) -> np.ndarray:

@@ -44,6 +44,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .params import spec_prior, spec_slices
+
 DT = 1.0 / 12.0
 AGE_OUT = 1.0 / 18.0
 REF_YEAR = 2014
@@ -91,25 +93,15 @@ SPEC = [
 ]
 
 
-def _slices():
-    out, i = {}, 0
-    for name, n, _, _ in SPEC:
-        out[name] = slice(i, i + n)
-        i += n
-    return out, i
 
 
-SL, N_PARAMS = _slices()
+SL, N_PARAMS = spec_slices(SPEC)
 NAMES = [f"{name}[{YEARS[k]}]" if name.endswith("_year") else f"{name}[{k}]" if n > 1 else name
          for name, n, _, _ in SPEC for k in range(n)]
 
 
 def prior() -> tuple:
-    mu, sd = np.zeros(N_PARAMS), np.zeros(N_PARAMS)
-    for name, n, m, s in SPEC:
-        mu[SL[name]] = m
-        sd[SL[name]] = s
-    return mu, sd
+    return spec_prior(SPEC)
 
 
 @dataclass
