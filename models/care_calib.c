@@ -54,6 +54,52 @@ int care_calib_age_cuts(care_age_cuts *c, const char *path, const char *key, sim
     return rc;
 }
 
+/* Why by time in care: the initial stock's age and time in care are far from independent
+ * within a band (of the 1-4s in care 1-2 years most are aged 1: they came as infants), and
+ * adoption and SGO hazards depend on both. */
+int care_calib_age_cuts_by_time(care_config *c, const char *path, const char *key, sim_err *err)
+{
+    static const char *const allowed[] = {"from_days", "age_band", "from_age_days", "to_age_days", "share", "source", "note", NULL};
+    static const char *const names[4] = {"age_band", "from_age_days", "to_age_days", "share"};
+    const care_hazard_table *h = &c->haz[CARE_ST_LAC];
+    care_csv t;
+    int col[4], cday = -1, rc = care_csv_read(&t, path, key, err);
+    if (rc != SIM_OK) return rc;
+    rc = care_csv_check_header(&t, allowed, err);
+    if (rc == SIM_OK) rc = care_csv_need(&t, "from_days", &cday, err);
+    for (int i = 0; i < 4 && rc == SIM_OK; i++) rc = care_csv_need(&t, names[i], &col[i], err);
+    for (size_t r = 0; r < t.nrows && rc == SIM_OK; r++) {
+        double d;
+        rc = care_csv_nonneg(&t, r, cday, &d, err);
+        int tb = 0;
+        while (rc == SIM_OK && tb < h->n_tb && fabs(h->tb_from[tb] - d) > 1e-9) tb++;
+        if (rc == SIM_OK && tb == h->n_tb)
+            rc = bad(&t, r, "from_days", "not the start of a time-in-care band of tables.lac_hazards", err);
+        if (rc == SIM_OK) rc = age_row(&c->stock_ages_tb[tb], &t, r, col, err);
+        if (rc == SIM_OK) c->stock_ages_from[tb] = d;
+    }
+    c->n_stock_ages_tb = rc == SIM_OK ? h->n_tb : 0;
+    for (size_t r = 0; r < c->n_stock && rc == SIM_OK; r++) {   /* every band the stock in care uses */
+        const care_stock_row *row = &c->stock[r];
+        if (row->state == CARE_ST_LAC && !row->uasc && !c->stock_ages_tb[row->tb].n[row->age])
+            rc = sim_err_set(err, SIM_EINVAL, "%s: from_days: no rows for age band '%s' in care from %g days, "
+                             "which the initial stock has", path, care_age_names[row->age], h->tb_from[row->tb]);
+    }
+    for (int tb = 0; tb < c->n_stock_ages_tb && rc == SIM_OK; tb++)
+        for (int b = 0; b < CARE_NAGE && rc == SIM_OK; b++)
+            if (c->stock_ages_tb[tb].n[b] && !(c->stock_ages_tb[tb].cum[b][c->stock_ages_tb[tb].n[b] - 1] > 0))
+                rc = sim_err_set(err, SIM_EINVAL, "%s: share: the shares of age band '%s' from %g days sum to 0",
+                                 path, care_age_names[b], h->tb_from[tb]);
+    if (rc != SIM_OK) c->n_stock_ages_tb = 0;
+    care_csv_free(&t);
+    return rc;
+}
+
+const care_age_cuts *care_calib_stock_cuts(const care_config *c, int state, int tb)
+{
+    return state == CARE_ST_LAC && c->n_stock_ages_tb ? &c->stock_ages_tb[tb] : &c->stock_ages;
+}
+
 double care_calib_age(const care_age_cuts *a, int b, double min_days, double u1, double u2)
 {
     double lo = fmax(care_age_lo_years[b] * CARE_YEAR_DAYS, min_days), hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;

@@ -28,6 +28,13 @@
 
 /* Intervals of age with shares (tables.entry_ages, tables.initial_stock_ages) into a. */
 int care_calib_age_cuts(care_age_cuts *a, const char *path, const char *key, sim_err *err);
+/* tables.initial_stock_ages_by_time: the same columns plus from_days, a band start of
+ * lac_hazards (loaded before), into c->stock_ages_tb; every band of lac_hazards that a row of
+ * the initial stock in care uses must have its rows. */
+int care_calib_age_cuts_by_time(care_config *c, const char *path, const char *key, sim_err *err);
+/* The intervals for a child of the initial stock in `state`, in time-in-state band tb: the
+ * by-time ones for children in care where given, else tables.initial_stock_ages. */
+const care_age_cuts *care_calib_stock_cuts(const care_config *c, int state, int tb);
 int care_calib_draws(care_config *c, const char *path, const char *key, sim_err *err);
 int care_calib_rate_trend(care_config *c, const char *path, const char *key, sim_err *err);
 /* The blocks of rows of a table with an optional `rule` column (cr; -1: one block): rules 0, 1,

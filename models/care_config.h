@@ -111,6 +111,12 @@ typedef struct care_config {
     care_age_cuts entry_ages;            /* tables.entry_ages (n = 0: uniform within the band) */
     care_age_cuts stock_ages;            /* tables.initial_stock_ages, for the initial stock */
     char *initial_stock_ages_path;
+    /* tables.initial_stock_ages_by_time: the same for children in care, one set per band of
+     * time in care (stock_ages_from: the lac_hazards band starts it holds; n = 0: none) */
+    care_age_cuts stock_ages_tb[CARE_MAXTB];
+    double stock_ages_from[CARE_MAXTB];
+    int n_stock_ages_tb;
+    char *initial_stock_ages_by_time_path;
     int n_draws;                         /* 0: no parameter uncertainty drawn */
     double *draw_entry;                  /* [n_draws][CARE_NAGE] multipliers on entry rates */
     double *draw_exit;                   /* [n_draws][CARE_MAXK] multipliers on lac_hazards columns */

@@ -96,6 +96,7 @@ int care_keys_table(care_key *keys)
     keys[n - 1].lo = 1;
     n = add(keys, n, "tables.entry_ages", CARE_KEY_PATH, "", OFF(entry_ages_path));
     n = add(keys, n, "tables.initial_stock_ages", CARE_KEY_PATH, "", OFF(initial_stock_ages_path));
+    n = add(keys, n, "tables.initial_stock_ages_by_time", CARE_KEY_PATH, "", OFF(initial_stock_ages_by_time_path));
     n = add(keys, n, "tables.parameter_draws", CARE_KEY_PATH, "", OFF(parameter_draws_path));
     n = add(keys, n, "tables.rate_trend", CARE_KEY_PATH, "", OFF(rate_trend_path));
     n = add(keys, n, "tables.uasc", CARE_KEY_PATH, "", OFF(uasc_path));

@@ -509,6 +509,7 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
         double lo = care_age_lo_years[row->age] * CARE_YEAR_DAYS, hi = care_age_lo_years[row->age + 1] * CARE_YEAR_DAYS;
         double tb0 = h->tb_from[row->tb], tb1 = h->tb_from[row->tb + 1];
         tb1 = fmin(tb1, c->window[row->state]);
+        const care_age_cuts *cuts = care_calib_stock_cuts(c, row->state, row->tb);
         for (uint32_t n = 0; n < row->count; n++) {
             uint32_t id;
             care_child *k = new_child(m, &id, 0.0, err);
@@ -521,9 +522,9 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             if (row->uasc) {   /* at least 14 at entry (care_uasc.h) */
                 double u1 = gsl_rng_uniform(ctx->rng);
                 care_uasc_initial(c->uasc, m->trend_rule, row->age, tb0, tb1, u1, gsl_rng_uniform(ctx->rng), &age, &tic);
-            } else if (c->stock_ages.n[row->age]) {   /* single-year ages: an interval, then within it */
+            } else if (cuts->n[row->age]) {   /* single-year ages: an interval, then within it */
                 double u1 = gsl_rng_uniform(ctx->rng);
-                age = care_calib_age(&c->stock_ages, row->age, tb0, u1, gsl_rng_uniform(ctx->rng));
+                age = care_calib_age(cuts, row->age, tb0, u1, gsl_rng_uniform(ctx->rng));
             } else {
                 age = gsl_ran_flat(ctx->rng, fmax(lo, tb0), hi);
             }

@@ -59,6 +59,7 @@ void care_config_free(care_config *c)
     free(c->parameter_draws_path);
     free(c->initial_placement_shares_path);
     free(c->initial_stock_ages_path);
+    free(c->initial_stock_ages_by_time_path);
     free(c->draw_entry);
     free(c->draw_exit);
     free(c->draw_rule);

@@ -99,6 +99,8 @@ static int load_tables(care_config *c, sim_err *err)
         rc = care_calib_age_cuts(&c->entry_ages, c->entry_ages_path, "tables.entry_ages", err);
     if (rc == SIM_OK && c->initial_stock_ages_path)
         rc = care_calib_age_cuts(&c->stock_ages, c->initial_stock_ages_path, "tables.initial_stock_ages", err);
+    if (rc == SIM_OK && c->initial_stock_ages_by_time_path)
+        rc = care_calib_age_cuts_by_time(c, c->initial_stock_ages_by_time_path, "tables.initial_stock_ages_by_time", err);
     if (rc == SIM_OK && c->parameter_draws_path)
         rc = care_calib_draws(c, c->parameter_draws_path, "tables.parameter_draws", err);
     if (rc == SIM_OK && c->rate_trend_path)

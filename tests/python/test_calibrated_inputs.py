@@ -128,6 +128,42 @@ def test_initial_stock_ages_follow_the_table(tmp_path):
     assert young.min() < 2 * YEAR and young.max() > 4 * YEAR
 
 
+def test_initial_stock_ages_by_time_in_care(tmp_path):
+    """tables.initial_stock_ages_by_time: children of band 10-15 in care under 91 days all aged
+    10, those in care from 365 days all aged 15, whatever tables.initial_stock_ages says (it
+    allows only 12): exact, no tolerance. A from_days that starts no band of lac_hazards, and a
+    band of the stock with no rows, are refused naming the file and the key."""
+    (tmp_path / "ages.csv").write_text("age_band,from_age_days,to_age_days,share\n"
+                                       "10_15,3652.5,4383,0\n10_15,4383,4748.25,1\n10_15,4748.25,5844,0\n")
+    rows = ("from_days,age_band,from_age_days,to_age_days,share\n"
+            "0,10_15,3652.5,4017.75,1\n0,10_15,4017.75,5844,0\n"
+            "365,10_15,3652.5,5478.75,0\n365,10_15,5478.75,5844,1\n")
+    (tmp_path / "by_time.csv").write_text(rows)
+    (tmp_path / "stock.csv").write_text("area,age_band,from_days,count\n"
+                                        "E06000001,10_15,0,200\nE06000001,10_15,365,200\n")
+    extra = (f"burn_in: 0\ninitial_stock: {tmp_path / 'stock.csv'}\ntables:\n"
+             f"  initial_stock_ages: {tmp_path / 'ages.csv'}\n"
+             f"  initial_stock_ages_by_time: {tmp_path / 'by_time.csv'}\noutput:\n  episodes: true\n")
+    path = scenario(tmp_path, extra)
+    out = tmp_path / "o.h5"
+    run(path, out, "-r", "1", "--areas", "E06000001")
+    with h5py.File(out) as f:
+        g = f["episodes"]["s0_r0"]
+        labels = g["reason_started"].attrs["labels"].split(",")
+        init = g["reason_started"][:] == labels.index("initial_stock")
+        first = g["period"][:] == 1
+        age = -g["birth"][:][init & first]
+    assert len(age) == 400
+    assert np.sum((age >= 10 * YEAR) & (age < 11 * YEAR)) == 200
+    assert np.sum((age >= 15 * YEAR) & (age < 16 * YEAR)) == 200
+    for bad, key in ((rows.replace("\n365,", "\n100,"), "from_days"), (rows.split("365,")[0], "from_days")):
+        (tmp_path / "by_time.csv").write_text(bad)
+        r = subprocess.run([CARESIM, "run", str(path), "-o", str(tmp_path / "bad.h5"), "-q", "--force"],
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 2 and "by_time.csv" in r.stderr and key in r.stderr, r.stderr
+        assert not (tmp_path / "bad.h5").exists()
+
+
 def test_rate_trend_steps_entries_by_band_and_exits_by_reason(tmp_path):
     """tables.rate_trend: from 2018-03-31 no under-1 entries and no returns home, and 10-15
     entries three times as many. Exact: after the step (periods from the third on; the

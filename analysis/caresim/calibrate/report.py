@@ -165,6 +165,7 @@ def write_tables(cal: Path, t, f, s, draws, bnd) -> list:
                                 for y, v in sorted(f.uasc_entries.items())]))
     paths.append(_stock_ages(cal, s, f.last_fit))
     paths.append(write_stock_ages(cal, paths[-1]))
+    paths.append(write_stock_ages_by_time(cal, paths[-2]))
     return paths
 
 
@@ -265,3 +266,25 @@ def write_stock_ages(cal: Path, stock_ages: Path) -> Path:
                          "stock_ages_2017.csv (fitted model on the last 31 March)"])
     return tables._write(cal / "initial_stock_ages.csv", ["age_band", "from_age_days", "to_age_days",
                                                          "share", "source"], rows)
+
+
+def write_stock_ages_by_time(cal: Path, stock_ages: Path) -> Path:
+    """tables.initial_stock_ages_by_time: the same single years of age, their shares within each
+    age band x time-in-care band (the fitted model's joint, stock_ages_2017.csv): age and time in
+    care are far from independent (of 1-4 year-olds in care 1-2 years most are aged 1). Bands
+    where the model has no children get no rows (the initial stock has none there either)."""
+    cell = {}
+    for r in csv.DictReader(open(stock_ages)):
+        cell[int(r["age_years"]), int(r["from_days"])] = float(r["expected"])
+    rows = []
+    for tb in tables.TB_DAYS:
+        for b, a in enumerate(tables.AGES):
+            lo, hi = tables.AGE_YEARS[b]
+            tot = sum(cell[y, tb] for y in range(lo, hi))
+            if not tot > 0:
+                continue
+            for y in range(lo, hi):
+                rows.append([tb, a, f"{y * 365.25:.2f}", f"{(y + 1) * 365.25:.2f}", f"{cell[y, tb] / tot:.5f}",
+                             "stock_ages_2017.csv (fitted model on the last 31 March)"])
+    return tables._write(cal / "initial_stock_ages_by_time.csv", ["from_days", "age_band", "from_age_days",
+                                                                  "to_age_days", "share", "source"], rows)
