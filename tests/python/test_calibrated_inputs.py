@@ -104,6 +104,18 @@ def test_initial_stock_takes_its_own_placement_shares(tmp_path):
     assert at0.sum() == 80
 
 
+def initial_stock_ages(path: Path, out: Path) -> np.ndarray:
+    """Ages in days on the start date of the initial stock's children (one replicate, one area,
+    from the episode log)."""
+    run(path, out, "-r", "1", "--areas", "E06000001")
+    with h5py.File(out) as f:
+        g = f["episodes"]["s0_r0"]
+        labels = g["reason_started"].attrs["labels"].split(",")
+        init = g["reason_started"][:] == labels.index("initial_stock")
+        first = g["period"][:] == 1
+        return -g["birth"][:][init & first]
+
+
 def test_initial_stock_ages_follow_the_table(tmp_path):
     """Initial-stock children of band 10-15 all aged 15 when the table allows only 15; a band
     without intervals (1-4) keeps ages spread over the band: exact, no tolerance."""
@@ -113,14 +125,7 @@ def test_initial_stock_ages_follow_the_table(tmp_path):
                                         "E06000001,10_15,365,200\nE06000001,1_4,0,200\n")
     path = scenario(tmp_path, f"burn_in: 0\ninitial_stock: {tmp_path / 'stock.csv'}\n"
                     f"tables:\n  initial_stock_ages: {tmp_path / 'ages.csv'}\noutput:\n  episodes: true\n")
-    out = tmp_path / "o.h5"
-    run(path, out, "-r", "1", "--areas", "E06000001")
-    with h5py.File(out) as f:
-        g = f["episodes"]["s0_r0"]
-        labels = g["reason_started"].attrs["labels"].split(",")
-        init = g["reason_started"][:] == labels.index("initial_stock")
-        first = g["period"][:] == 1
-        age = -g["birth"][:][init & first]
+    age = initial_stock_ages(path, tmp_path / "o.h5")
     teen = age[age >= 10 * YEAR]
     young = age[age < 5 * YEAR]
     assert len(teen) == 200 and len(young) == 200
@@ -145,14 +150,7 @@ def test_initial_stock_ages_by_time_in_care(tmp_path):
              f"  initial_stock_ages: {tmp_path / 'ages.csv'}\n"
              f"  initial_stock_ages_by_time: {tmp_path / 'by_time.csv'}\noutput:\n  episodes: true\n")
     path = scenario(tmp_path, extra)
-    out = tmp_path / "o.h5"
-    run(path, out, "-r", "1", "--areas", "E06000001")
-    with h5py.File(out) as f:
-        g = f["episodes"]["s0_r0"]
-        labels = g["reason_started"].attrs["labels"].split(",")
-        init = g["reason_started"][:] == labels.index("initial_stock")
-        first = g["period"][:] == 1
-        age = -g["birth"][:][init & first]
+    age = initial_stock_ages(path, tmp_path / "o.h5")
     assert len(age) == 400
     assert np.sum((age >= 10 * YEAR) & (age < 11 * YEAR)) == 200
     assert np.sum((age >= 15 * YEAR) & (age < 16 * YEAR)) == 200
