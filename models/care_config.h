@@ -25,7 +25,7 @@ enum { CARE_PL_FOSTER, CARE_PL_KINSHIP, CARE_PL_RESIDENTIAL, CARE_PL_WITH_PARENT
 extern const char *const care_placement_names[CARE_NPLACE];
 
 #define CARE_MAXTB 16        /* time-in-state bands per hazard table */
-#define CARE_MAXCUT 8        /* age intervals within one age band (tables.entry_ages) */
+#define CARE_MAXCUT 16       /* age intervals within one age band (tables.entry_ages) */
 
 typedef struct care_hazard_table {
     int n_tb;                            /* time-in-state bands */

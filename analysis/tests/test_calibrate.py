@@ -96,19 +96,19 @@ def test_equilibrium_is_a_fixed_point():
 def test_no_exits_means_stock_is_entries_times_time():
     """With no exit hazards and no re-entry, newborn entrants stay to 18: at the end of a month
     the stock is the cohorts 1..215 months old (E/12 each), and every leaver leaves at 18 after
-    18 years in care."""
+    18 years less half a month in care (entrants arrive in the middle of their first month)."""
     rates = forward.YearRates(np.zeros(forward.N_AGE), np.zeros((5, 5, 6)), np.zeros(5))
     rates.entries[0] = 120.0
     res = forward.run([rates] * 2, [1, 2])
     assert res.stock_age[1].sum() == pytest.approx(120.0 / 12 * 215, rel=1e-12)
     assert res.aged_out[1] == pytest.approx(120.0, rel=1e-12)
-    assert res.leaver_days[1] / res.aged_out[1] == pytest.approx(18 * 365.25, rel=1e-9)
+    assert res.leaver_days[1] / res.aged_out[1] == pytest.approx(18 * 365.25 - forward.MONTH_DAYS / 2, rel=1e-9)
 
 
 def test_exit_hazard_gives_exponential_survival():
-    """A constant hazard h: an entry cohort decays as exp(-h t) month by month, so at the end of
-    a month the newborn entrants of the last 11 months (1..11 months old) number
-    E/12 x sum exp(-h k/12)."""
+    """A constant hazard h: an entry cohort decays as exp(-h t) from its arrival in the middle of
+    its month, so at the end of a month the newborn entrants of the last 11 months (1..11 months
+    old, in care k - 1/2 months) number E/12 x sum exp(-h (k - 1/2)/12)."""
     h = 0.5
     hz = np.zeros((5, 5, 6))
     hz[0] = h
@@ -116,7 +116,7 @@ def test_exit_hazard_gives_exponential_survival():
     rates.entries[0] = 1200.0
     res = forward.run([rates], [1])
     # end-of-month stock: cohorts 1..12 months old
-    discrete = 1200.0 / 12 * sum(np.exp(-h * k / 12) for k in range(1, 12))
+    discrete = 1200.0 / 12 * sum(np.exp(-h * (k - 0.5) / 12) for k in range(1, 12))
     assert res.stock_age[0, 0] == pytest.approx(discrete, rel=1e-9)
 
 

@@ -2,11 +2,19 @@
 
 The simulator draws each child's transitions from piecewise-constant hazards by age band x
 time-in-care band. Here the same hazards move *expected numbers* of children through a grid of
-single months of age (0-215) x months in care (0-59, then 60+), one calendar month at a time:
-within a month every hazard is constant (band boundaries fall on whole months: birthdays, and
-3, 6, 12, 24, 60 months in care), so the month's exits and their split by reason are the exact
-competing-risks probabilities for a child present all month. Entrants arrive at the start of
-their month (the simulator spreads them over it: a half-month offset, small beside the bands).
+single months of age (0-215) x months in care (0-59, then 60+), one calendar month at a time,
+so that the whole-month steps meet the simulator's continuous ages and times in care without a
+half-month lag. Entrants arrive in the middle of their month (the simulator spreads them over
+it) and are at risk for half of it. A cell of age a months holds children a months old at the
+start of the month (entrants of month of age m are m + 1/2 months old on arrival, the mean of
+the simulator's interval [m, m + 1), tables.entry_ages), so age bands change on whole months; a
+cell of d months in care holds children in care d - 1/2 months then, so a time-in-care band edge
+(3, 6, 12, 24, 60 months) falls in the middle of its cell's month, which takes the two bands'
+hazards half and half (DUR_WEIGHT). Within a cell's month the hazards are constant, and the
+month's exits and their split by reason are the competing-risks probabilities for a child present
+all month. (Entrants at the start of their month, at risk from the band edges' whole months,
+gave every entrant half a month more in care than the simulator's, and over-counted by about a
+fifth the adoptions of babies, adopted after six months in care and before their first birthday.)
 A second grid holds children returned home (months since the return, 0-23), who re-enter at the
 re-entry hazard until the two-year follow-up ends. Unaccompanied asylum-seeking children (UASC)
 are a separate stream: `uasc.py`.
@@ -35,9 +43,24 @@ EXITS = ("home", "adopted", "sgo_cao", "independent_living", "other")
 
 AGE_BAND = np.searchsorted(np.array(AGE_BAND_EDGES_Y[1:]) * 12, np.arange(N_AGE), side="right")
 DUR_BAND = np.searchsorted(np.array(DUR_BAND_EDGES_M[1:]), np.arange(N_DUR), side="right")
-DUR_MID_M = np.arange(N_DUR - 1) + 0.5      # mean months in care of a leaver from a cell < 60
+# Mean months in care of a leaver from a cell < 60 (in care d - 1/2 to d + 1/2 months in the
+# month; entrants, cell 0, for its second half), and of one aged out at the month's end.
+DUR_MID_M = np.arange(N_DUR - 1, dtype=float)
+DUR_MID_M[0] = 0.25
+DUR_END_M = np.arange(N_DUR - 1) + 0.5
+# Months in care at the end of a month (on 31 March) by column: d - 1/2; the 60+ column holds
+# children from 59.5 months on, nearly all past 60.
+SNAP_TIC_M = np.arange(N_DUR) - 0.5
+SNAP_TIC_M[-1] = N_DUR - 1
 AGE_ONEHOT = (AGE_BAND[None, :] == np.arange(5)[:, None]).astype(float)    # [5, N_AGE]
 DUR_ONEHOT = (DUR_BAND[:, None] == np.arange(6)[None, :]).astype(float)    # [N_DUR, 6]
+# Each month's weight on the time-in-care bands: a column's children are in care from d - 1/2 to
+# d + 1/2 months during its month, so a band edge at d months splits that month half and half.
+# (The 60+ column holds everyone from 59.5 months on: it takes the last band.)
+DUR_WEIGHT = DUR_ONEHOT.copy()
+for _e in DUR_BAND_EDGES_M[1:-1]:
+    DUR_WEIGHT[_e, :] = 0.0
+    DUR_WEIGHT[_e, DUR_BAND[_e] - 1:DUR_BAND[_e] + 1] = 0.5
 
 
 @dataclass
@@ -60,20 +83,22 @@ class Result:
     grid: np.ndarray = None    # [N_AGE, N_DUR] children in care on the last 31 March
     cap_days: np.ndarray = None   # [N_AGE] their total days in care in the 60+ column
     home: np.ndarray = None    # [N_AGE, N_HOME] children at home within the window
+    exits_age: np.ndarray = None  # [year, len(EXITS), 5 age bands]
 
 
 class _Month:
     """A year's monthly factors. A cell's exit probability in a month is 1 - exp(-total
-    hazard); the reasons share it in proportion to their hazards, which depend only on the
-    cell's (age band, time-in-care band)."""
+    hazard); the reasons share it in proportion to their hazards: its age band's, at its
+    month's weights on the time-in-care bands (DUR_WEIGHT)."""
 
     def __init__(self, rates: YearRates):
-        h = rates.hazards
+        h = rates.hazards[:, AGE_BAND] @ DUR_WEIGHT.T        # [reason, N_AGE, N_DUR]
         tot = h.sum(axis=0)
         self.frac = np.divide(h, tot, out=np.zeros_like(h), where=tot > 0)
-        self.stay = np.exp(-tot[AGE_BAND][:, DUR_BAND] * DT)
+        self.stay = np.exp(-tot * DT)
         self.leave = 1.0 - self.stay
-        self.home_frac = self.frac[0][AGE_BAND][:, DUR_BAND]
+        self.leave_new = 1.0 - np.exp(-tot[:, 0] * DT / 2)   # entrants: half a month
+        self.home_frac = self.frac[0]
         self.home_stay = np.exp(-rates.reentry[AGE_BAND] * DT)
         self.home_leave = (1.0 - self.home_stay)[:, None]
         self.entries = rates.entries * DT
@@ -92,7 +117,8 @@ class _Year:
     def close(self, m: _Month, res: Result, i: int) -> None:
         res.entries_age[i] = AGE_ONEHOT @ self.new
         res.reentries[i] = self.re.sum()
-        res.exits[i] = ((AGE_ONEHOT @ self.q @ DUR_ONEHOT) * m.frac).sum(axis=(1, 2))
+        res.exits_age[i] = np.einsum("ad,rad,ba->rb", self.q, m.frac, AGE_ONEHOT)
+        res.exits[i] = res.exits_age[i].sum(axis=1)
         res.aged_out[i] = self.aged_out
         res.leaver_days[i] = ((self.q[:, :-1] @ DUR_MID_M).sum() + self.cap_days) * MONTH_DAYS
 
@@ -111,22 +137,23 @@ class _State:
         self.home -= re
         re_age = re.sum(axis=1)
         new = m.entries + re_age
-        self.lac[:, 0] += new
         acc.new += new
         acc.re += re_age
         q = self.lac * m.leave                    # leaving this month, by cell
+        q[:, 0] = new * m.leave_new               # column 0 is empty until the entrants arrive
+        self.lac[:, 0] = new
         acc.q += q
         cap = self.lac[:, -1]
         cap_mean = np.divide(self.cap_t, cap, out=np.zeros(N_AGE), where=cap > 0)
-        acc.cap_days += q[:, -1] @ cap_mean
+        acc.cap_days += q[:, -1] @ (cap_mean + 0.5)
         self.lac -= q
         self.cap_t *= m.stay[:, -1]
         home_in = (q * m.home_frac).sum(axis=1)
         # a month passes; those in care on their 18th birthday leave (aged out)
         out = self.lac[-1]
         acc.aged_out += out.sum()
-        acc.cap_days += out[:-1] @ (DUR_MID_M + 0.5) + self.cap_t[-1] + out[-1]
-        self.cap_t[1:] = self.cap_t[:-1] + self.lac[:-1, -1] + self.lac[:-1, -2] * 60.0
+        acc.cap_days += out[:-1] @ DUR_END_M + self.cap_t[-1] + out[-1]
+        self.cap_t[1:] = self.cap_t[:-1] + self.lac[:-1, -1] + self.lac[:-1, -2] * (N_DUR - 1.5)
         self.cap_t[0] = 0.0
         stay60 = self.lac[:-1, -1].copy()
         self.lac[1:, 1:] = self.lac[:-1, :-1]
@@ -156,7 +183,7 @@ def equilibrium(rates: YearRates, sweeps: int = 4) -> _State:
             ok = age < N_AGE
             col = min(d, N_DUR - 1)
             cell = np.where(ok, alive, 0.0)
-            stay = np.where(ok, m.stay[np.minimum(age, N_AGE - 1), col], 0.0)
+            stay = np.where(ok, m.stay[np.minimum(age, N_AGE - 1), col] if d else 1.0 - m.leave_new, 0.0)
             q = cell * (1.0 - stay)
             home_in[age[ok]] += q[ok] * m.home_frac[age[ok], col]
             alive = cell * stay                 # survivors: age a0+d+1, d+1 months in care
@@ -165,7 +192,7 @@ def equilibrium(rates: YearRates, sweeps: int = 4) -> _State:
             c2 = min(d + 1, N_DUR - 1)
             lac[nxt[ok2], c2] += alive[ok2]
             if d + 1 >= N_DUR - 1:
-                cap_t[nxt[ok2]] += alive[ok2] * (d + 1)
+                cap_t[nxt[ok2]] += alive[ok2] * (d + 0.5)
             if not alive.any():
                 break
         home = np.zeros((N_AGE, N_HOME))
@@ -181,13 +208,18 @@ def equilibrium(rates: YearRates, sweeps: int = 4) -> _State:
     return s
 
 
-def run(rates_by_year: list, years: list) -> Result:
+def run(rates_by_year: list, years: list, start: Result | None = None) -> Result:
     """Runs the months of `years` (consecutive years ending 31 March) with their rates,
-    starting from the equilibrium of the first year's rates."""
+    starting from the equilibrium of the first year's rates, or from `start`'s children on its
+    last 31 March (grid, home, cap_days; zeros: nobody)."""
     n = len(years)
     res = Result(list(years), np.zeros((n, 5)), np.zeros((n, 5)), np.zeros(n),
-                 np.zeros((n, len(EXITS))), np.zeros(n), np.zeros(n))
-    s = equilibrium(rates_by_year[0])
+                 np.zeros((n, len(EXITS))), np.zeros(n), np.zeros(n), exits_age=np.zeros((n, len(EXITS), 5)))
+    if start is None:
+        s = equilibrium(rates_by_year[0])
+    else:
+        s = _State()
+        s.lac, s.home, s.cap_t = start.grid.copy(), start.home.copy(), start.cap_days / MONTH_DAYS
     for i, rates in enumerate(rates_by_year):
         m = _Month(rates)
         acc = _Year()

@@ -165,7 +165,7 @@ def write_tables(cal: Path, t, f, s, draws, bnd) -> list:
                                 for y, v in sorted(f.uasc_entries.items())]))
     paths.append(_stock_ages(cal, s, f.last_fit))
     paths.append(write_stock_ages(cal, paths[-1]))
-    paths.append(write_stock_ages_by_time(cal, paths[-2]))
+    paths.append(write_stock_ages_by_time(cal, s, f.last_fit))
     return paths
 
 
@@ -194,7 +194,7 @@ def _stock_ages(cal: Path, s, last: int) -> Path:
     UASC (the initial stock's UASC have their own ages: tables.uasc)."""
     g = s.fwd.grid
     db = np.searchsorted(np.array(tables.TB_DAYS[1:]) / forward.MONTH_DAYS,
-                         np.arange(forward.N_DUR) + 0.5)
+                         forward.SNAP_TIC_M)
     rows = []
     for yr in range(18):
         cell = g[12 * yr:12 * (yr + 1)].sum(axis=0)
@@ -251,6 +251,23 @@ def figures(out: Path, t, s, bnd, forecasts, years) -> list:
 
 
 
+def month_masses(n: np.ndarray, band: int) -> np.ndarray:
+    """The model's children of one age band by month of age on 31 March (`n`: by cell, all
+    N_AGE) spread over whole months of continuous age [k, k + 1), k in the band. A cell of age
+    a months holds children a months old at the start of a month; in the simulator's continuous
+    ages (entrants of month m aged m to m + 1 months, arriving at any time in their month) they
+    are a - 1 to a + 1 months old, centred on a (a triangle): half in [a - 1, a), half in
+    [a, a + 1). Kept within the band (the model counts cell a in a's band): the lowest cell's
+    lower half is folded into the band's first month; at the band's top the next cell, which
+    the model has in the next band or has already let go at 18, is taken as equal to the last,
+    so that the last month is as full as its neighbours."""
+    lo, hi = (12 * y for y in tables.AGE_YEARS[band])
+    c = np.append(n[lo:hi], n[hi - 1])
+    m = (c[:-1] + c[1:]) / 2.0
+    m[0] += c[0] / 2.0
+    return m
+
+
 def write_stock_ages(cal: Path, stock_ages: Path) -> Path:
     """tables.initial_stock_ages for the simulator: single years of age within each age band,
     with the fitted model's shares of the last 31 March's stock (from stock_ages_2017.csv)."""
@@ -268,23 +285,33 @@ def write_stock_ages(cal: Path, stock_ages: Path) -> Path:
                                                          "share", "source"], rows)
 
 
-def write_stock_ages_by_time(cal: Path, stock_ages: Path) -> Path:
-    """tables.initial_stock_ages_by_time: the same single years of age, their shares within each
-    age band x time-in-care band (the fitted model's joint, stock_ages_2017.csv): age and time in
-    care are far from independent (of 1-4 year-olds in care 1-2 years most are aged 1). Bands
-    where the model has no children get no rows (the initial stock has none there either)."""
-    cell = {}
-    for r in csv.DictReader(open(stock_ages)):
-        cell[int(r["age_years"]), int(r["from_days"])] = float(r["expected"])
+def write_stock_ages_by_time(cal: Path, s, last: int) -> Path:
+    """tables.initial_stock_ages_by_time: ages within each age band x time-in-care band, the
+    fitted model's joint on the last 31 March (its grid, without UASC): age and time in care
+    are far from independent (of 1-4 year-olds in care 1-2 years most are aged 1). Single
+    months of age under 1 and single years above: under 1 the band is no coarser than the
+    time-in-care bands, and a baby in care 3-6 months is 3-6 months old (most enter at birth),
+    not any age under 1, which decides whether it reaches six months in care (when adoption
+    becomes likely) before its first birthday. The cells' children are spread over continuous
+    ages as month_masses says. Bands where the model has no children get no rows (the initial
+    stock has none there either)."""
+    g = s.fwd.grid
+    db = np.searchsorted(np.array(tables.TB_DAYS[1:]) / forward.MONTH_DAYS,
+                         forward.SNAP_TIC_M)
+    md = forward.MONTH_DAYS
     rows = []
-    for tb in tables.TB_DAYS:
+    for j, tb in enumerate(tables.TB_DAYS):
+        col = g[:, db == j].sum(axis=1)
         for b, a in enumerate(tables.AGES):
             lo, hi = tables.AGE_YEARS[b]
-            tot = sum(cell[y, tb] for y in range(lo, hi))
+            cuts = [(m, m + 1) for m in range(12)] if b == 0 else [(12 * y, 12 * y + 12) for y in range(lo, hi)]
+            mass = month_masses(col, b)
+            n = [mass[m0 - 12 * lo:m1 - 12 * lo].sum() for m0, m1 in cuts]
+            tot = sum(n)
             if not tot > 0:
                 continue
-            for y in range(lo, hi):
-                rows.append([tb, a, f"{y * 365.25:.2f}", f"{(y + 1) * 365.25:.2f}", f"{cell[y, tb] / tot:.5f}",
-                             "stock_ages_2017.csv (fitted model on the last 31 March)"])
+            for (m0, m1), x in zip(cuts, n):
+                rows.append([tb, a, f"{m0 * md:.2f}", f"{m1 * md:.2f}", f"{x / tot:.5f}",
+                             tables.fit_source(last) + "; fitted model on the last 31 March"])
     return tables._write(cal / "initial_stock_ages_by_time.csv", ["from_days", "age_band", "from_age_days",
                                                                   "to_age_days", "share", "source"], rows)

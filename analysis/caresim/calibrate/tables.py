@@ -152,7 +152,7 @@ def stock_mix(s) -> np.ndarray:
     """[5 age bands, 6 time-in-care bands]: the fitted model's children in care on the last
     31 March, without UASC (their own rows: uasc_stock)."""
     g = s.fwd.grid
-    db = np.searchsorted(np.array(TB_DAYS[1:]) / forward.MONTH_DAYS, np.arange(forward.N_DUR) + 0.5)
+    db = np.searchsorted(np.array(TB_DAYS[1:]) / forward.MONTH_DAYS, forward.SNAP_TIC_M)
     onehot = (db[:, None] == np.arange(6)[None, :]).astype(float)
     return forward.AGE_ONEHOT @ g @ onehot
 

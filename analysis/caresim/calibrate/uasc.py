@@ -49,6 +49,7 @@ def run(entries_by_year: dict, years: list, shares: dict) -> Uasc:
     prof = age_profile(shares)
     band = np.where(np.arange(N) < 24, 3, 4)
     stay = np.exp(-OTHER_PER_YEAR / 12.0)
+    stay_new = np.exp(-OTHER_PER_YEAR / 24.0)     # entrants arrive mid-month (forward.py)
     n = len(years)
     out = Uasc(list(years), np.zeros((n, 5)), np.zeros((n, 5)), np.zeros(n), np.zeros(n),
                np.zeros(n), None)
@@ -58,16 +59,18 @@ def run(entries_by_year: dict, years: list, shares: dict) -> Uasc:
     for k, y in enumerate(seq):
         i = k - BURN_IN_YEARS
         new = entries_by_year[y] / 12.0 * prof
-        d = np.arange(N) + 0.5
+        d = np.arange(N, dtype=float)     # mean months in care of a leaver in the month
+        d[0] = 0.25
         for _ in range(12):
-            g[:, 0] += new
             q = g * (1.0 - stay)
+            q[:, 0] = new * (1.0 - stay_new)
+            g[:, 0] = new
             g -= q
             if i >= 0:
                 out.entries_age[i] += np.bincount(band, new, minlength=5)
                 out.other[i] += q.sum()
                 out.aged_out[i] += g[-1].sum()
-                out.leaver_days[i] += (q.sum(axis=0) @ d + g[-1] @ (d + 0.5)) * MONTH_DAYS
+                out.leaver_days[i] += (q.sum(axis=0) @ d + g[-1] @ (np.arange(N) + 0.5)) * MONTH_DAYS
             g2 = np.zeros_like(g)
             g2[1:, 1:] = g[:-1, :-1]
             g = g2
@@ -123,7 +126,7 @@ def placement_shares(data_dir, stock: dict) -> dict:
 def stock_cells(u: Uasc, tb_days) -> np.ndarray:
     """[2 age bands (10_15, 16_17), time-in-care bands]: the UASC grid on the last 31 March."""
     n = u.grid.shape[0]
-    db = np.searchsorted(np.array(tb_days[1:]) / MONTH_DAYS, np.arange(n) + 0.5)
+    db = np.searchsorted(np.array(tb_days[1:]) / MONTH_DAYS, np.arange(n) - 0.5)   # in care d - 1/2 months
     onehot = (db[:, None] == np.arange(len(tb_days))[None, :]).astype(float)
     band = (np.arange(n) >= 24).astype(int)
     by_age = np.zeros((2, n))
