@@ -8,6 +8,7 @@
 
 #include "care_csv.h"
 #include "care_date.h"
+#include "care_pathtrend.h"
 #include "care_tables.h"
 #include "care_uasc.h"
 
@@ -283,7 +284,17 @@ int care_calib_check_rules(const care_config *c, const char *path, sim_err *err)
     if (c->n_rate_trend && urules && urules != rules)
         return sim_err_set(err, SIM_EINVAL, "%s:2: rule: %d rules, but tables.rate_trend has %d (every rule in both)",
                            c->uasc_path, urules, rules);
+    int prules = c->pathway_trend ? care_pathtrend_rules(c->pathway_trend) : 0;
+    if (c->n_rate_trend && prules && prules != rules)
+        return sim_err_set(err, SIM_EINVAL, "%s:2: rule: %d rules, but tables.rate_trend has %d (every rule in both)",
+                           c->pathway_trend_path, prules, rules);
+    if (urules && prules && prules != urules)
+        return sim_err_set(err, SIM_EINVAL, "%s:2: rule: %d rules, but tables.uasc has %d (every rule in both)",
+                           c->pathway_trend_path, prules, urules);
     for (int d = 0; c->draw_rule && d < c->n_draws; d++) {
+        if (prules && c->draw_rule[d] >= prules)
+            return sim_err_set(err, SIM_EINVAL, "%s:%d: rule: %d is not a rule of tables.pathway_trend (0-%d)",
+                               path, d + 2, c->draw_rule[d], prules - 1);
         if (c->n_rate_trend && c->draw_rule[d] >= rules)
             return sim_err_set(err, SIM_EINVAL, "%s:%d: rule: %d is not a rule of tables.rate_trend (0-%d)",
                                path, d + 2, c->draw_rule[d], rules - 1);

@@ -17,7 +17,7 @@
  *   (or without their rule column) every replicate uses rule 0, and without tables.rate_trend
  *   the draws' rule column is not used for it. tables.uasc may come in the same blocks
  *   (care_uasc.h): then a replicate's UASC follow the rule it drew, and both tables, where
- *   both have blocks, must hold the same rules.
+ *   both have blocks, must hold the same rules; so may tables.pathway_trend (care_pathtrend.h).
  * All fill fields of care_config; care_config_free releases them. */
 #ifndef CARE_CALIB_H
 #define CARE_CALIB_H
@@ -41,9 +41,9 @@ int care_calib_rate_trend(care_config *c, const char *path, const char *key, sim
  * ... in order, each with as many rows (in *per_rule); *n_rules blocks. */
 struct care_csv;
 int care_calib_rule_blocks(const struct care_csv *t, int cr, int *n_rules, size_t *per_rule, sim_err *err);
-/* After the tables are read: every draw's rule is one of tables.rate_trend's and of
- * tables.uasc's where they have blocks, and the two have the same rules (path: the draws
- * table, for the message). */
+/* After the tables are read: every draw's rule is one of tables.rate_trend's, tables.uasc's
+ * and tables.pathway_trend's where they have blocks, and those have the same rules (path: the
+ * draws table, for the message). */
 int care_calib_check_rules(const care_config *c, const char *path, sim_err *err);
 /* The projection rule of parameter draw d (0 without the draws' rule column), and its steps on lac_hazards
  * (borrowing c's arrays; n = 0 without tables.rate_trend). */

@@ -129,6 +129,8 @@ typedef struct care_config {
     double *rate_trend_exit;             /* [rules][n][CARE_MAXK] multipliers on lac_hazards columns */
     char *uasc_path;                     /* tables.uasc */
     struct care_uasc *uasc;              /* its stream (care_uasc.h), NULL if absent */
+    char *pathway_trend_path;            /* tables.pathway_trend */
+    struct care_pathtrend *pathway_trend;   /* its steps (care_pathtrend.h), NULL if absent */
     int deflate;                         /* output compression level 0-9 */
     int episodes;                        /* 1: write the episode log (output.episodes) */
     care_edits adjust_entry;             /* scenario-level edits (adjust:, care_edit.h), applied on load */

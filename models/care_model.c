@@ -12,6 +12,7 @@
 #include "care_episodes.h"
 #include "care_hazard.h"
 #include "care_output.h"
+#include "care_pathtrend.h"
 #include "care_model_impl.h"
 #include "care_uasc.h"
 
@@ -113,7 +114,7 @@ static int schedule(care_model *m, sim_ctx *ctx, care_child *k, uint32_t id, dou
         until = fmin(until, care_mprog_mult(m, k, now, own));
         mult = own;
     }
-    double t = care_hazard_draw_cal(h, mult, s == CARE_ST_LAC ? &m->lac_cal : NULL, now, k->birth, k->since,
+    double t = care_hazard_draw_cal(h, mult, &m->cal[s], now, k->birth, k->since,
                                     fmin(limit, until), ctx->rng, &kind);
     if (isinf(t) && until < limit) {   /* the effect changes first: draw again then */
         k->next = REDRAW;
@@ -253,6 +254,8 @@ static int schedule_arrival(care_model *m, sim_ctx *ctx, int p, uint32_t a, doub
         double rate = now_ar->base_rate * (procs[p].trend ? care_trend_at(m->cfg, t, &step) : 1.0);
         if (procs[p].trend && m->cfg->n_rate_trend)   /* trends by age band (tables.rate_trend) */
             rate *= care_calib_entry_scale(m->cfg, m->trend_rule, t, now_ar->cum, &trend);
+        else if (p == PROC_REFERRAL && m->cfg->pathway_trend)   /* tables.pathway_trend */
+            rate *= care_pathtrend_referral(m->cfg->pathway_trend, m->trend_rule, t, &trend);
         until = fmin(until, fmin(step, trend));
         if (p == PROC_ENTRY && m->entry_max) rate *= m->entry_max[a];   /* thinned back on arrival (care_mprog.c) */
         if (rate > 0 && rate * (until - t) >= e)
@@ -326,7 +329,8 @@ static int on_referral(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_er
     arrival *ar = &m->areas[a].proc[PROC_REFERRAL];
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_REFERRAL << 56 | a, 0, ar->rng_pos);
     int b = age_band_of(ar, gsl_rng_uniform(ctx->rng)), rc = SIM_OK;
-    int nfa = gsl_rng_uniform(ctx->rng) < care_medit_nfa(m, b, t);
+    double share = care_pathtrend_nfa(m->cfg->pathway_trend, m->trend_rule, t, care_medit_nfa(m, b, t));
+    int nfa = gsl_rng_uniform(ctx->rng) < share;
     ar->rng_pos = sim_rng_position(ctx->rng);
     if (nfa) {
         care_child k = {.area = (uint16_t)a, .birth = t - care_age_lo_years[b] * CARE_YEAR_DAYS};
@@ -467,7 +471,7 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
         dx = c->draw_exit + d * CARE_MAXK;
         m->trend_rule = care_calib_draw_rule(c, d);
     }
-    m->lac_cal = care_calib_lac_steps(c, m->trend_rule);
+    for (int s = 0; s < CARE_NSTATE; s++) m->cal[s] = care_pathtrend_steps(c, m->trend_rule, s);
     for (size_t a = 0; a < m->A; a++) {
         area_state *as = &m->areas[a];
         const care_area *ar = &c->areas[a];

@@ -86,7 +86,8 @@ typedef struct care_model {
     int period;                   /* observation period of the current time, for flows */
     size_t A, T;
     uint8_t lazy[CARE_NSTATE];    /* 1: the state can end by a LAZY transition (close_at in use) */
-    care_cal_steps lac_cal;       /* tables.rate_trend's steps on the lac_hazards columns (n = 0: none) */
+    care_cal_steps cal[CARE_NSTATE];   /* calendar steps on each state's hazards: tables.rate_trend's on lac_hazards,
+                                  * tables.pathway_trend's on the pathway's (n = 0: none) */
     int trend_rule;               /* this replicate's projection rule (block of tables.rate_trend) */
     void *buf[CARE_NVAR];         /* the output variables (care_output.h) */
     uint32_t *stock, *placements, *flow;   /* = buf[CARE_VAR_STOCK], ... */

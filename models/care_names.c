@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "care_config.h"
+#include "care_pathtrend.h"
 #include "care_prog.h"
 #include "care_sweep.h"
 #include "care_uasc.h"
@@ -66,6 +67,8 @@ void care_config_free(care_config *c)
     free(c->rate_trend_path);
     free(c->uasc_path);
     care_uasc_free(c->uasc);
+    free(c->pathway_trend_path);
+    care_pathtrend_free(c->pathway_trend);
     free(c->rate_trend_from);
     free(c->rate_trend_entry);
     free(c->rate_trend_exit);

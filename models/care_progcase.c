@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../sim/rng.h"
-#include "care_calib.h"
+#include "care_pathtrend.h"
 #include "care_edit.h"
 
 static int by_value(const void *a, const void *b)
@@ -27,7 +27,7 @@ int care_progcase_create(care_progcase **out, const care_config *c, care_tally *
     *out = pc;
     pc->cfg = c;
     pc->horizon = ctx->horizon;
-    pc->lac = care_calib_lac_steps(c, rule);
+    for (int s = 0; s < CARE_NSTATE; s++) pc->cal[s] = care_pathtrend_steps(c, rule, s);
     pc->draw_exit = draw_exit;
     pc->area = -1;
     pc->book = (care_progbook){c, (size_t)c->n_areas, (size_t)c->n_obs, tally->cost, tally->buf[CARE_VAR_SERVED],
@@ -188,8 +188,7 @@ double care_progcase_draw(care_progcase *pc, int area, int s, double now, double
         if (acts_on(pc, s))   /* the effects, constant until `until` */
             until = fmin(until, care_progrun_mult(pc->pr, pc->prog - 1, s, now, own));
         int kind;
-        double x = care_hazard_draw_cal(h, own, s == CARE_ST_LAC ? &pc->lac : NULL, now, birth, since, fmin(limit, until),
-                                        g, &kind);
+        double x = care_hazard_draw_cal(h, own, &pc->cal[s], now, birth, since, fmin(limit, until), g, &kind);
         double t0;
         /* the event list's next event for the child: x, a redraw at until, its state's end, or
          * none by the horizon; a programme starting first replaces it with a draw from its start */

@@ -34,7 +34,7 @@ typedef struct care_progcase {
     double starts[CARE_PROG_MAX];    /* ascending: days when a programme refers the children present */
     int n_starts;
     double horizon;
-    care_cal_steps lac;              /* tables.rate_trend's steps on lac_hazards */
+    care_cal_steps cal[CARE_NSTATE]; /* calendar steps on each state's hazards (care_pathtrend_steps) */
     const double *draw_exit;         /* the replicate's multipliers on lac_hazards (NULL: none) */
     int area;                        /* the area whose multipliers `mult` holds (-1: none yet) */
     double mult[CARE_NSTATE][CARE_MAXK];

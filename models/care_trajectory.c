@@ -12,6 +12,7 @@
 #include "care_hazard.h"
 #include "care_keyedlog.h"
 #include "care_progcase.h"
+#include "care_pathtrend.h"
 #include "care_tally.h"
 #include "care_trend_case.h"
 #include "care_uasc.h"
@@ -49,13 +50,13 @@ typedef struct traj_model {
     double (*cum_entry)[CARE_NAGE];   /* [A] cumulative age-band weights of entries */
     double *base_rate;                /* [A] entries per day before the trend */
     double (*cum_ref)[CARE_NAGE];     /* [A] cumulative age-band weights of referrals */
-    double *ref_rate;                 /* [A] referrals per day (no trend) */
+    double *ref_rate;                 /* [A] referrals per day (before tables.pathway_trend) */
     int pathway;                      /* referrals: streams A..2A-1 are the areas' referrals */
     uint32_t uasc_from;               /* with tables.uasc, streams from here are the areas' UASC */
     int ref_band, ref_nfa;            /* the pending referral's draws (made with its time) */
     uint32_t next_referred;           /* serials of the current area's referred children */
     const double *draw_exit;          /* this replicate's multipliers on lac_hazards (NULL: none) */
-    int rule;                         /* this replicate's projection rule (rate_trend's and uasc's block) */
+    int rule;                         /* the replicate's projection rule (block of rate_trend and the rest) */
     uint32_t *stock_from;             /* [rows+1] first initial index of each stock row */
     care_trend_case *tc;              /* rates that change on dates (NULL: none, the fast path) */
     uint8_t trend_owns[CARE_NSTATE];  /* care_trend_case_owns(tc, s), asked once per task */
@@ -287,6 +288,7 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
         return care_trend_case_entry(m->tc, (int)a, now, ctx->horizon, e, scale);
     while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps (referrals: none) */
         double until = INFINITY, rate = base * (referral || !m->cfg->n_trend ? 1.0 : care_trend_at(m->cfg, t, &until));
+        if (referral) rate *= care_pathtrend_referral(m->cfg->pathway_trend, m->rule, t, &until);   /* 1: none */
         rate *= scale;
         if (referral && rate > 0 && rate * (until - t) >= e) {
             const double *cum = m->cum_ref[a];
@@ -295,6 +297,7 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
             while (b + 1 < CARE_NAGE && u >= cum[b]) b++;   /* zero-weight bands are never chosen */
             m->ref_band = b;
             double nfa = m->tc ? care_trend_case_nfa(m->tc, b, t + e / rate) : m->cfg->nfa_share[b];
+            nfa = care_pathtrend_nfa(m->cfg->pathway_trend, m->rule, t + e / rate, nfa);
             m->ref_nfa = sim_stream_uniform(rs) < nfa;
         }
         if (rate > 0 && rate * (until - t) >= e)
@@ -523,15 +526,13 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
         !m->ref_rate)
         return sim_err_set(err, SIM_ENOMEM, "care model: out of memory for %d areas x %d times", c->n_areas, c->n_obs);
     const double *de = NULL;
-    int rule = 0;
     if (c->n_draws) {    /* this replicate's parameters and rule: as care_model.c draws them */
         sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_PARAMS << 56, 0, 0);
         size_t d = (size_t)gsl_rng_uniform_int(ctx->rng, (unsigned long)c->n_draws);
         de = c->draw_entry + d * CARE_NAGE;
         m->draw_exit = c->draw_exit + d * CARE_MAXK;
-        rule = care_calib_draw_rule(c, d);
+        m->rule = care_calib_draw_rule(c, d);   /* rule 0 without draws (m is zeroed) */
     }
-    m->rule = rule;
     for (size_t a = 0; a < A; a++) {
         double acc = 0;
         for (int b = 0; b < CARE_NAGE; b++)
@@ -542,9 +543,8 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
             m->cum_ref[a][b] = (acc += c->areas[a].pop[b] * c->referral_rate[b] * 1.0);
         m->ref_rate[a] = acc * c->areas[a].entry_mult;
     }
-    int rc = care_trend_case_create(&m->tc, c, de, m->draw_exit, rule, err);
-    if (rc == SIM_OK)
-        rc = care_progcase_create(&m->pc, c, &m->tally, m->draw_exit, rule, ctx, err);
+    int rc = care_trend_case_create(&m->tc, c, de, m->draw_exit, m->rule, err);
+    if (rc == SIM_OK) rc = care_progcase_create(&m->pc, c, &m->tally, m->draw_exit, m->rule, ctx, err);
     if (rc != SIM_OK)
         return rc;
     for (int b = 0; b < CARE_NAGE; b++)

@@ -8,19 +8,20 @@
 
 #include "care_calib.h"
 #include "care_edit.h"
+#include "care_pathtrend.h"
 
 int care_trend_case_create(care_trend_case **out, const care_config *c, const double *draw_entry,
                            const double *draw_exit, int rule, sim_err *err)
 {
     *out = NULL;
-    if (c->n_rate_trend == 0 && c->n_epochs == 0) return SIM_OK;
+    if (c->n_rate_trend == 0 && c->n_epochs == 0 && !c->pathway_trend) return SIM_OK;
     care_trend_case *t = calloc(1, sizeof *t);
     if (!t) return sim_err_set(err, SIM_ENOMEM, "care model: out of memory for calendar trends");
     t->cfg = c;
     t->A = (size_t)c->n_areas;
     t->n_ep = c->n_epochs ? c->n_epochs : 1;
     t->rule = rule;
-    t->lac = care_calib_lac_steps(c, rule);
+    for (int s = 0; s < CARE_NSTATE; s++) t->cal[s] = care_pathtrend_steps(c, rule, s);
     t->draw_exit = draw_exit;
     t->area = -1;
     t->cum = calloc((size_t)t->n_ep * t->A, sizeof *t->cum);
@@ -102,7 +103,7 @@ double care_trend_case_nfa(const care_trend_case *t, int b, double at)
 
 int care_trend_case_owns(const care_trend_case *t, int s)
 {
-    return t && (t->cfg->n_epochs > 0 || (s == CARE_ST_LAC && t->lac.n > 0));
+    return t && (t->cfg->n_epochs > 0 || t->cal[s].n > 0);
 }
 
 /* The area's multipliers on each state's hazards (care_model.c's create). */
@@ -124,7 +125,7 @@ double care_trend_case_draw(care_trend_case *t, int area, int s, double now, dou
         double until = INFINITY;
         const care_hazard_table *h = c->n_epochs ? &c->epochs[care_edit_epoch_at(c, now, &until)].haz[s] : &c->haz[s];
         int kind;
-        double x = care_hazard_draw_cal(h, t->mult[s], s == CARE_ST_LAC ? &t->lac : NULL, now, birth, since,
+        double x = care_hazard_draw_cal(h, t->mult[s], &t->cal[s], now, birth, since,
                                         fmin(limit, until), g, &kind);
         if (!isinf(x)) {
             *tr = h->tr[kind];

@@ -1,6 +1,7 @@
 /* models/care_trend_case.h - the rates that change with the calendar, for the case-based sampler
  * (care_trajectory.c): tables.rate_trend (steps of multipliers on first entries by age band and
- * on the lac_hazards columns, care_calib.h) and dated rate edits (adjust: with from:, care_edit.h:
+ * on the lac_hazards columns, care_calib.h), tables.pathway_trend's steps on the pathway's
+ * hazards (care_pathtrend.h; its steps on referrals the sampler applies itself) and dated rate edits (adjust: with from:, care_edit.h:
  * entry rates, hazards, placement shares and "no further action" shares that change on dates).
  * A child's path still depends on its own draws alone, so the case sampler draws it whole; these
  * routines make the same draws, in the same order and with the same floating-point operations,
@@ -11,8 +12,8 @@
  *   happened before it, draws afresh from that date (the event list's redraw);
  * - an entrant's age band, a placement and a referral's "no further action" use the values in
  *   force at the time they happen.
- * Ownership: care_trend_case_create allocates the object (NULL when the scenario has neither
- * table, so the sampler keeps its fast path); care_trend_case_free releases it. It borrows the
+ * Ownership: care_trend_case_create allocates the object (NULL when the scenario has none of
+ * them, so the sampler keeps its fast path); care_trend_case_free releases it. It borrows the
  * config, which must outlive it. */
 #ifndef CARE_TREND_CASE_H
 #define CARE_TREND_CASE_H
@@ -30,7 +31,7 @@ typedef struct care_trend_case {
     double (*cum)[CARE_NAGE];        /* [epoch * A + area] cumulative entry weights by age band */
     double *base;                    /* [epoch * A + area] entries per day before the trends */
     int rule;                        /* the replicate's projection rule (block of tables.rate_trend) */
-    care_cal_steps lac;              /* that rule's steps on lac_hazards (n = 0: none) */
+    care_cal_steps cal[CARE_NSTATE]; /* that rule's steps on each state's hazards (n = 0: none) */
     const double *draw_exit;         /* the replicate's multipliers on lac_hazards (NULL: none) */
     int area;                        /* the area whose multipliers `mult` holds (-1: none yet) */
     double mult[CARE_NSTATE][CARE_MAXK];

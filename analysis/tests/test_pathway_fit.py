@@ -194,3 +194,29 @@ def test_pathway_entries_never_exceed_the_fitted_entries_at_any_age(tmp_path):
         s = float(r["share"])
         assert s >= 0.0
         assert abs(lac[m0:m1].sum() + s * (first[b] - via[b]) - n) <= 1e-5 * first[b] + 1e-9, (b, m0, m1)
+
+
+def test_pathway_trend_rows_continue_each_fitted_slope(tmp_path):
+    """pathway_trend.csv: each column is its own fitted slope continued with the rule's entry
+    damping, exp(slope x (effective year - 2017)), exactly (the year effects are held, so they
+    cancel); the hazard into care from need has no trend (1). Two rules with different damping
+    give different blocks, in the order given."""
+    from caresim.calibrate import pathway_tables as pt, projection
+    th = truth(0.0)
+    slope = {"referral": "ref_trend", "nfa_odds": "nfa_trend", "cin_cpp": "cin_cpp_trend",
+             "cin_closed": "cin_close_trend", "cpp_step_down": "cpp_trend", "cpp_lac": "cpp_trend",
+             "cpp_closed": "cpp_trend", "rereferral": "reref_trend"}
+    rules = [projection.Rule(0.8, 0.0, 0.0), projection.Rule(0.5, 0.0, 0.5)]
+    years = [2018, 2019, 2025]
+    pt.pathway_trend(tmp_path, th, pm.rates(th, 2017), years, rules)
+    with open(tmp_path / "pathway_trend.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(int(r["rule"]), r["from_date"]) for r in rows] == [(k, f"{y - 1}-03-31") for k in (0, 1) for y in years]
+    for r in rows:
+        rule, y = rules[int(r["rule"])], int(r["from_date"][:4]) + 1
+        dy = projection.effective_year(rule.entry_phi, y, 2017) - 2017
+        assert float(r["cin_lac"]) == 1.0
+        for col, name in slope.items():
+            want = math.exp(float(th[pm.SL[name]][0]) * dy)
+            assert abs(float(r[col]) - want) <= 6e-6, (r["rule"], y, col, r[col], want)
+    assert rows[0]["referral"] != rows[len(years)]["referral"]   # the damping differs between the blocks

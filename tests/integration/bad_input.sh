@@ -123,6 +123,28 @@ case "$case" in
                                    sed -i "s#^tables:#tables:\n  parameter_draws: d.csv#" "$scen"
                                    want="d.csv:3: rule: 2 is not a rule of tables.uasc \\(0-1\\)" ;;
                   esac ;;
+  ptrend_*)       printf 'rule,from_date,referral,cpp_lac\n0,2017-03-31,1,1\n0,2018-03-31,2,0.5\n1,2017-03-31,1,1\n1,2018-03-31,0.5,2\n' > "$tmp/pt.csv"
+                  pw=$root/tests/data/pathway   # the pathway's tables come together
+                  [ "$case" = ptrend_no_pathway ] ||
+                    sed -i "s#^tables:#tables:\n  referral_rates: $pw/referral_rates.csv\n  cin_hazards: $pw/cin_hazards.csv\n  cpp_hazards: $pw/cpp_hazards.csv\n  closed_recent_hazards: $pw/closed_recent_hazards.csv#" "$scen"
+                  sed -i "s#^tables:#tables:\n  pathway_trend: pt.csv#" "$scen"
+                  case "$case" in
+                    ptrend_no_pathway) want="pt.csv:1: tables.pathway_trend: needs the pathway before care" ;;
+                    ptrend_column) sed -i '1s/cpp_lac/home/' "$tmp/pt.csv"
+                                   want="pt.csv:1: home: unknown column \\(expected from_date, rule, referral, nfa_odds" ;;
+                    ptrend_negative) sed -i '3s/,2,0.5$/,-2,0.5/' "$tmp/pt.csv"
+                                   want="pt.csv:3: referral: must be >= 0, got -2" ;;
+                    ptrend_dates)  sed -i '3s/2018-03-31/2017-01-31/' "$tmp/pt.csv"
+                                   want="pt.csv:3: from_date: dates must increase" ;;
+                    ptrend_rule_dates) sed -i '5s/2018-03-31/2018-06-30/' "$tmp/pt.csv"
+                                   want="pt.csv:5: from_date: every rule must have the dates of rule 0" ;;
+                    ptrend_rule_count) printf 'rule,from_date,entry_1_4\n0,2018-03-31,1\n1,2018-03-31,2\n2,2018-03-31,3\n' > "$tmp/rt.csv"
+                                   sed -i "s#^tables:#tables:\n  rate_trend: rt.csv#" "$scen"
+                                   want="pt.csv:2: rule: 2 rules, but tables.rate_trend has 3 \\(every rule in both\\)" ;;
+                    ptrend_rule_draw) printf 'draw,rule\n0,0\n1,2\n' > "$tmp/d.csv"
+                                   sed -i "s#^tables:#tables:\n  parameter_draws: d.csv#" "$scen"
+                                   want="d.csv:3: rule: 2 is not a rule of tables.pathway_trend \\(0-1\\)" ;;
+                  esac ;;
   uasc_*)         cp "$root/tests/data/engines/uasc_steps.csv" "$tmp/u.csv"
                   sed -i "s#^tables:#tables:\n  uasc: u.csv#" "$scen"
                   case "$case" in

@@ -5,9 +5,12 @@ same folder (areas_england.csv, entry_rates.csv, rate_trend.csv), so that entrie
 through children in need and plans plus the direct entries equal the fitted entries, year by
 year and rule by rule:
 - referral_rates, cin_hazards, cpp_hazards, closed_recent_hazards: the fitted 2017 rates (the
-  year effects of 2017 included). The simulator holds them after 2017 (its calendar steps,
-  rate_trend, move only entries to care and exits from care), so the pathway is projected
-  with its 2017 rates; the fitted calendar trends are reported (pathway_parameters.csv).
+  year effects of 2017 included).
+- pathway_trend: for each rule of rate_trend.csv and each year after 2017, the fitted calendar
+  trends (referrals, the no-further-action share, re-referrals, cases closing, plans starting,
+  plans ending) continued with the rule's entry damping (projection.effective_year; the year
+  effects of 2017 held), as multipliers on the 2017 rates: new referrals, the odds of no
+  further action, and each hazard of the pathway by its transition's label.
 - Hazards into care (cin_lac, cpp_lac) by age band: the fitted hazard times w_b (`weights`),
   so that the band's entries to care through the pathway are its share of the fit's (the
   band's share of first entries, entry_rates.csv), unless that would put more entrants at some
@@ -19,8 +22,11 @@ year and rule by rule:
   age less the pathway's there (tables.entry_ages shapes direct entries only).
 - rate_trend_direct: for each rule of rate_trend.csv and each year y after 2017,
   (multiplier x first entries - pathway entries to care in y) / direct entries, where the
-  pathway's entries in y come from running the fitted model with 2017's rates from the
-  31 March 2017 stock: total entries to care stay those of the care fit's projection.
+  pathway's entries in y come from running the fitted model with the rule's pathway_trend from
+  the 31 March 2017 stock: total entries to care stay those of the care fit's projection. Where
+  the pathway alone would bring more of a band into care than the care fit's projection has,
+  the direct entries are clipped at 0 (the row's note says so and the total then exceeds the
+  care fit's); the calibration logs every clipped row.
 - initial_stock_pathway_2017: the published stocks of 31 March 2017 (children in need less
   those on plans and in care; plans by time on the plan), the time in need from the fitted
   model's 2017 state, closed cases the model's; over areas by population x entry multiplier
@@ -51,10 +57,10 @@ W_MAX_ITER = 200   # fixed-point steps for the weights on the hazards into care,
 W_TOL = 1e-9       # until no weight moves by more than this (relative)
 
 
-def write(data: Path, out: Path, entry_phi: float, log=print) -> list:
-    """Fits the pathway and writes its tables; `entry_phi`: the care fit's chosen damping of
-    the entry trends, with which the pathway's fitted trends are projected for the report
-    (pathway_projection.csv), beside the simulator's held rates."""
+def write(data: Path, out: Path, drawn: list, log=print) -> list:
+    """Fits the pathway and writes its tables; `drawn`: the projection rules of rate_trend.csv's
+    blocks, in order, each continuing the pathway's fitted trends with its damping of the
+    entry trends (pathway_trend.csv, rate_trend_direct.csv, pathway_projection.csv)."""
     d = pathway.load(data)
     f = pathway.fit(d)
     log(f"  pathway: chi2 {f.chi2:.1f} over {len(d.obs)} published numbers; {f.nfev} evaluations")
@@ -78,22 +84,28 @@ def write(data: Path, out: Path, entry_phi: float, log=print) -> list:
     years = list(range(pathway.LAST + 1, TREND_LAST_YEAR + 1))
     _, via, held = ages.run([r17] * len(years), w, start)
     via = ages.by_band(via)
-    damped = [pm.rates(f.theta, rules.effective_year(entry_phi, y, pathway.LAST)) for y in years]
-    _, via_d, trend = ages.run(damped, w, start)
-    via_d = ages.by_band(via_d)
+    runs = {"held": (held, via)}
+    via_of = {}
+    for phi in sorted({r.entry_phi for r in drawn}):
+        damped = [pm.rates(f.theta, rules.effective_year(phi, y, pathway.LAST)) for y in years]
+        _, via_d, trend = ages.run(damped, w, start)
+        via_of[phi] = dict(zip(years, ages.by_band(via_d)))
+        runs[f"trend_damped_{phi:g}"] = (trend, ages.by_band(via_d))
     paths = [referral_rates(out, r17, pop), cin_hazards(out, r17, w), cpp_hazards(out, r17, w),
-             closed_recent(out, r17)]
-    paths += direct_entries(out, first, got, dict(zip(years, via)))
+             closed_recent(out, r17), pathway_trend(out, f.theta, r17, years, drawn)]
+    paths += direct_entries(out, first, got, [via_of[r.entry_phi] for r in drawn], log)
     paths.append(direct_ages(out, first, got, lac[-1], cuts))
     paths.append(initial_stock(out, d, start, areas))
     cal = out / "calibration"
     paths.append(_write(cal / "pathway_fit.csv", ["series", "year", "published", "model", "error_percent",
                                                   "sd_percent", "confidence"], pathway.fit_rows(d, f)))
     paths.append(parameters(cal, f))
-    paths.append(projection(cal, start, years, {"held": (held, via), f"trend_damped_{entry_phi:g}": (trend, via_d)}))
+    paths.append(projection(cal, start, years, runs))
     k = years.index(2030)
-    log(f"  pathway: projected 2030 with 2017 rates: in need {held[k, 0]:.0f}, on plans {held[k, 1]:.0f}, "
-        f"entries to care through it {via[k].sum():.0f}")
+    trend, via_d = runs[f"trend_damped_{drawn[0].entry_phi:g}"]
+    log(f"  pathway: projected 2030 with rule 0's trends (2017 rates held): in need {trend[k, 0]:.0f} "
+        f"({held[k, 0]:.0f}), on plans {trend[k, 1]:.0f} ({held[k, 1]:.0f}), entries to care through it "
+        f"{via_d[k].sum():.0f} ({via[k].sum():.0f})")
     return paths
 
 
@@ -184,9 +196,48 @@ def closed_recent(out: Path, r: pm.Rates) -> Path:
                     "the 12-month window; same in every age band"] for b in AGES])
 
 
-def direct_entries(out: Path, first, target, via: dict) -> list:
+# pathway_trend.csv's hazard columns: (transition label, Rates array, destination row)
+TREND_HAZARDS = (("cin_cpp", "cin", 0), ("cin_lac", "cin", 1), ("cin_closed", "cin", 2),
+                 ("cpp_step_down", "cpp", 0), ("cpp_lac", "cpp", 1), ("cpp_closed", "cpp", 2))
+
+
+def _odds(p: float) -> float:
+    return p / (1.0 - p)
+
+
+def trend_multipliers(r: pm.Rates, r0: pm.Rates) -> list:
+    """Year rates r over the base year's r0 as pathway_trend.csv's multipliers: referral,
+    nfa_odds, the hazards of TREND_HAZARDS, rereferral. Each trend moves a hazard alike in every
+    band of time in the state (pathway_model.rates), so one factor per column."""
+    out = [r.new / r0.new, _odds(r.nfa) / _odds(r0.nfa)]
+    for _, name, k in TREND_HAZARDS:
+        ratio = getattr(r, name)[k] / getattr(r0, name)[k]
+        if np.ptp(ratio) > 1e-9 * ratio.max():
+            raise ValueError(f"the trend of {name} row {k} differs between bands of time in the state")
+        out.append(float(ratio[0]))
+    return out + [r.reref / r0.reref]
+
+
+def pathway_trend(out: Path, theta, r17: pm.Rates, years: list, drawn: list) -> Path:
+    """tables.pathway_trend: for each rule of rate_trend.csv (`drawn`, in its block order) and
+    each year ending 31 March in `years`, the fitted pathway rates of that year under the rule's
+    entry damping over the 2017 ones."""
+    rows = []
+    for k, rule in enumerate(drawn):
+        src = SOURCE + f"; projection rule {rule.name} (rate_trend.csv's rule {k})"
+        for y in years:
+            r = pm.rates(theta, rules.effective_year(rule.entry_phi, y, pathway.LAST))
+            rows.append([k, f"{y - 1}-03-31"] + [f"{v:.5f}" for v in trend_multipliers(r, r17)] +
+                        [src, f"year ending 31 March {y}: the fitted pathway trends continued with damping "
+                         f"{rule.entry_phi:g} (the rule's entry damping), relative to the fitted 2017 rates"])
+    return _write(out / "pathway_trend.csv", ["rule", "from_date", "referral", "nfa_odds"] +
+                  [h for h, _, _ in TREND_HAZARDS] + ["rereferral", "source", "note"], rows)
+
+
+def direct_entries(out: Path, first, target, via: list, log=print) -> list:
     """target: [5] the pathway's entries to care in the last fitted year by age band; via:
-    year -> [5] the same projected with the 2017 rates."""
+    for each rule of rate_trend.csv, year -> [5] the same projected with the rule's
+    pathway_trend."""
     direct = first - target
     if np.any(direct <= 0):
         raise ValueError("the pathway's entries to care exceed the fitted first entries")
@@ -202,13 +253,20 @@ def direct_entries(out: Path, first, target, via: dict) -> list:
     body = []
     for r in rows:
         y = int(r["from_date"][:4]) + 1          # the row holds for the year ending 31 March y
-        v = via.get(y, target if y <= pathway.LAST else via[max(via)])
+        rv = via[int(r["rule"])]
+        v = rv.get(y, target if y <= pathway.LAST else rv[max(rv)])
+        clipped = []
         for i, b in enumerate(AGES):
-            m = float(r["entry_" + b])
-            r["entry_" + b] = f"{max(0.0, (m * first[i] - v[i]) / direct[i]):.5f}"
+            m = (float(r["entry_" + b]) * first[i] - v[i]) / direct[i]
+            if m < 0:
+                clipped.append(b)
+            r["entry_" + b] = f"{max(0.0, m):.5f}"
         r["source"] = SOURCE + "; rate_trend.csv on direct entries"
         r["note"] = (f"year ending 31 March {y}: (multiplier x first entries - the band's pathway entries to care, "
-                     f"{v.sum():.0f} in all with the pathway's 2017 rates) / direct entries")
+                     f"{v.sum():.0f} in all with the rule's pathway_trend.csv) / direct entries")
+        if clipped:
+            r["note"] += "; clipped at 0 (the pathway alone exceeds the care fit's entries): " + ", ".join(clipped)
+            log(f"  pathway: rule {r['rule']} year {y}: direct entries clipped at 0 for " + ", ".join(clipped))
         body.append([r[h] for h in header])
     return [p1, _write(out / "rate_trend_direct.csv", header, body)]
 
@@ -273,9 +331,9 @@ def parameters(cal: Path, f: pathway.Fit) -> Path:
 
 def projection(cal: Path, start: pm.State, years: list, runs: dict) -> Path:
     """The pathway from the published 31 March 2017 stock (age-structured, pathway_ages.py):
-    with its 2017 rates held (what the simulator runs) and with its fitted calendar trends
-    continued by the care fit's damping of the entry trends. runs: name -> ([year, 3] stocks,
-    [year, 5] entries to care by age band)."""
+    with its 2017 rates held (for reference) and with its fitted calendar trends continued by
+    each drawn rule's damping of the entry trends (what the simulator runs: pathway_trend.csv).
+    runs: name -> ([year, 3] stocks, [year, 5] entries to care by age band)."""
     rows = []
     for name, (stock, via) in runs.items():
         rows.append([name, pathway.LAST, f"{start.cin.sum():.0f}", f"{start.cpp.sum():.0f}",

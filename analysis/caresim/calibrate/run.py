@@ -57,7 +57,7 @@ def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print)
              tables.placement_costs(out), tables.initial_placement_shares(out, t, s17, data_dir)]
     cal = out / "calibration"
     paths.append(report.entry_ages(cal, f17))
-    paths += pathway_tables.write(data_dir, out, rule.entry_phi, log)   # after entry_rates, rate_trend, areas, entry_ages
+    paths += pathway_tables.write(data_dir, out, [r for r, _ in drawn], log)   # after entry_rates, rate_trend, areas, entry_ages
     bands = report.bands(t, f17, s17, rng, BAND_DRAWS)
     paths += report.write_tables(cal, t, f17, s17, draws, bands)
     paths += backtest.write(cal, t, runs, rule)
