@@ -13,14 +13,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def data_dir():
-    for d in (os.environ.get("CARESIM_DATA"), ROOT.parent / "shared" / "data",
-              ROOT.parent.parent / "shared" / "data"):
-        if d and (Path(d) / "cla_national.csv").exists():
-            return Path(d)
-    return None
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from published import data_dir  # noqa: E402
 
 
 def main() -> int:

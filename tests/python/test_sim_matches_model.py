@@ -35,20 +35,14 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from published import data_dir  # noqa: E402
 sys.path.insert(0, str(ROOT / "analysis"))
 from caresim.calibrate import data as cdata, forward, model, params, projection  # noqa: E402
 
 CARESIM = os.environ.get("CARESIM_BIN", str(ROOT / "build" / "caresim"))
 DATA = ROOT / "models" / "data"
 REPS, K, LAST_FIT = 20, 4.0, 2017
-
-
-def data_dir():
-    for d in (os.environ.get("CARESIM_DATA"), ROOT.parent / "shared" / "data",
-              ROOT.parent.parent / "shared" / "data"):
-        if d and (Path(d) / "cla_national.csv").exists():
-            return Path(d)
-    return None
 
 
 def chosen_rule() -> projection.Rule:
