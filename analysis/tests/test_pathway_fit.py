@@ -197,10 +197,11 @@ def test_pathway_entries_never_exceed_the_fitted_entries_at_any_age(tmp_path):
 
 
 def test_pathway_trend_rows_continue_each_fitted_slope(tmp_path):
-    """pathway_trend.csv: each column is its own fitted slope continued with the rule's entry
+    """pathway_trend.csv: each column is its own fitted slope continued with the given entry
     damping, exp(slope x (effective year - 2017)), exactly (the year effects are held, so they
-    cancel); the hazard into care from need has no trend (1). Two rules with different damping
-    give different blocks, in the order given."""
+    cancel); the hazard into care from need has no trend (1). One block per rule, in the order
+    given, all with the same numbers (the pathway's damping is its own back-test's, not the
+    rule's); another damping gives other numbers."""
     from caresim.calibrate import pathway_tables as pt, projection
     th = truth(0.0)
     slope = {"referral": "ref_trend", "nfa_odds": "nfa_trend", "cin_cpp": "cin_cpp_trend",
@@ -208,15 +209,20 @@ def test_pathway_trend_rows_continue_each_fitted_slope(tmp_path):
              "cpp_closed": "cpp_trend", "rereferral": "reref_trend"}
     rules = [projection.Rule(0.8, 0.0, 0.0), projection.Rule(0.5, 0.0, 0.5)]
     years = [2018, 2019, 2025]
-    pt.pathway_trend(tmp_path, th, pm.rates(th, 2017), years, rules)
-    with open(tmp_path / "pathway_trend.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
+
+    def rows_for(phi):
+        pt.pathway_trend(tmp_path, th, pm.rates(th, 2017), years, rules, phi)
+        with open(tmp_path / "pathway_trend.csv", newline="") as f:
+            return list(csv.DictReader(f))
+    rows = rows_for(0.5)
     assert [(int(r["rule"]), r["from_date"]) for r in rows] == [(k, f"{y - 1}-03-31") for k in (0, 1) for y in years]
     for r in rows:
-        rule, y = rules[int(r["rule"])], int(r["from_date"][:4]) + 1
-        dy = projection.effective_year(rule.entry_phi, y, 2017) - 2017
+        y = int(r["from_date"][:4]) + 1
+        dy = projection.effective_year(0.5, y, 2017) - 2017
         assert float(r["cin_lac"]) == 1.0
         for col, name in slope.items():
             want = math.exp(float(th[pm.SL[name]][0]) * dy)
             assert abs(float(r[col]) - want) <= 6e-6, (r["rule"], y, col, r[col], want)
-    assert rows[0]["referral"] != rows[len(years)]["referral"]   # the damping differs between the blocks
+    cols = [c for c in rows[0] if c not in ("rule", "source", "note")]
+    assert [[r[c] for c in cols] for r in rows[:len(years)]] == [[r[c] for c in cols] for r in rows[len(years):]]
+    assert rows_for(0.8)[-1]["referral"] != rows[-1]["referral"]   # the damping changes the numbers

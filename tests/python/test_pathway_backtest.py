@@ -124,19 +124,25 @@ def written(tmp_path_factory):
     rule = projection.Rule(0.8, 0.0, 0.0)
     care = {T: (list(range(T + 1, 2018)), {rule.name: {"stock": {y: [CLA[y]] for y in YEARS}}}, None)
             for T in ORIGINS}
-    paths = pb.run(tmp / "data", tmp / "cal", care, rule, [rule, projection.HELD], 2017, log=lambda *_: None)
-    return {Path(p).name: read(p) for p in paths}
+    phi, paths = pb.run(tmp / "data", tmp / "cal", care, rule, 2017, log=lambda *_: None)
+    out = {Path(p).name: read(p) for p in paths}
+    out["phi"] = phi
+    return out
 
 
 def test_tables_have_sources(written):
-    assert set(written) == {"pathway_backtest.csv", "pathway_backtest_errors.csv"}
-    for rows in written.values():
+    assert set(written) == {"pathway_backtest.csv", "pathway_backtest_errors.csv", "phi"}
+    for rows in (written["pathway_backtest.csv"], written["pathway_backtest_errors.csv"]):
         assert rows and all(r["source"] for r in rows)
     proj = written["pathway_backtest.csv"]
     assert {(int(r["origin"]), r["series"], int(r["year"])) for r in proj} == \
         {(T, k, y) for T in ORIGINS for k in pb.SERIES for y in range(T + 1, 2018)}
     used = {r["forecaster"]: r["baseline_rule"] for r in written["pathway_backtest_errors.csv"]}
-    assert used["model_damped_0.8"] == "chosen" and used["model_held"] == "drawn" and used["model_trend"] == "no"
+    # on the model's own series the fitted trends continued project the withheld years exactly,
+    # so the back-test chooses them for the baseline's pathway_trend.csv, and marks only them
+    assert written["phi"] == 1.0
+    assert used["model_trend"] == "chosen"
+    assert all(used[pb.model_name(p)] == "no" for p in pb.PHIS if p != 1.0)
 
 
 def test_trend_recovers_the_models_own_series(written):

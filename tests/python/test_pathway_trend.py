@@ -115,7 +115,7 @@ def test_hazards_follow_the_drawn_rule(run):
 def test_committed_tables_keep_total_entries_of_the_care_fit():
     """models/data: for every rule and year of rate_trend.csv, the direct entries under
     rate_trend_direct.csv plus the pathway's entries to care under that rule's pathway_trend.csv
-    (calibration/pathway_projection.csv, the run with the rule's entry damping) equal the care
+    (calibration/pathway_projection.csv, the run with the pathway back-test's entry damping) equal the care
     fit's first entries under rate_trend.csv (docs/calibration.md, "Projection"). Exact up to the
     tables' rounding: multipliers to 5 decimals (under 0.05 entries a band), rates to 3, the
     projection's entries to whole numbers: 2 entries in all."""
@@ -129,8 +129,9 @@ def test_committed_tables_keep_total_entries_of_the_care_fit():
     def per_band(name):
         return {r["age_band"]: float(r["rate_per_10000_per_year"]) * pop[r["age_band"]] / 1e4 for r in read(data / name)}
     first, direct = per_band("entry_rates.csv"), per_band("entry_rates_direct.csv")
-    phi = {int(r["draw_rule"]): float(r["entry_damping"])
-           for r in read(data / "calibration" / "projection_rules.csv") if r["draw_rule"]}
+    runs = {r["rates"] for r in read(data / "calibration" / "pathway_projection.csv")} - {"held"}
+    assert len(runs) == 1, runs   # one damping, the pathway back-test's, in every rule's block
+    damped = runs.pop()
     via = {(r["rates"], int(r["year"])): float(r["entries_to_care"])
            for r in read(data / "calibration" / "pathway_projection.csv") if r["entries_to_care"]}
     care, direct_rows = read(data / "rate_trend.csv"), read(data / "rate_trend_direct.csv")
@@ -139,7 +140,7 @@ def test_committed_tables_keep_total_entries_of_the_care_fit():
     for c, d in zip(care, direct_rows):
         assert (c["rule"], c["from_date"]) == (d["rule"], d["from_date"])
         y = int(c["from_date"][:4]) + 1
-        key = (f"trend_damped_{phi[int(c['rule'])]:g}", y)
+        key = (damped, y)
         if key not in via:
             continue
         want = sum(float(c["entry_" + b]) * first[b] for b in first)

@@ -141,10 +141,24 @@ def backtest(data: Path, origins, last: int, cla_of: dict, log=print) -> dict:
     return runs
 
 
-def write(cal: Path, data: Path, runs: dict, drawn_phis) -> list:
+def score(runs: dict, phi: float) -> float:
+    """The model's mean error with entry damping phi, over the series and the origins."""
+    return float(np.mean([mean_error(errs[model_name(phi)]) for _, _, errs in runs.values()]))
+
+
+def choose(runs: dict) -> float:
+    """The pathway's entry damping for the baseline (pathway_trend.csv): the model damping of
+    PHIS with the smallest mean error over the origins, the smaller damping on a tie. Why its
+    own: the pathway's trends (referrals, the share needing no further action, plan hazards) are
+    fitted on other series than care's, and continued with the care rule's damping they miss the
+    withheld years by far more than held levels do (docs/calibration.md)."""
+    return min(PHIS, key=lambda p: (round(score(runs, p), 9), p))
+
+
+def write(cal: Path, data: Path, runs: dict, chosen: float) -> list:
     """pathway_backtest.csv (published and projected numbers per origin, series and year) and
-    pathway_backtest_errors.csv (errors per origin and their mean over origins); drawn_phis: the
-    entry dampings of the baseline's drawn rules, the first the chosen rule's."""
+    pathway_backtest_errors.csv (errors per origin and their mean over origins); chosen: the
+    entry damping the baseline's pathway_trend.csv uses (`choose`)."""
     pub = published(pathway.load(data))
     names = list(next(iter(runs.values()))[1])
     src = SOURCE + "; published: cin_cpp_national.csv"
@@ -154,7 +168,7 @@ def write(cal: Path, data: Path, runs: dict, drawn_phis) -> list:
 
     def used(n):
         phi = next((p for p in PHIS if model_name(p) == n), None)
-        return "" if phi is None else "chosen" if phi == drawn_phis[0] else "drawn" if phi in drawn_phis else "no"
+        return "" if phi is None else "chosen" if phi == chosen else "no"
 
     def row(T, n, e):
         return [T, n, used(n)] + [f"{e[k]:.2f}" for k in SERIES] + [f"{mean_error(e):.2f}", SOURCE]
@@ -165,13 +179,17 @@ def write(cal: Path, data: Path, runs: dict, drawn_phis) -> list:
     return paths
 
 
-def run(data: Path, cal: Path, care_runs: dict, rule: projection.Rule, drawn: list, last: int, log=print) -> list:
+def run(data: Path, cal: Path, care_runs: dict, rule: projection.Rule, last: int, log=print) -> tuple:
     """The hook of run.calibrate: the pathway back-test at the care back-test's origins, children
     in care after each origin from the care back-test's chosen rule (care_runs: backtest.py's
-    {origin: (years, forecasts, errors)}); writes its two tables."""
+    {origin: (years, forecasts, errors)}); writes its two tables. Returns (the chosen entry
+    damping, the paths written)."""
     cla_of = {T: {y: float(fc[rule.name]["stock"][y][0]) for y in years} for T, (years, fc, _) in care_runs.items()}
     runs = backtest(data, list(care_runs), last, cla_of, log)
     for T, (_, _, errs) in runs.items():
         for n, e in errs.items():
             log(f"  pathway back-test {T} {n:18s} " + "  ".join(f"{k} {v:.1f}%" for k, v in e.items()))
-    return write(Path(cal), data, runs, [r.entry_phi for r in drawn])
+    phi = choose(runs)
+    log(f"  pathway back-test: entry damping chosen {phi:g} (mean error {score(runs, phi):.2f}%; "
+        + ", ".join(f"{p:g}: {score(runs, p):.2f}%" for p in PHIS) + ")")
+    return phi, write(Path(cal), data, runs, phi)

@@ -8,8 +8,9 @@ year and rule by rule:
   year effects of 2017 included).
 - pathway_trend: for each rule of rate_trend.csv and each year after 2017, the fitted calendar
   trends (referrals, the no-further-action share, re-referrals, cases closing, plans starting,
-  plans ending) continued with the rule's entry damping (projection.effective_year; the year
-  effects of 2017 held), as multipliers on the 2017 rates: new referrals, the odds of no
+  plans ending) continued with the entry damping the pathway's own back-test chose
+  (pathway_backtest.choose; projection.effective_year; the year effects of 2017 held; the same
+  numbers in every rule's block), as multipliers on the 2017 rates: new referrals, the odds of no
   further action, and each hazard of the pathway by its transition's label.
 - Hazards into care (cin_lac, cpp_lac) by age band: the fitted hazard times w_b (`weights`),
   so that the band's entries to care through the pathway are its share of the fit's (the
@@ -22,7 +23,7 @@ year and rule by rule:
   age less the pathway's there (tables.entry_ages shapes direct entries only).
 - rate_trend_direct: for each rule of rate_trend.csv and each year y after 2017,
   (multiplier x first entries - pathway entries to care in y) / direct entries, where the
-  pathway's entries in y come from running the fitted model with the rule's pathway_trend from
+  pathway's entries in y come from running the fitted model with pathway_trend from
   the 31 March 2017 stock: total entries to care stay those of the care fit's projection. Where
   the pathway alone would bring more of a band into care than the care fit's projection has,
   the direct entries are clipped at 0 (the row's note says so and the total then exceeds the
@@ -57,10 +58,11 @@ W_MAX_ITER = 200   # fixed-point steps for the weights on the hazards into care,
 W_TOL = 1e-9       # until no weight moves by more than this (relative)
 
 
-def write(data: Path, out: Path, drawn: list, log=print) -> list:
+def write(data: Path, out: Path, drawn: list, phi: float, log=print) -> list:
     """Fits the pathway and writes its tables; `drawn`: the projection rules of rate_trend.csv's
-    blocks, in order, each continuing the pathway's fitted trends with its damping of the
-    entry trends (pathway_trend.csv, rate_trend_direct.csv, pathway_projection.csv)."""
+    blocks, in order (one block of pathway_trend.csv and rate_trend_direct.csv each); `phi`: the
+    entry damping with which every block continues the pathway's fitted trends, the one the
+    pathway's own back-test chose (pathway_backtest.choose; pathway_projection.csv)."""
     d = pathway.load(data)
     f = pathway.fit(d)
     log(f"  pathway: chi2 {f.chi2:.1f} over {len(d.obs)} published numbers; {f.nfev} evaluations")
@@ -85,15 +87,13 @@ def write(data: Path, out: Path, drawn: list, log=print) -> list:
     _, via, held = ages.run([r17] * len(years), w, start)
     via = ages.by_band(via)
     runs = {"held": (held, via)}
-    via_of = {}
-    for phi in sorted({r.entry_phi for r in drawn}):
-        damped = [pm.rates(f.theta, rules.effective_year(phi, y, pathway.LAST)) for y in years]
-        _, via_d, trend = ages.run(damped, w, start)
-        via_of[phi] = dict(zip(years, ages.by_band(via_d)))
-        runs[f"trend_damped_{phi:g}"] = (trend, ages.by_band(via_d))
+    damped = [pm.rates(f.theta, rules.effective_year(phi, y, pathway.LAST)) for y in years]
+    _, via_d, trend = ages.run(damped, w, start)
+    via_phi = dict(zip(years, ages.by_band(via_d)))
+    runs[f"trend_damped_{phi:g}"] = (trend, ages.by_band(via_d))
     paths = [referral_rates(out, r17, pop), cin_hazards(out, r17, w), cpp_hazards(out, r17, w),
-             closed_recent(out, r17), pathway_trend(out, f.theta, r17, years, drawn)]
-    paths += direct_entries(out, first, got, [via_of[r.entry_phi] for r in drawn], log)
+             closed_recent(out, r17), pathway_trend(out, f.theta, r17, years, drawn, phi)]
+    paths += direct_entries(out, first, got, [via_phi for _ in drawn], log)
     paths.append(direct_ages(out, first, got, lac[-1], cuts))
     paths.append(initial_stock(out, d, start, areas))
     cal = out / "calibration"
@@ -102,8 +102,8 @@ def write(data: Path, out: Path, drawn: list, log=print) -> list:
     paths.append(parameters(cal, f))
     paths.append(projection(cal, start, years, runs))
     k = years.index(2030)
-    trend, via_d = runs[f"trend_damped_{drawn[0].entry_phi:g}"]
-    log(f"  pathway: projected 2030 with rule 0's trends (2017 rates held): in need {trend[k, 0]:.0f} "
+    trend, via_d = runs[f"trend_damped_{phi:g}"]
+    log(f"  pathway: projected 2030 with its trends damped by {phi:g} (2017 rates held): in need {trend[k, 0]:.0f} "
         f"({held[k, 0]:.0f}), on plans {trend[k, 1]:.0f} ({held[k, 1]:.0f}), entries to care through it "
         f"{via_d[k].sum():.0f} ({via[k].sum():.0f})")
     return paths
@@ -218,18 +218,19 @@ def trend_multipliers(r: pm.Rates, r0: pm.Rates) -> list:
     return out + [r.reref / r0.reref]
 
 
-def pathway_trend(out: Path, theta, r17: pm.Rates, years: list, drawn: list) -> Path:
+def pathway_trend(out: Path, theta, r17: pm.Rates, years: list, drawn: list, phi: float) -> Path:
     """tables.pathway_trend: for each rule of rate_trend.csv (`drawn`, in its block order) and
-    each year ending 31 March in `years`, the fitted pathway rates of that year under the rule's
-    entry damping over the 2017 ones."""
+    each year ending 31 March in `years`, the fitted pathway rates of that year under the entry
+    damping `phi` over the 2017 ones (the same in every block: the pathway's own back-test chose
+    it; a block per rule keeps the simulator's one draw of the rule)."""
     rows = []
     for k, rule in enumerate(drawn):
         src = SOURCE + f"; projection rule {rule.name} (rate_trend.csv's rule {k})"
         for y in years:
-            r = pm.rates(theta, rules.effective_year(rule.entry_phi, y, pathway.LAST))
+            r = pm.rates(theta, rules.effective_year(phi, y, pathway.LAST))
             rows.append([k, f"{y - 1}-03-31"] + [f"{v:.5f}" for v in trend_multipliers(r, r17)] +
                         [src, f"year ending 31 March {y}: the fitted pathway trends continued with damping "
-                         f"{rule.entry_phi:g} (the rule's entry damping), relative to the fitted 2017 rates"])
+                         f"{phi:g} (chosen by the pathway's back-test), relative to the fitted 2017 rates"])
     return _write(out / "pathway_trend.csv", ["rule", "from_date", "referral", "nfa_odds"] +
                   [h for h, _, _ in TREND_HAZARDS] + ["rereferral", "source", "note"], rows)
 

@@ -57,11 +57,12 @@ def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print)
              tables.placement_costs(out), tables.initial_placement_shares(out, t, s17, data_dir)]
     cal = out / "calibration"
     paths.append(report.entry_ages(cal, f17))
-    paths += pathway_tables.write(data_dir, out, [r for r, _ in drawn], log)   # after entry_rates, rate_trend, areas, entry_ages
+    path_phi, path_bt = pathway_backtest.run(data_dir, cal, runs, rule, LAST_FIT, log)
+    paths += pathway_tables.write(data_dir, out, [r for r, _ in drawn], path_phi, log)   # after entry_rates, rate_trend, areas, entry_ages
     bands = report.bands(t, f17, s17, rng, BAND_DRAWS)
     paths += report.write_tables(cal, t, f17, s17, draws, bands)
     paths += backtest.write(cal, t, runs, rule)
-    paths += pathway_backtest.run(data_dir, cal, runs, rule, [r for r, _ in drawn], LAST_FIT, log)
+    paths += path_bt
     paths.append(backtest.write_rule_spread(cal, t, f17, runs, rule, (2023, PROJECT_LAST), cands))
     paths.append(report.write_projection(cal, t, f17, rule, LAST_FIT, PROJECT_LAST))
     paths.append(report.write_summary(cal, f17, fits, accepted, MAX_MULT, rule))
