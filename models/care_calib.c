@@ -55,12 +55,35 @@ int care_calib_age_cuts(care_age_cuts *c, const char *path, const char *key, sim
     return rc;
 }
 
+/* The optional time-in-care interval of the row just added by age_row (cols: from_tic_days,
+ * to_tic_days; both empty: the whole band [b0, b1)): inside the band, and starting before the
+ * interval's oldest age (no child has been in care longer than it has lived). */
+static int tic_row(care_age_cuts *c, const care_csv *t, size_t r, const int col[2], double b0, double b1, sim_err *err)
+{
+    const char *f0 = t->rows[r].fields[col[0]], *f1 = t->rows[r].fields[col[1]];
+    int b = care_age_band_index(t->rows[r].fields[care_csv_col(t, "age_band")]), n = c->n[b] - 1;
+    double lo, hi;
+    if (!*f0 && !*f1)
+        return SIM_OK;
+    int rc = care_csv_nonneg(t, r, col[0], &lo, err);
+    if (rc == SIM_OK) rc = care_csv_nonneg(t, r, col[1], &hi, err);
+    if (rc != SIM_OK) return rc;
+    if (!(lo < hi) || lo < b0 - 1e-6 || hi > b1 + 1e-6)
+        return bad(t, r, "to_tic_days", "the interval must be non-empty and inside the time-in-care band from from_days", err);
+    if (!(lo < c->hi[b][n]))
+        return bad(t, r, "from_tic_days", "longer in care than the interval's oldest age", err);
+    c->tic_lo[b][n] = fmax(lo, b0);
+    c->tic_hi[b][n] = fmin(hi, b1);
+    return SIM_OK;
+}
+
 /* Why by time in care: the initial stock's age and time in care are far from independent
  * within a band (of the 1-4s in care 1-2 years most are aged 1: they came as infants), and
  * adoption and SGO hazards depend on both. */
 int care_calib_age_cuts_by_time(care_config *c, const char *path, const char *key, sim_err *err)
 {
-    static const char *const allowed[] = {"from_days", "age_band", "from_age_days", "to_age_days", "share", "source", "note", NULL};
+    static const char *const allowed[] = {"from_days", "age_band", "from_age_days", "to_age_days", "share",
+                                          "from_tic_days", "to_tic_days", "source", "note", NULL};
     static const char *const names[4] = {"age_band", "from_age_days", "to_age_days", "share"};
     const care_hazard_table *h = &c->haz[CARE_ST_LAC];
     care_csv t;
@@ -69,6 +92,10 @@ int care_calib_age_cuts_by_time(care_config *c, const char *path, const char *ke
     rc = care_csv_check_header(&t, allowed, err);
     if (rc == SIM_OK) rc = care_csv_need(&t, "from_days", &cday, err);
     for (int i = 0; i < 4 && rc == SIM_OK; i++) rc = care_csv_need(&t, names[i], &col[i], err);
+    int ctic[2] = {care_csv_col(&t, "from_tic_days"), care_csv_col(&t, "to_tic_days")};
+    if (rc == SIM_OK && (ctic[0] < 0) != (ctic[1] < 0))
+        rc = sim_err_set(err, SIM_EINVAL, "%s:1: %s: required with %s", path, ctic[0] < 0 ? "from_tic_days" : "to_tic_days",
+                         ctic[0] < 0 ? "to_tic_days" : "from_tic_days");
     for (size_t r = 0; r < t.nrows && rc == SIM_OK; r++) {
         double d;
         rc = care_csv_nonneg(&t, r, cday, &d, err);
@@ -77,6 +104,7 @@ int care_calib_age_cuts_by_time(care_config *c, const char *path, const char *ke
         if (rc == SIM_OK && tb == h->n_tb)
             rc = bad(&t, r, "from_days", "not the start of a time-in-care band of tables.lac_hazards", err);
         if (rc == SIM_OK) rc = age_row(&c->stock_ages_tb[tb], &t, r, col, err);
+        if (rc == SIM_OK && ctic[0] >= 0) rc = tic_row(&c->stock_ages_tb[tb], &t, r, ctic, h->tb_from[tb], h->tb_from[tb + 1], err);
         if (rc == SIM_OK) c->stock_ages_from[tb] = d;
     }
     c->n_stock_ages_tb = rc == SIM_OK ? h->n_tb : 0;
@@ -101,13 +129,16 @@ const care_age_cuts *care_calib_stock_cuts(const care_config *c, int state, int 
     return state == CARE_ST_LAC && c->n_stock_ages_tb ? &c->stock_ages_tb[tb] : &c->stock_ages;
 }
 
-double care_calib_age(const care_age_cuts *a, int b, double min_days, double u1, double u2)
+/* care_calib_age, also giving the interval chosen (*idx; -1: none, uniform over the band). An
+ * interval's ages start no lower than its time in care (tic_lo, 0 unless given). */
+static double pick_age(const care_age_cuts *a, int b, double min_days, double u1, double u2, int *idx)
 {
     double lo = fmax(care_age_lo_years[b] * CARE_YEAR_DAYS, min_days), hi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
     double w[CARE_MAXCUT], tot = 0;
     int n = a->n[b];
     for (int i = 0; i < n; i++)
-        tot += w[i] = a->hi[b][i] > lo ? a->cum[b][i] - (i ? a->cum[b][i - 1] : 0.0) : 0.0;
+        tot += w[i] = a->hi[b][i] > fmax(lo, a->tic_lo[b][i]) ? a->cum[b][i] - (i ? a->cum[b][i - 1] : 0.0) : 0.0;
+    *idx = -1;
     if (!(tot > 0))
         return lo + (hi - lo) * u2;
     double u = u1 * tot, acc = 0;
@@ -115,8 +146,28 @@ double care_calib_age(const care_age_cuts *a, int b, double min_days, double u1,
     for (; i + 1 < n; i++)                  /* zero-share intervals are never chosen */
         if (w[i] > 0 && u < (acc += w[i])) break;
     while (w[i] == 0 && i > 0) i--;
-    double l = fmax(a->lo[b][i], lo);
+    *idx = i;
+    double l = fmax(fmax(a->lo[b][i], lo), a->tic_lo[b][i]);
     return l + (a->hi[b][i] - l) * u2;
+}
+
+double care_calib_age(const care_age_cuts *a, int b, double min_days, double u1, double u2)
+{
+    int i;
+    return pick_age(a, b, min_days, u1, u2, &i);
+}
+
+void care_calib_stock_age(const care_age_cuts *a, int b, double tb0, double tb1, double u1, double u2,
+                          double *age, double *tic0, double *tic1)
+{
+    int i;
+    *age = pick_age(a, b, tb0, u1, u2, &i);
+    *tic0 = tb0;
+    *tic1 = fmin(tb1, *age);
+    if (i >= 0 && a->tic_hi[b][i] > 0) {
+        *tic0 = fmax(tb0, a->tic_lo[b][i]);
+        *tic1 = fmin(fmin(tb1, a->tic_hi[b][i]), *age);
+    }
 }
 
 /* Columns of the draws and trend tables: `first` (draw, from_date), an optional `rule` (in

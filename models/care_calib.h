@@ -30,7 +30,9 @@
 int care_calib_age_cuts(care_age_cuts *a, const char *path, const char *key, sim_err *err);
 /* tables.initial_stock_ages_by_time: the same columns plus from_days, a band start of
  * lac_hazards (loaded before), into c->stock_ages_tb; every band of lac_hazards that a row of
- * the initial stock in care uses must have its rows. */
+ * the initial stock in care uses must have its rows. Optional from_tic_days, to_tic_days (both
+ * or neither; both empty in a row: the whole band) make a row a joint cell of age x time in
+ * care within its band. */
 int care_calib_age_cuts_by_time(care_config *c, const char *path, const char *key, sim_err *err);
 /* The intervals for a child of the initial stock in `state`, in time-in-state band tb: the
  * by-time ones for children in care where given, else tables.initial_stock_ages. */
@@ -59,5 +61,12 @@ int care_calib_entry_band(const care_config *c, int rule, double t, const double
  * (within it): intervals wholly below min_days are left out; without intervals (or when all
  * are below min_days), uniform over [max(band start, min_days), band end). */
 double care_calib_age(const care_age_cuts *a, int b, double min_days, double u1, double u2);
+/* A child of the initial stock in age band b and time-in-care band [tb0, tb1): its age (as
+ * care_calib_age, an interval at least as old as its time in care can be) and the range
+ * [*tic0, *tic1] from which the caller draws its time in care uniformly: the chosen interval's
+ * time in care within the band, never longer than the age. Both engines draw u1, u2, then the
+ * time in care, so their draws stay identical. */
+void care_calib_stock_age(const care_age_cuts *a, int b, double tb0, double tb1, double u1, double u2,
+                          double *age, double *tic0, double *tic1);
 
 #endif

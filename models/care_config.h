@@ -25,7 +25,8 @@ enum { CARE_PL_FOSTER, CARE_PL_KINSHIP, CARE_PL_RESIDENTIAL, CARE_PL_WITH_PARENT
 extern const char *const care_placement_names[CARE_NPLACE];
 
 #define CARE_MAXTB 16        /* time-in-state bands per hazard table */
-#define CARE_MAXCUT 16       /* age intervals within one age band (tables.entry_ages) */
+#define CARE_MAXCUT 48       /* age intervals within one age band (tables.entry_ages; joint cells of
+                                age x time in care under 1 in tables.initial_stock_ages_by_time) */
 
 typedef struct care_hazard_table {
     int n_tb;                            /* time-in-state bands */
@@ -54,6 +55,9 @@ typedef struct care_age_cuts {         /* intervals of age within each age band,
     int n[CARE_NAGE];                    /* 0: ages uniform within the band */
     double lo[CARE_NAGE][CARE_MAXCUT], hi[CARE_NAGE][CARE_MAXCUT];   /* days */
     double cum[CARE_NAGE][CARE_MAXCUT];  /* cumulative shares */
+    /* the interval's time in care, days (tables.initial_stock_ages_by_time's optional
+     * from_tic_days, to_tic_days; tic_hi 0: the whole time-in-care band) */
+    double tic_lo[CARE_NAGE][CARE_MAXCUT], tic_hi[CARE_NAGE][CARE_MAXCUT];
 } care_age_cuts;
 
 typedef struct care_stock_row {          /* initial stock: count children in a state */

@@ -501,8 +501,9 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
 }
 
 /* Children of the initial-stock table, placed at day 0 with age and time in their state drawn
- * uniformly within their bands (never longer than the child's life, nor, at home, than the
- * follow-up window). */
+ * uniformly within their bands, or within the intervals of the stock's age tables
+ * (care_calib_stock_age), never longer than the child's life, nor, at home, than the
+ * follow-up window. */
 static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
 {
     const care_config *c = m->cfg;
@@ -526,13 +527,14 @@ static int initial_stock(care_model *m, sim_ctx *ctx, sim_err *err)
             if (row->uasc) {   /* at least 14 at entry (care_uasc.h) */
                 double u1 = gsl_rng_uniform(ctx->rng);
                 care_uasc_initial(c->uasc, m->trend_rule, row->age, tb0, tb1, u1, gsl_rng_uniform(ctx->rng), &age, &tic);
-            } else if (cuts->n[row->age]) {   /* single-year ages: an interval, then within it */
-                double u1 = gsl_rng_uniform(ctx->rng);
-                age = care_calib_age(cuts, row->age, tb0, u1, gsl_rng_uniform(ctx->rng));
+            } else if (cuts->n[row->age]) {   /* an interval of age (and time in care), then within it */
+                double u1 = gsl_rng_uniform(ctx->rng), t0, t1;
+                care_calib_stock_age(cuts, row->age, tb0, tb1, u1, gsl_rng_uniform(ctx->rng), &age, &t0, &t1);
+                tic = gsl_ran_flat(ctx->rng, t0, t1);
             } else {
                 age = gsl_ran_flat(ctx->rng, fmax(lo, tb0), hi);
+                tic = gsl_ran_flat(ctx->rng, tb0, fmin(tb1, age));
             }
-            if (!row->uasc) tic = gsl_ran_flat(ctx->rng, tb0, fmin(tb1, age));
             k->birth = -age;
             k->sex = gsl_rng_uniform(ctx->rng) < (row->uasc ? care_uasc_male(c->uasc, m->trend_rule, 0.0) : c->male_share[row->age]);
             enter(m, ctx, k, -tic, CARE_TR_NONE, row->state);

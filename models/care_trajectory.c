@@ -357,14 +357,14 @@ static void begin_initial(traj_model *m, traj_child *k, size_t index, sim_ctx *c
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_INITIAL << 56 | k->area, k->serial, 0);
     sim_stream *g = sim_rng_stream(ctx->rng);
     const care_age_cuts *cuts = care_calib_stock_cuts(c, row->state, row->tb);
-    double age, tic, u1 = sim_stream_uniform(g);   /* the draws in care_model.c's order */
+    double age, tic, t0 = tb0, t1, u1 = sim_stream_uniform(g);   /* the draws in care_model.c's order */
     if (row->uasc)   /* at least 14 at entry (care_uasc.h) */
         care_uasc_initial(c->uasc, m->rule, row->age, tb0, tb1, u1, sim_stream_uniform(g), &age, &tic);
-    else if (cuts->n[row->age])   /* single-year ages: an interval, then within it */
-        age = care_calib_age(cuts, row->age, tb0, u1, sim_stream_uniform(g));
-    else
-        age = fmax(alo, tb0) * (1 - u1) + ahi * u1;   /* sim_stream_flat's formula */
-    if (!row->uasc) tic = sim_stream_flat(g, tb0, fmin(tb1, age));
+    else if (cuts->n[row->age])   /* an interval of age (and time in care), then within it */
+        care_calib_stock_age(cuts, row->age, tb0, tb1, u1, sim_stream_uniform(g), &age, &t0, &t1);
+    else   /* sim_stream_flat's formula */
+        age = fmax(alo, tb0) * (1 - u1) + ahi * u1, t1 = fmin(tb1, age);
+    if (!row->uasc) tic = sim_stream_flat(g, t0, t1);
     k->birth = -age;
     k->sex = sim_stream_uniform(g) < (row->uasc ? care_uasc_male(c->uasc, m->rule, 0.0) : c->male_share[row->age]);
     enter(m, k, -tic, CARE_TR_NONE, row->state, g);

@@ -94,29 +94,32 @@ def test_equilibrium_is_a_fixed_point():
 
 
 def test_no_exits_means_stock_is_entries_times_time():
-    """With no exit hazards and no re-entry, newborn entrants stay to 18: at the end of a month
-    the stock is the cohorts 1..215 months old (E/12 each), and every leaver leaves at 18 after
-    18 years less half a month in care (entrants arrive in the middle of their first month)."""
+    """With no exit hazards and no re-entry, newborn entrants stay to 18: entrants aged 0 to 1
+    month on arrival, as in continuous time, so on 31 March the stock is E x (18 years less half
+    a month) (the cohorts 1..215 months old, E/12 each, and half of those leaving at 18 that
+    day), and every leaver leaves at 18 after 18 years less half a month in care (entrants
+    arrive in the middle of their first month)."""
     rates = forward.YearRates(np.zeros(forward.N_AGE), np.zeros((5, 5, 6)), np.zeros(5))
     rates.entries[0] = 120.0
     res = forward.run([rates] * 2, [1, 2])
-    assert res.stock_age[1].sum() == pytest.approx(120.0 / 12 * 215, rel=1e-12)
+    assert res.stock_age[1].sum() == pytest.approx(120.0 / 12 * 215.5, rel=1e-12)
     assert res.aged_out[1] == pytest.approx(120.0, rel=1e-12)
     assert res.leaver_days[1] / res.aged_out[1] == pytest.approx(18 * 365.25 - forward.MONTH_DAYS / 2, rel=1e-9)
 
 
 def test_exit_hazard_gives_exponential_survival():
     """A constant hazard h: an entry cohort decays as exp(-h t) from its arrival in the middle of
-    its month, so at the end of a month the newborn entrants of the last 11 months (1..11 months
-    old, in care k - 1/2 months) number E/12 x sum exp(-h (k - 1/2)/12)."""
+    its month, so at the end of a month the under-1s are the newborn entrants of the last 11
+    months (1..11 months old, in care k - 1/2 months) and half of those of the month before
+    (12 months old on the model's grid, 11 to 13 in continuous time): E/12 x (sum exp(-h (k -
+    1/2)/12) + exp(-h 11.5/12) / 2)."""
     h = 0.5
     hz = np.zeros((5, 5, 6))
     hz[0] = h
     rates = forward.YearRates(np.zeros(forward.N_AGE), hz, np.zeros(5))
     rates.entries[0] = 1200.0
     res = forward.run([rates], [1])
-    # end-of-month stock: cohorts 1..12 months old
-    discrete = 1200.0 / 12 * sum(np.exp(-h * (k - 0.5) / 12) for k in range(1, 12))
+    discrete = 1200.0 / 12 * (sum(np.exp(-h * (k - 0.5) / 12) for k in range(1, 12)) + np.exp(-h * 11.5 / 12) / 2)
     assert res.stock_age[0, 0] == pytest.approx(discrete, rel=1e-9)
 
 
@@ -231,11 +234,12 @@ def test_uasc_placements_are_the_rises_of_their_groups(tmp_path):
 
 
 def test_uasc_stock_cells_keep_the_stream_by_age_band():
-    """The initial stock's UASC cells hold the stream's whole stock on the last 31 March, split
+    """The initial stock's UASC cells hold the stream's whole stock on the last 31 March (with
+    half of those leaving at 18 on that day's month boundary, still 17 in continuous time), split
     into 10_15 and 16_17 as the stream's own stock by age band."""
     u = uasc.run(UASC, sorted(UASC), params.UASC_AGE)
     cells = uasc.stock_cells(u, (0, 91, 182, 365, 730, 1826))
-    assert cells.sum() == pytest.approx(u.grid.sum(), rel=1e-12)
+    assert cells.sum() == pytest.approx(u.grid.sum() + u.out_last.sum() / 2, rel=1e-12)
     assert cells.sum(axis=1) == pytest.approx(u.stock_age[-1][3:], rel=1e-12)
 
 

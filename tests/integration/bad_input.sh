@@ -75,6 +75,15 @@ case "$case" in
   bad_entry_ages) printf 'age_band,from_age_days,to_age_days,share\nunder_1,0,400,1\n' > "$tmp/e.csv"
                   sed -i "s#^tables:#tables:\n  entry_ages: e.csv#" "$scen"
                   want="e.csv:2: to_age_days: .*inside the age band" ;;
+  tic_pair)       printf 'from_days,age_band,from_age_days,to_age_days,share,from_tic_days\n0,under_1,0,30,1,0\n' > "$tmp/bt.csv"
+                  sed -i "s#^tables:#tables:\n  initial_stock_ages_by_time: bt.csv#" "$scen"
+                  want="bt.csv:1: to_tic_days: required with from_tic_days" ;;
+  tic_band)       printf 'from_days,age_band,from_age_days,to_age_days,share,from_tic_days,to_tic_days\n0,under_1,0,30,1,,\n91,under_1,100,130,1,80,120\n' > "$tmp/bt.csv"
+                  sed -i "s#^tables:#tables:\n  initial_stock_ages_by_time: bt.csv#" "$scen"
+                  want="bt.csv:3: to_tic_days: .*inside the time-in-care band" ;;
+  tic_age)        printf 'from_days,age_band,from_age_days,to_age_days,share,from_tic_days,to_tic_days\n91,under_1,60,91,1,91,120\n' > "$tmp/bt.csv"
+                  sed -i "s#^tables:#tables:\n  initial_stock_ages_by_time: bt.csv#" "$scen"
+                  want="bt.csv:2: from_tic_days: longer in care than the interval's oldest age" ;;
   bad_rate_trend) printf 'from_date,entry_1_4\n2018-03-31,1\n2018-03-31,2\n' > "$tmp/rt.csv"
                   sed -i "s#^tables:#tables:\n  rate_trend: rt.csv#" "$scen"
                   want="rt.csv:3: from_date: dates must increase" ;;

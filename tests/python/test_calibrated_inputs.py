@@ -190,3 +190,32 @@ def test_rate_trend_steps_entries_by_band_and_exits_by_reason(tmp_path):
     young_before = entry[:, 1:3, ages.index("1_4")].sum()
     young_after = entry[:, 3:5, ages.index("1_4")].sum()
     assert abs(young_after - young_before) < 5 * np.sqrt(young_after + young_before)
+
+
+def test_initial_stock_joint_cells_of_age_and_time_in_care(tmp_path):
+    """tables.initial_stock_ages_by_time with from_tic_days, to_tic_days: babies in care 91-182
+    days, in one cell aged 150-160 days in care 140-150 days (as if entered at birth) and in
+    another aged 300-330 days in care 100-110 days, shares 3:1; a row with both empty takes the
+    whole band (1-4s in care 0-91 days). Exact, no tolerance: every baby's age and time in care
+    lie in one of the cells (time in care never above age), and both cells are used."""
+    (tmp_path / "by_time.csv").write_text(
+        "from_days,age_band,from_age_days,to_age_days,share,from_tic_days,to_tic_days\n"
+        "91,under_1,150,160,3,140,150\n91,under_1,300,330,1,100,110\n0,1_4,365.25,1826.25,1,,\n")
+    (tmp_path / "stock.csv").write_text("area,age_band,from_days,count\n"
+                                        "E06000001,under_1,91,400\nE06000001,1_4,0,100\n")
+    path = scenario(tmp_path, f"burn_in: 0\ninitial_stock: {tmp_path / 'stock.csv'}\ntables:\n"
+                    f"  initial_stock_ages_by_time: {tmp_path / 'by_time.csv'}\noutput:\n  episodes: true\n")
+    run(path, tmp_path / "o.h5", "-r", "1", "--areas", "E06000001")
+    with h5py.File(tmp_path / "o.h5") as f:
+        g = f["episodes"]["s0_r0"]
+        labels = g["reason_started"].attrs["labels"].split(",")
+        init = (g["reason_started"][:] == labels.index("initial_stock")) & (g["period"][:] == 1)
+        age, tic = -g["birth"][:][init], -g["start"][:][init]
+    baby = age < YEAR
+    assert baby.sum() == 400 and (~baby).sum() == 100
+    a, t = age[baby], tic[baby]
+    first = (a >= 150) & (a < 160) & (t >= 140) & (t < 150)
+    second = (a >= 300) & (a < 330) & (t >= 100) & (t < 110)
+    assert np.all(first | second) and first.any() and second.any()
+    assert np.all(t <= a)
+    assert np.all((tic[~baby] >= 0) & (tic[~baby] < 91))

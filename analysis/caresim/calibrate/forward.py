@@ -15,6 +15,14 @@ month's exits and their split by reason are the competing-risks probabilities fo
 all month. (Entrants at the start of their month, at risk from the band edges' whole months,
 gave every entrant half a month more in care than the simulator's, and over-counted by about a
 fifth the adoptions of babies, adopted after six months in care and before their first birthday.)
+The same holds for ages on 31 March: the simulator's children of a cell of age a months are
+a - 1 to a + 1 months old (entrants of month of age m are m to m + 1 months old on arrival, at
+any time in their month), so a cell at an age-band edge (1, 5, 10, 16 years) counts half in each
+band (STOCK_W), and half of those who leave at 18 on the year's last month boundary are still
+17 on 31 March in the simulator: they count in the 16-17 stock, and their 18th birthdays in
+the next year (`Result.out_last`; otherwise a year's entrants, who have no such half from the
+year before, had about 8% more 18th birthdays in the model than in the simulator, and the
+simulator's under-1 stock was half a month of age above the model's).
 A second grid holds children returned home (months since the return, 0-23), who re-enter at the
 re-entry hazard until the two-year follow-up ends. Unaccompanied asylum-seeking children (UASC)
 are a separate stream: `uasc.py`.
@@ -57,6 +65,22 @@ DUR_ONEHOT = (DUR_BAND[:, None] == np.arange(6)[None, :]).astype(float)    # [N_
 # Each month's weight on the time-in-care bands: a column's children are in care from d - 1/2 to
 # d + 1/2 months during its month, so a band edge at d months splits that month half and half.
 # (The 60+ column holds everyone from 59.5 months on: it takes the last band.)
+
+
+def age_weights(edges_m) -> np.ndarray:
+    """[len(edges_m) - 1, edges_m[-1] + 1]: each cell's share of the children of continuous
+    ages [edges_m[b], edges_m[b + 1]) months on 31 March: a cell at an edge counts half in each
+    side (the first cell of the first interval whole). The last cell: those who left at 18 on
+    the last month boundary (`snapshot`)."""
+    a = np.arange(edges_m[-1] + 1)
+    w = np.zeros((len(edges_m) - 1, edges_m[-1] + 1))
+    for b, (lo, hi) in enumerate(zip(edges_m[:-1], edges_m[1:])):
+        w[b] = ((a > lo) & (a < hi)) + 0.5 * ((a == lo) & (lo > edges_m[0])) + 1.0 * ((a == lo) & (lo == edges_m[0])) \
+            + 0.5 * (a == hi)
+    return w
+
+
+STOCK_W = age_weights([12 * y for y in AGE_BAND_EDGES_Y])      # [5, N_AGE + 1]
 DUR_WEIGHT = DUR_ONEHOT.copy()
 for _e in DUR_BAND_EDGES_M[1:-1]:
     DUR_WEIGHT[_e, :] = 0.0
@@ -84,6 +108,14 @@ class Result:
     cap_days: np.ndarray = None   # [N_AGE] their total days in care in the 60+ column
     home: np.ndarray = None    # [N_AGE, N_HOME] children at home within the window
     exits_age: np.ndarray = None  # [year, len(EXITS), 5 age bands]
+    out_last: np.ndarray = None   # [N_DUR] left at 18 on the last month boundary, by column
+    out_last_days: float = 0.0    # their total days in care
+
+
+def snapshot(res: Result) -> np.ndarray:
+    """[N_AGE + 1, N_DUR]: the grid on the last 31 March and, as age N_AGE, those who left at
+    18 on that day's month boundary (half of them are 17 on 31 March in continuous time)."""
+    return np.vstack([res.grid, res.out_last[None, :]])
 
 
 class _Month:
@@ -130,6 +162,8 @@ class _State:
         self.lac = np.zeros((N_AGE, N_DUR))
         self.cap_t = np.zeros(N_AGE)         # total months in care of the 60+ column, by age
         self.home = np.zeros((N_AGE, N_HOME))
+        self.out = np.zeros(N_DUR)           # left at 18 on the last month boundary, by column
+        self.out_days = 0.0                  # their months in care
 
     def month(self, m: _Month, acc: _Year) -> None:
         """Entries and re-entries arrive, exits happen, everyone ages a month."""
@@ -151,8 +185,9 @@ class _State:
         home_in = (q * m.home_frac).sum(axis=1)
         # a month passes; those in care on their 18th birthday leave (aged out)
         out = self.lac[-1]
+        self.out, self.out_days = out.copy(), out[:-1] @ DUR_END_M + self.cap_t[-1] + out[-1]
         acc.aged_out += out.sum()
-        acc.cap_days += out[:-1] @ DUR_END_M + self.cap_t[-1] + out[-1]
+        acc.cap_days += self.out_days
         self.cap_t[1:] = self.cap_t[:-1] + self.lac[:-1, -1] + self.lac[:-1, -2] * (N_DUR - 1.5)
         self.cap_t[0] = 0.0
         stay60 = self.lac[:-1, -1].copy()
@@ -177,6 +212,7 @@ def equilibrium(rates: YearRates, sweeps: int = 4) -> _State:
         lac = np.zeros((N_AGE, N_DUR))
         cap_t = np.zeros(N_AGE)
         home_in = np.zeros(N_AGE)
+        out, out_days = np.zeros(N_DUR), 0.0
         alive = entries.copy()                  # entrants of age a0, start of month
         for d in range(N_AGE):
             age = a0 + d
@@ -193,6 +229,9 @@ def equilibrium(rates: YearRates, sweeps: int = 4) -> _State:
             lac[nxt[ok2], c2] += alive[ok2]
             if d + 1 >= N_DUR - 1:
                 cap_t[nxt[ok2]] += alive[ok2] * (d + 0.5)
+            gone = alive[nxt == N_AGE].sum()         # 18 on the month boundary
+            out[col] += gone
+            out_days += gone * (d + 0.5)
             if not alive.any():
                 break
         home = np.zeros((N_AGE, N_HOME))
@@ -204,14 +243,16 @@ def equilibrium(rates: YearRates, sweeps: int = 4) -> _State:
                 home[k + 1:, k] = home[k:-1, k - 1] * stay_h[k:-1]
         re = (home * (1.0 - stay_h)[:, None]).sum(axis=1)
         entries = m.entries + re
-    s.lac, s.cap_t, s.home = lac, cap_t, home
+    s.lac, s.cap_t, s.home, s.out, s.out_days = lac, cap_t, home, out, out_days
     return s
 
 
 def run(rates_by_year: list, years: list, start: Result | None = None) -> Result:
     """Runs the months of `years` (consecutive years ending 31 March) with their rates,
     starting from the equilibrium of the first year's rates, or from `start`'s children on its
-    last 31 March (grid, home, cap_days; zeros: nobody)."""
+    last 31 March (grid, home, cap_days, out_last, out_last_days; zeros: nobody). A year's 18th
+    birthdays are those on its month boundaries, less half of those on its last and plus half
+    of those on the year before's (continuous time: see the module's note)."""
     n = len(years)
     res = Result(list(years), np.zeros((n, 5)), np.zeros((n, 5)), np.zeros(n),
                  np.zeros((n, len(EXITS))), np.zeros(n), np.zeros(n), exits_age=np.zeros((n, len(EXITS), 5)))
@@ -220,13 +261,18 @@ def run(rates_by_year: list, years: list, start: Result | None = None) -> Result
     else:
         s = _State()
         s.lac, s.home, s.cap_t = start.grid.copy(), start.home.copy(), start.cap_days / MONTH_DAYS
+        s.out, s.out_days = start.out_last.copy(), start.out_last_days / MONTH_DAYS
     for i, rates in enumerate(rates_by_year):
         m = _Month(rates)
         acc = _Year()
+        before, before_days = s.out.sum(), s.out_days
         for _ in range(12):
             s.month(m, acc)
         acc.close(m, res, i)
-        res.stock_age[i] = AGE_ONEHOT @ s.lac.sum(axis=1)
+        res.aged_out[i] += 0.5 * (before - s.out.sum())
+        res.leaver_days[i] += 0.5 * (before_days - s.out_days) * MONTH_DAYS
+        res.stock_age[i] = STOCK_W @ np.append(s.lac.sum(axis=1), s.out.sum())
     res.grid, res.home = s.lac, s.home
     res.cap_days = s.cap_t * MONTH_DAYS
+    res.out_last, res.out_last_days = s.out, s.out_days * MONTH_DAYS
     return res

@@ -190,14 +190,15 @@ def entry_ages(cal: Path, f) -> Path:
 
 
 def _stock_ages(cal: Path, s, last: int) -> Path:
-    """Children in care on the last 31 March by single year of age x time-in-care band, without
-    UASC (the initial stock's UASC have their own ages: tables.uasc)."""
-    g = s.fwd.grid
+    """Children in care on the last 31 March by single year of age (continuous, as
+    forward.STOCK_W) x time-in-care band, without UASC (the initial stock's UASC have their own
+    ages: tables.uasc)."""
+    g = forward.age_weights(list(range(0, forward.N_AGE + 1, 12))) @ forward.snapshot(s.fwd)
     db = np.searchsorted(np.array(tables.TB_DAYS[1:]) / forward.MONTH_DAYS,
                          forward.SNAP_TIC_M)
     rows = []
     for yr in range(18):
-        cell = g[12 * yr:12 * (yr + 1)].sum(axis=0)
+        cell = g[yr]
         for j, tb in enumerate(tables.TB_DAYS):
             rows.append([yr, tb, f"{cell[db == j].sum():.1f}", tables.fit_source(last)])
     return tables._write(cal / "stock_ages_2017.csv", ["age_years", "from_days", "expected",
@@ -252,20 +253,15 @@ def figures(out: Path, t, s, bnd, forecasts, years) -> list:
 
 
 def month_masses(n: np.ndarray, band: int) -> np.ndarray:
-    """The model's children of one age band by month of age on 31 March (`n`: by cell, all
-    N_AGE) spread over whole months of continuous age [k, k + 1), k in the band. A cell of age
-    a months holds children a months old at the start of a month; in the simulator's continuous
-    ages (entrants of month m aged m to m + 1 months, arriving at any time in their month) they
-    are a - 1 to a + 1 months old, centred on a (a triangle): half in [a - 1, a), half in
-    [a, a + 1). Kept within the band (the model counts cell a in a's band): the lowest cell's
-    lower half is folded into the band's first month; at the band's top the next cell, which
-    the model has in the next band or has already let go at 18, is taken as equal to the last,
-    so that the last month is as full as its neighbours."""
+    """The model's children of one age band by month of age on 31 March (`n`: by cell, the
+    N_AGE + 1 of forward.snapshot) spread over whole months of continuous age [k, k + 1), k in
+    the band. A cell of age a months holds children a months old at the start of a month; in
+    the simulator's continuous ages (entrants of month m aged m to m + 1 months, arriving at any
+    time in their month) they are a - 1 to a + 1 months old, centred on a: half in [a - 1, a),
+    half in [a, a + 1). So month k holds half of cells k and k + 1, and the band holds what
+    forward.STOCK_W counts in it."""
     lo, hi = (12 * y for y in tables.AGE_YEARS[band])
-    c = np.append(n[lo:hi], n[hi - 1])
-    m = (c[:-1] + c[1:]) / 2.0
-    m[0] += c[0] / 2.0
-    return m
+    return (n[lo:hi] + n[lo + 1:hi + 1]) / 2.0
 
 
 def write_stock_ages(cal: Path, stock_ages: Path) -> Path:
@@ -288,30 +284,43 @@ def write_stock_ages(cal: Path, stock_ages: Path) -> Path:
 def write_stock_ages_by_time(cal: Path, s, last: int) -> Path:
     """tables.initial_stock_ages_by_time: ages within each age band x time-in-care band, the
     fitted model's joint on the last 31 March (its grid, without UASC): age and time in care
-    are far from independent (of 1-4 year-olds in care 1-2 years most are aged 1). Single
-    months of age under 1 and single years above: under 1 the band is no coarser than the
-    time-in-care bands, and a baby in care 3-6 months is 3-6 months old (most enter at birth),
-    not any age under 1, which decides whether it reaches six months in care (when adoption
-    becomes likely) before its first birthday. The cells' children are spread over continuous
-    ages as month_masses says. Bands where the model has no children get no rows (the initial
-    stock has none there either)."""
-    g = s.fwd.grid
+    are far from independent (of 1-4 year-olds in care 1-2 years most are aged 1). Single years
+    of age from 1, spread over continuous ages as month_masses says. Under 1, joint cells of
+    single months of age x single months in care (from_tic_days, to_tic_days): a baby's time in
+    care decides whether it reaches six months in care (when adoption becomes likely) before
+    its first birthday, and most babies entered at birth, so their time in care is close to
+    their age, which a time in care drawn uniformly in the band given the age is not. A column
+    of d months in care holds children in care d - 1 to d months (forward.SNAP_TIC_M); a cell
+    of age a months, children a - 1 to a + 1 months old, so month of age k and month in care
+    j hold half of cells (k, j + 1) and (k + 1, j + 1). Bands where the model has no children
+    get no rows (the initial stock has none there either)."""
+    g = forward.snapshot(s.fwd)
     db = np.searchsorted(np.array(tables.TB_DAYS[1:]) / forward.MONTH_DAYS,
                          forward.SNAP_TIC_M)
     md = forward.MONTH_DAYS
+    src = tables.fit_source(last) + "; fitted model on the last 31 March"
     rows = []
     for j, tb in enumerate(tables.TB_DAYS):
-        col = g[:, db == j].sum(axis=1)
+        tb1 = tables.TB_DAYS[j + 1] if j + 1 < len(tables.TB_DAYS) else np.inf
         for b, a in enumerate(tables.AGES):
             lo, hi = tables.AGE_YEARS[b]
-            cuts = [(m, m + 1) for m in range(12)] if b == 0 else [(12 * y, 12 * y + 12) for y in range(lo, hi)]
-            mass = month_masses(col, b)
-            n = [mass[m0 - 12 * lo:m1 - 12 * lo].sum() for m0, m1 in cuts]
-            tot = sum(n)
+            if b == 0:   # joint cells: month of age k x column d (in care d - 1 to d months)
+                cells = [(k, k + 1, d, month_masses(g[:, d], 0)[k]) for d in np.flatnonzero(db == j)
+                         for k in range(12)]
+            else:
+                mass = month_masses(g[:, db == j].sum(axis=1), b)
+                cells = [(12 * y, 12 * y + 12, None, mass[12 * (y - lo):12 * (y - lo + 1)].sum()) for y in range(lo, hi)]
+            tot = sum(x for *_, x in cells)
             if not tot > 0:
                 continue
-            for (m0, m1), x in zip(cuts, n):
-                rows.append([tb, a, f"{m0 * md:.2f}", f"{m1 * md:.2f}", f"{x / tot:.5f}",
-                             tables.fit_source(last) + "; fitted model on the last 31 March"])
+            for m0, m1, d, x in cells:
+                if d is None:
+                    tic = ["", ""]
+                elif x > 0:
+                    tic = [f"{max((d - 1) * md, tb):.2f}", f"{min(d * md, tb1):.2f}"]
+                else:
+                    continue
+                rows.append([tb, a, f"{m0 * md:.2f}", f"{m1 * md:.2f}", f"{x / tot:.5f}"] + tic + [src])
     return tables._write(cal / "initial_stock_ages_by_time.csv", ["from_days", "age_band", "from_age_days",
-                                                                  "to_age_days", "share", "source"], rows)
+                                                                  "to_age_days", "share", "from_tic_days",
+                                                                  "to_tic_days", "source"], rows)

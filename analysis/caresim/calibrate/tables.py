@@ -150,11 +150,11 @@ def areas_table(out: Path, las: list, mult: list) -> Path:
 
 def stock_mix(s) -> np.ndarray:
     """[5 age bands, 6 time-in-care bands]: the fitted model's children in care on the last
-    31 March, without UASC (their own rows: uasc_stock)."""
-    g = s.fwd.grid
+    31 March, without UASC (their own rows: uasc_stock), by continuous age (forward.STOCK_W)."""
+    g = forward.snapshot(s.fwd)
     db = np.searchsorted(np.array(TB_DAYS[1:]) / forward.MONTH_DAYS, forward.SNAP_TIC_M)
     onehot = (db[:, None] == np.arange(6)[None, :]).astype(float)
-    return forward.AGE_ONEHOT @ g @ onehot
+    return forward.STOCK_W @ g @ onehot
 
 
 def uasc_per_area(las: list, total: int) -> list:

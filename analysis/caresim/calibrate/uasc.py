@@ -5,7 +5,9 @@ UASC enter at 14-17 (`params.UASC_AGE`), leave before 18 only at the hazard `OTH
 birthday. Their entries per year are the parameters fitted to the published UASC stock on
 31 March (2004 onwards); this stream is small enough to run month by month on its own grid of
 months of age 168-215 x months in care, and is independent of the other parameters, so it is
-fitted first and held fixed while the rest is fitted.
+fitted first and held fixed while the rest is fitted. Ages on 31 March and 18th birthdays are
+counted in continuous time as in `forward.py`: the cell at 16 half in each band, and half of
+those leaving at 18 on the year's last month boundary in the 16-17 stock and the next year.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import least_squares
 
-from .forward import MONTH_DAYS
+from .forward import MONTH_DAYS, age_weights
 
 # Exits of UASC before 18, per year. Derived: children ceasing because an age assessment found
 # them 18 or over (ceased_by_reason.csv: 240 in 2015, 340 in 2016) over the mean UASC stock of
@@ -24,6 +26,10 @@ OTHER_PER_YEAR = 0.10
 AGE0 = 14 * 12
 N = 18 * 12 - AGE0
 BURN_IN_YEARS = 5
+# [5 age bands, N + 1 cells]: cell 24 (16 years) half in each band; cell N: left at 18
+_W = age_weights([0, 24, N])
+STOCK_W = np.zeros((5, N + 1))
+STOCK_W[3:] = _W
 
 
 @dataclass
@@ -35,6 +41,7 @@ class Uasc:
     aged_out: np.ndarray       # [year]
     leaver_days: np.ndarray    # [year]
     grid: np.ndarray           # [N months of age from 14, N months in care] on the last 31 March
+    out_last: np.ndarray = None   # [N months in care]: left at 18 on the last month boundary
 
 
 def age_profile(shares: dict) -> np.ndarray:
@@ -48,6 +55,7 @@ def run(entries_by_year: dict, years: list, shares: dict) -> Uasc:
     """Expected UASC per year of `years`; entries before the first year held at its level."""
     prof = age_profile(shares)
     band = np.where(np.arange(N) < 24, 3, 4)
+    last, last_days = np.zeros(N), 0.0       # left at 18 on the last month boundary
     stay = np.exp(-OTHER_PER_YEAR / 12.0)
     stay_new = np.exp(-OTHER_PER_YEAR / 24.0)     # entrants arrive mid-month (forward.py)
     n = len(years)
@@ -61,22 +69,26 @@ def run(entries_by_year: dict, years: list, shares: dict) -> Uasc:
         new = entries_by_year[y] / 12.0 * prof
         d = np.arange(N, dtype=float)     # mean months in care of a leaver in the month
         d[0] = 0.25
+        before, before_days = last.sum(), last_days
         for _ in range(12):
             q = g * (1.0 - stay)
             q[:, 0] = new * (1.0 - stay_new)
             g[:, 0] = new
             g -= q
+            last, last_days = g[-1].copy(), g[-1] @ (np.arange(N) + 0.5)
             if i >= 0:
                 out.entries_age[i] += np.bincount(band, new, minlength=5)
                 out.other[i] += q.sum()
                 out.aged_out[i] += g[-1].sum()
-                out.leaver_days[i] += (q.sum(axis=0) @ d + g[-1] @ (np.arange(N) + 0.5)) * MONTH_DAYS
+                out.leaver_days[i] += (q.sum(axis=0) @ d + last_days) * MONTH_DAYS
             g2 = np.zeros_like(g)
             g2[1:, 1:] = g[:-1, :-1]
             g = g2
         if i >= 0:
-            out.stock_age[i] = np.bincount(band, g.sum(axis=1), minlength=5)
-    out.grid = g
+            out.aged_out[i] += 0.5 * (before - last.sum())
+            out.leaver_days[i] += 0.5 * (before_days - last_days) * MONTH_DAYS
+            out.stock_age[i] = STOCK_W @ np.append(g.sum(axis=1), last.sum())
+    out.grid, out.out_last = g, last
     return out
 
 
@@ -128,7 +140,4 @@ def stock_cells(u: Uasc, tb_days) -> np.ndarray:
     n = u.grid.shape[0]
     db = np.searchsorted(np.array(tb_days[1:]) / MONTH_DAYS, np.arange(n) - 0.5)   # in care d - 1/2 months
     onehot = (db[:, None] == np.arange(len(tb_days))[None, :]).astype(float)
-    band = (np.arange(n) >= 24).astype(int)
-    by_age = np.zeros((2, n))
-    np.add.at(by_age, band, u.grid)
-    return by_age @ onehot
+    return _W @ np.vstack([u.grid, u.out_last[None, :]]) @ onehot
