@@ -3,26 +3,35 @@ simulator takes one per replicate (tables.pathway_draws, and parameter_draws.csv
 uasc_entries), as the care fit's parameter draws (report.accepted_draws) are.
 
 Pathway (pathway.py's fit): log-normal joint draws of multipliers on the fitted 2017 rates,
-centred on 1, with the delta-method covariance G cov G' of their logarithms (G: their Jacobian
-in the 48 parameters, forward differences; cov: the fit's Laplace covariance, (J'J)^-1 of the
-standardised residuals and priors). The multipliers, in pathway_trend.csv's columns:
-  referral         new referrals (England) in 2017: ref + trend + the 2017 year effect;
-  nfa_odds         the odds that a new referral needs no further action (logit-linear);
-  cin_cpp          plans starting from need: the expected plans started from the published
-                   31 March 2017 children in need by time in need (the simulator's initial
-                   stock), so the level of the band hazards weighted as the flow weights them;
-  cin_closed       cases closing, the same way;
-  cpp_step_down, cpp_lac, cpp_closed   plans ending (one multiplier, the three alike: the
-                   fit's trend and year effects move their total), weighted by the 31 March 2017
-                   plans by time on the plan;
-  rereferral       the re-referral hazard of closed cases.
-Not drawn: the hazard of care from need and the split of plan ends (cin_lac and the share of
-cpp_lac in the total). No published number separates the routes into care; their spread is
-the prior's (sd 0.5 on the log) and entries to care are held by the care fit, whose draws
-carry their uncertainty already (drawing the route would count it twice). The band shapes
-(time in the state) are not drawn either: a level per column, as the care fit's draws hold a
-level per age band and exit reason. The slopes (the projection) are not drawn: the draws
-are the uncertainty of the 2017 levels, as the care fit's are.
+centred on 1, in pathway_trend.csv's columns. Each multiplier is a shift of the fit's parameters
+along one direction (DIRECTIONS: every parameter of the rate's level moved by the same amount on
+the log or logit scale, so that the fitted rate of every year and band is multiplied alike):
+  referral         new referrals (`ref`);
+  nfa_odds         the odds that a new referral needs no further action (`nfa`, logit);
+  cin_cpp          plans starting from need, every band of time in need (`cin_cpp[0]`; the
+                   other bands are ratios to it);
+  cin_closed       cases closing, every band (`cin_close[0..2]`);
+  cpp_step_down, cpp_lac, cpp_closed   plans ending, one multiplier on all three (`cpp[0..4]`,
+                   the total by time on the plan; the split is not drawn);
+  rereferral       the re-referral hazard (`reref`).
+Their covariance is the fit's own Laplace covariance in those directions: the inverse of D' H D,
+H = J'J the Gauss-Newton Hessian of the fit's criterion (standardised residuals and priors;
+H = cov^-1, the pathway fit's covariance, pathway.fit) and D the 48 x 6 directions: the
+uncertainty of the levels as the published series see them, the rest of the parameters at
+their estimates. Why not the delta method on the parameters' full covariance (the
+care fit's way, report.accepted_draws): the time-in-state shapes of closing and of plans
+starting are held by their priors (sd 0.7), and a level weighted by any fixed stock mix takes
+that spread on (about 10% on the log for both, correlated 0.94) although the data fix children
+in need to 1% (a multiplier changes the level in every band alike, not the shape): draws so
+made spread the 2017 children in need by 13% at once, which the census rules out. The shapes'
+uncertainty is not drawn (the simulator's draws carry levels, as the care fit's do: a level
+per age band and exit reason). Not drawn either: the hazard of care from need and the split of
+plan ends (cin_lac and the share of cpp_lac in the total): no published number separates the
+routes into care; entries to care are held by the care fit, whose draws carry their
+uncertainty. The slopes (the projection) are not drawn: the draws are the uncertainty of the
+2017 levels, as the care fit's are. No inflation: chi2 27.7 is below the residual degrees of
+freedom (76 published numbers less at most 48 effective parameters), and the care fit's rule
+(fit.py) inflates only above them.
 
 UASC (uasc.py's fit): the fitted entries of the last year are exactly identified by the
 published UASC stocks with their stated 3% error; the covariance of the log entries is
@@ -51,27 +60,24 @@ COLUMNS = ("referral", "nfa_odds", "cin_cpp", "cin_closed", "cpp_step_down", "cp
 STEP = 1e-6
 
 
-def log_levels(theta: np.ndarray, w_cin: np.ndarray, w_cpp: np.ndarray, year: int = pathway.LAST) -> np.ndarray:
-    """The logs of the drawn levels in `year` for parameters theta (COLUMNS, the three plan
-    ends as one): w_cin, w_cpp: children by cell of time in need / on the plan (pm.CIN_BAND,
-    pm.CPP_BAND), the weights of the band hazards."""
-    r = pm.rates(theta, year)
-    nfa = np.log(r.nfa / (1.0 - r.nfa))
-    cpp = np.log(w_cin @ r.cin[0][pm.CIN_BAND])
-    close = np.log(w_cin @ r.cin[2][pm.CIN_BAND])
-    end = np.log(w_cpp @ r.cpp.sum(axis=0)[pm.CPP_BAND])
-    return np.array([np.log(r.new), nfa, cpp, close, end, np.log(r.reref)])
+# The directions of the drawn levels in the fit's parameters (pathway_model.SPEC), in the order
+# of the drawn columns: referral, nfa_odds, cin_cpp, cin_closed, plans ending, rereferral.
+DIRECTIONS = (("ref",), ("nfa",), ("cin_cpp[0]",), ("cin_close[0]", "cin_close[1]", "cin_close[2]"),
+              tuple(f"cpp[{k}]" for k in range(5)), ("reref",))
 
 
-def covariance(f: pathway.Fit, w_cin, w_cpp) -> tuple:
-    """The levels' logs at the estimate and their delta-method covariance G cov G'."""
-    base = log_levels(f.theta, w_cin, w_cpp)
-    G = np.zeros((base.size, f.theta.size))
-    for i in range(f.theta.size):
-        th = f.theta.copy()
-        th[i] += STEP
-        G[:, i] = (log_levels(th, w_cin, w_cpp) - base) / STEP
-    return base, G @ f.cov @ G.T
+def directions() -> np.ndarray:
+    D = np.zeros((pm.N_PARAMS, len(DIRECTIONS)))
+    for j, names in enumerate(DIRECTIONS):
+        for n in names:
+            D[pm.NAMES.index(n), j] = 1.0
+    return D
+
+
+def covariance(f: pathway.Fit) -> np.ndarray:
+    """The drawn levels' covariance (logs): (D' cov^-1 D)^-1."""
+    D = directions()
+    return np.linalg.inv(D.T @ np.linalg.inv(f.cov) @ D)
 
 
 def truncated(rng, cov: np.ndarray, n: int, max_mult: float) -> tuple:
@@ -90,16 +96,17 @@ def truncated(rng, cov: np.ndarray, n: int, max_mult: float) -> tuple:
     return np.array(out), len(out) / tried
 
 
-def pathway_rows(f: pathway.Fit, start: pm.State, rng, n: int, max_mult: float) -> tuple:
-    """pathway_draws.csv's rows (draw, COLUMNS, source) from the fit and the 31 March 2017
-    state the simulator starts from; the SDs of the log levels; the accepted share."""
-    base, C = covariance(f, start.cin.sum(axis=0), start.cpp.sum(axis=0))
+def pathway_rows(f: pathway.Fit, rng, n: int, max_mult: float) -> tuple:
+    """pathway_draws.csv's rows (draw, COLUMNS, source) from the fit; the SDs of the log levels
+    and their correlations; the accepted share."""
+    C = covariance(f)
     m, acc = truncated(rng, C, n, max_mult)
     cols = np.column_stack([m[:, 0], m[:, 1], m[:, 2], m[:, 3], m[:, 4], m[:, 4], m[:, 4], m[:, 5]])
-    src = (pathway_source() + f"; delta-method draws of the fitted 2017 levels, truncated to "
-           f"[1/{max_mult:g}, {max_mult:g}]")
+    src = (pathway_source() + f"; draws of the fitted 2017 levels, the fit's Laplace covariance in their "
+           f"directions (pathway_draws.py), truncated to [1/{max_mult:g}, {max_mult:g}]")
     rows = [[k] + [f"{v:.5f}" for v in row] + [src] for k, row in enumerate(cols)]
-    return rows, np.sqrt(np.diag(C)), acc
+    sd = np.sqrt(np.diag(C))
+    return rows, sd, C / np.outer(sd, sd), acc
 
 
 def pathway_source() -> str:
