@@ -1,5 +1,5 @@
 """The whole calibration, in order: fit 2010-2017, back-test (fits 2010-2013 and 2010-2014;
-choose the projection rule), area multipliers, parameter draws; then write the simulator's
+choose the projection rule; the pathway's own back-test at the same origins), area multipliers, parameter draws; then write the simulator's
 tables and the fit report.
 Deterministic: fixed starting point, fixed seeds, fixed output precision."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import backtest, data, fit, model, params, pathway_draws, pathway_tables, report, tables
+from . import backtest, data, fit, model, params, pathway_backtest, pathway_draws, pathway_tables, report, tables
 
 DRAWS = 200
 BAND_DRAWS = 1000
@@ -67,6 +67,7 @@ def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print)
     bands = report.bands(t, f17, s17, rng, BAND_DRAWS)
     paths += report.write_tables(cal, t, f17, s17, draws, bands)
     paths += backtest.write(cal, t, runs, rule)
+    paths += pathway_backtest.run(data_dir, cal, runs, rule, [r for r, _ in drawn], LAST_FIT, log)
     paths.append(backtest.write_rule_spread(cal, t, f17, runs, rule, (2023, PROJECT_LAST), cands))
     paths.append(report.write_projection(cal, t, f17, rule, LAST_FIT, PROJECT_LAST))
     paths.append(report.write_summary(cal, f17, fits, accepted, MAX_MULT, rule))
