@@ -8,6 +8,7 @@
 
 #include "care_csv.h"
 #include "care_date.h"
+#include "care_pathdraws.h"
 #include "care_pathtrend.h"
 #include "care_tables.h"
 #include "care_uasc.h"
@@ -171,9 +172,10 @@ void care_calib_stock_age(const care_age_cuts *a, int b, double tb0, double tb1,
 }
 
 /* Columns of the draws and trend tables: `first` (draw, from_date), an optional `rule` (in
- * *crule, -1 when absent), entry_<age band>, exit_<lac_hazards transition>. */
+ * *crule, -1 when absent), entry_<age band>, exit_<lac_hazards transition>, and where cu is
+ * not NULL (the draws) an optional uasc_entries (*cu, -1 when absent). */
 static int draw_columns(const care_csv *t, const char *first, int ce[CARE_NAGE], int cx[CARE_MAXK], int *crule,
-                        sim_err *err)
+                        int *cu, sim_err *err)
 {
     char name[64];
     int tr[CARE_MAXK], nk = care_state_columns(CARE_ST_LAC, tr);
@@ -187,15 +189,16 @@ static int draw_columns(const care_csv *t, const char *first, int ce[CARE_NAGE],
         cx[k] = care_csv_col(t, name);
     }
     *crule = care_csv_col(t, "rule");
+    if (cu) *cu = care_csv_col(t, "uasc_entries");
     for (int i = 0; i < t->ncols; i++) {
         const char *h = t->header[i];
-        int known = !strcmp(h, first) || !strcmp(h, "source") || !strcmp(h, "note") || i == *crule;
+        int known = !strcmp(h, first) || !strcmp(h, "source") || !strcmp(h, "note") || i == *crule || (cu && i == *cu);
         for (int b = 0; b < CARE_NAGE; b++) known |= ce[b] == i;
         for (int k = 0; k < nk; k++) known |= cx[k] == i;
         if (!known)
             return sim_err_set(err, SIM_EINVAL,
-                               "%s:1: %s: unknown column (expected %s, rule, entry_AGE, exit_TRANSITION)",
-                               t->path, h, first);
+                               "%s:1: %s: unknown column (expected %s, rule, entry_AGE, exit_TRANSITION%s)",
+                               t->path, h, first, cu ? ", uasc_entries" : "");
     }
     return SIM_OK;
 }
@@ -215,19 +218,21 @@ static int rule_field(const care_csv *t, size_t r, int col, int *out, sim_err *e
 int care_calib_draws(care_config *c, const char *path, const char *key, sim_err *err)
 {
     care_csv t;
-    int ce[CARE_NAGE], cx[CARE_MAXK], cr, rc = care_csv_read(&t, path, key, err);
+    int ce[CARE_NAGE], cx[CARE_MAXK], cr, cu, rc = care_csv_read(&t, path, key, err);
     if (rc != SIM_OK) return rc;
-    rc = draw_columns(&t, "draw", ce, cx, &cr, err);
+    rc = draw_columns(&t, "draw", ce, cx, &cr, &cu, err);
     if (rc == SIM_OK && t.nrows == 0) rc = sim_err_set(err, SIM_EINVAL, "%s:2: %s: no rows", path, key);
     if (rc == SIM_OK) {
         c->draw_entry = malloc(t.nrows * CARE_NAGE * sizeof *c->draw_entry);
         c->draw_exit = malloc(t.nrows * CARE_MAXK * sizeof *c->draw_exit);
         if (cr >= 0) c->draw_rule = malloc(t.nrows * sizeof *c->draw_rule);
-        if (!c->draw_entry || !c->draw_exit || (cr >= 0 && !c->draw_rule))
+        if (cu >= 0) c->draw_uasc = malloc(t.nrows * sizeof *c->draw_uasc);
+        if (!c->draw_entry || !c->draw_exit || (cr >= 0 && !c->draw_rule) || (cu >= 0 && !c->draw_uasc))
             rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", path);
     }
     for (size_t r = 0; r < t.nrows && rc == SIM_OK; r++) {
         if (cr >= 0) rc = rule_field(&t, r, cr, &c->draw_rule[r], err);
+        if (rc == SIM_OK && cu >= 0) rc = care_csv_nonneg(&t, r, cu, &c->draw_uasc[r], err);
         double *e = c->draw_entry + r * CARE_NAGE, *x = c->draw_exit + r * CARE_MAXK;
         for (int b = 0; b < CARE_NAGE; b++) e[b] = 1.0;
         for (int k = 0; k < CARE_MAXK; k++) x[k] = 1.0;
@@ -307,7 +312,7 @@ int care_calib_rate_trend(care_config *c, const char *path, const char *key, sim
     care_csv t;
     int ce[CARE_NAGE], cx[CARE_MAXK], cd = -1, cr, rc = care_csv_read(&t, path, key, err);
     if (rc != SIM_OK) return rc;
-    rc = draw_columns(&t, "from_date", ce, cx, &cr, err);
+    rc = draw_columns(&t, "from_date", ce, cx, &cr, NULL, err);
     if (rc == SIM_OK) rc = care_csv_need(&t, "from_date", &cd, err);
     if (rc == SIM_OK && t.nrows == 0) rc = sim_err_set(err, SIM_EINVAL, "%s:2: %s: no rows", path, key);
     if (rc == SIM_OK) rc = trend_blocks(c, &t, cr, err);
@@ -359,6 +364,27 @@ int care_calib_check_rules(const care_config *c, const char *path, sim_err *err)
 int care_calib_draw_rule(const care_config *c, size_t d)
 {
     return c->draw_rule ? c->draw_rule[d] : 0;
+}
+
+void care_calib_no_draw(care_repdraw *r)
+{
+    r->entry = NULL;
+    for (int s = 0; s < CARE_NSTATE; s++)
+        for (int k = 0; k < CARE_MAXK; k++) r->haz[s][k] = 1.0;
+    r->has_haz = 0;
+    r->referral = r->nfa_odds = r->uasc = 1.0;
+    r->rule = 0;
+}
+
+void care_calib_pick(const care_config *c, size_t d, care_repdraw *r)
+{
+    care_calib_no_draw(r);
+    r->entry = c->draw_entry + d * CARE_NAGE;
+    for (int k = 0; k < CARE_MAXK; k++) r->haz[CARE_ST_LAC][k] = c->draw_exit[d * CARE_MAXK + k];
+    r->has_haz = 1;
+    if (c->draw_uasc) r->uasc = c->draw_uasc[d];
+    r->rule = care_calib_draw_rule(c, d);
+    if (c->pathway_draws) care_pathdraws_row(c->pathway_draws, d, r);
 }
 
 care_cal_steps care_calib_lac_steps(const care_config *c, int rule)

@@ -8,7 +8,10 @@
  *   replicate uses one draw, chosen by its own keyed stream, the same in every scenario of a
  *   run (paired replicates see the same parameters). An optional `rule` column gives each
  *   draw its projection rule (a block of tables.rate_trend), so the replicate's rule is drawn
- *   with its parameters, by the same one number;
+ *   with its parameters, by the same one number. An optional `uasc_entries` column multiplies
+ *   the replicate's UASC entries (tables.uasc; not used without it);
+ * - tables.pathway_draws (care_pathdraws.h): the pathway fit's draws, row d of which goes with
+ *   row d of tables.parameter_draws (care_calib_pick);
  * - tables.rate_trend: calendar steps (from_date) of multipliers on first entries by age band
  *   (entry_<band>) and on the exit hazards of lac_hazards by transition (exit_<transition>),
  *   the projection rule(s) the calibration chose (docs/calibration.md); they multiply whatever
@@ -38,6 +41,20 @@ int care_calib_age_cuts_by_time(care_config *c, const char *path, const char *ke
  * by-time ones for children in care where given, else tables.initial_stock_ages. */
 const care_age_cuts *care_calib_stock_cuts(const care_config *c, int state, int tb);
 int care_calib_draws(care_config *c, const char *path, const char *key, sim_err *err);
+
+/* One replicate's draw, as both engines use it: the same row d of every draws table. */
+typedef struct care_repdraw {
+    const double *entry;                  /* [CARE_NAGE] multipliers on entry rates (NULL: none) */
+    double haz[CARE_NSTATE][CARE_MAXK];   /* multipliers on every state's hazard columns */
+    int has_haz;                          /* 0: no draws (engines pass NULL for haz) */
+    double referral, nfa_odds;            /* on new referrals and the odds of no further action */
+    double uasc;                          /* on UASC entries */
+    int rule;                             /* the projection rule (care_calib_draw_rule) */
+} care_repdraw;
+/* No draw: every multiplier 1, rule 0. */
+void care_calib_no_draw(care_repdraw *r);
+/* Row d of tables.parameter_draws, with row d of tables.pathway_draws where given. */
+void care_calib_pick(const care_config *c, size_t d, care_repdraw *r);
 int care_calib_rate_trend(care_config *c, const char *path, const char *key, sim_err *err);
 /* The blocks of rows of a table with an optional `rule` column (cr; -1: one block): rules 0, 1,
  * ... in order, each with as many rows (in *per_rule); *n_rules blocks. */

@@ -125,6 +125,9 @@ typedef struct care_config {
     double *draw_entry;                  /* [n_draws][CARE_NAGE] multipliers on entry rates */
     double *draw_exit;                   /* [n_draws][CARE_MAXK] multipliers on lac_hazards columns */
     int *draw_rule;                      /* [n_draws] each draw's projection rule (NULL: rule 0) */
+    double *draw_uasc;                   /* [n_draws] multipliers on UASC entries (NULL: none) */
+    char *pathway_draws_path;            /* tables.pathway_draws (care_pathdraws.h) */
+    struct care_pathdraws *pathway_draws;   /* its rows, NULL if absent */
     char *rate_trend_path;               /* tables.rate_trend (care_calib.h) */
     int n_rate_trend;                    /* rows per rule; 0: no calendar trend by age band and exit reason */
     int n_trend_rules;                   /* projection rules (blocks of n_rate_trend rows, same dates) */

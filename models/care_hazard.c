@@ -145,10 +145,10 @@ double care_trend_at(const care_config *c, double t, double *until)
     return c->trend_mult[i];
 }
 
-void care_hazard_mults(const care_config *c, int area, const double *draw_exit,
+void care_hazard_mults(const care_config *c, int area, const double *draw_haz,
                        double mult[CARE_NSTATE][CARE_MAXK])
 {
     for (int s = 0; s < CARE_NSTATE; s++)
         for (int k = 0; k < c->haz[s].n_k; k++)
-            mult[s][k] = care_hazard_mult(c, area, s, k) * (draw_exit && s == CARE_ST_LAC ? draw_exit[k] : 1.0);
+            mult[s][k] = care_hazard_mult(c, area, s, k) * care_draw_mult(draw_haz, s, k);
 }

@@ -68,9 +68,16 @@ static inline int care_share_pick_summed(const double *sh, const care_share_sums
 /* The multiplier area `area` puts on column k of state s's hazards (the area's exit_multiplier
  * on transitions flagged EXIT_MULT, else 1). */
 double care_hazard_mult(const care_config *c, int area, int state, int k);
-/* Every state's multipliers in `area`, with this replicate's draws on lac_hazards (draw_exit,
- * NULL: none), as care_model.c's create sets them: both case-engine samplers read them. */
-void care_hazard_mults(const care_config *c, int area, const double *draw_exit,
+/* The replicate's drawn multiplier on column k of state s's hazards: draw_haz is
+ * [CARE_NSTATE][CARE_MAXK] (care_calib.h's care_repdraw.haz), NULL without parameter draws. */
+static inline double care_draw_mult(const double *draw_haz, int s, int k)
+{
+    return draw_haz ? draw_haz[s * CARE_MAXK + k] : 1.0;
+}
+/* Every state's multipliers in `area`, with this replicate's drawn multipliers (draw_haz, as
+ * care_draw_mult reads it), as care_model.c's create sets them: both case-engine samplers read
+ * them. */
+void care_hazard_mults(const care_config *c, int area, const double *draw_haz,
                        double mult[CARE_NSTATE][CARE_MAXK]);
 
 /* The entry-trend multiplier in force at day t, and (in *until) the day it next changes. */

@@ -101,6 +101,7 @@ int care_keys_table(care_key *keys)
     n = add(keys, n, "tables.rate_trend", CARE_KEY_PATH, "", OFF(rate_trend_path));
     n = add(keys, n, "tables.uasc", CARE_KEY_PATH, "", OFF(uasc_path));
     n = add(keys, n, "tables.pathway_trend", CARE_KEY_PATH, "", OFF(pathway_trend_path));
+    n = add(keys, n, "tables.pathway_draws", CARE_KEY_PATH, "", OFF(pathway_draws_path));
     n = add(keys, n, "tables.initial_placement_shares", CARE_KEY_PATH, "", OFF(initial_placement_shares_path));
     n = add(keys, n, "output.deflate", CARE_KEY_INT, "1", OFF(deflate));
     keys[n - 1].hi = 9;

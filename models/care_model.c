@@ -256,6 +256,7 @@ static int schedule_arrival(care_model *m, sim_ctx *ctx, int p, uint32_t a, doub
             rate *= care_calib_entry_scale(m->cfg, m->trend_rule, t, now_ar->cum, &trend);
         else if (p == PROC_REFERRAL && m->cfg->pathway_trend)   /* tables.pathway_trend */
             rate *= care_pathtrend_referral(m->cfg->pathway_trend, m->trend_rule, t, &trend);
+        if (p == PROC_REFERRAL) rate *= m->draw.referral;   /* tables.pathway_draws (1: none) */
         until = fmin(until, fmin(step, trend));
         if (p == PROC_ENTRY && m->entry_max) rate *= m->entry_max[a];   /* thinned back on arrival (care_mprog.c) */
         if (rate > 0 && rate * (until - t) >= e)
@@ -329,7 +330,8 @@ static int on_referral(care_model *m, sim_ctx *ctx, uint32_t a, double t, sim_er
     arrival *ar = &m->areas[a].proc[PROC_REFERRAL];
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_REFERRAL << 56 | a, 0, ar->rng_pos);
     int b = age_band_of(ar, gsl_rng_uniform(ctx->rng)), rc = SIM_OK;
-    double share = care_pathtrend_nfa(m->cfg->pathway_trend, m->trend_rule, t, care_medit_nfa(m, b, t));
+    double share = care_pathtrend_nfa(m->cfg->pathway_trend, m->trend_rule, t, care_medit_nfa(m, b, t),
+                                      m->draw.nfa_odds);
     int nfa = gsl_rng_uniform(ctx->rng) < share;
     ar->rng_pos = sim_rng_position(ctx->rng);
     if (nfa) {
@@ -349,7 +351,7 @@ static int schedule_uasc(care_model *m, sim_ctx *ctx, uint32_t a, double now, si
     sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_UASC << 56 | a, 0, as->uasc_pos);
     double e = care_unit_exponential(ctx->rng);
     as->uasc_pos = sim_rng_position(ctx->rng);
-    double t = care_uasc_arrival(m->cfg->uasc, m->trend_rule, (int)a, now, ctx->horizon, e);
+    double t = care_uasc_arrival(m->cfg->uasc, m->trend_rule, (int)a, now, ctx->horizon, e / m->draw.uasc);
     return isinf(t) ? SIM_OK : sim_schedule(ctx, t, EV_UASC, a, err);
 }
 
@@ -463,14 +465,13 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     for (int tr = 0; tr < CARE_NTR; tr++)
         if (care_transitions[tr].flags & CARE_TF_LAZY)
             m->lazy[care_transitions[tr].from] = 1;
-    const double *de = NULL, *dx = NULL;
+    care_calib_no_draw(&m->draw);
     if (c->n_draws) {    /* this replicate's parameters and projection rule: one draw, the same in every scenario */
         sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_PARAMS << 56, 0, 0);
-        size_t d = (size_t)gsl_rng_uniform_int(ctx->rng, (unsigned long)c->n_draws);
-        de = c->draw_entry + d * CARE_NAGE;
-        dx = c->draw_exit + d * CARE_MAXK;
-        m->trend_rule = care_calib_draw_rule(c, d);
+        care_calib_pick(c, (size_t)gsl_rng_uniform_int(ctx->rng, (unsigned long)c->n_draws), &m->draw);
+        m->trend_rule = m->draw.rule;
     }
+    const double *de = m->draw.entry, *dx = m->draw.has_haz ? &m->draw.haz[0][0] : NULL;
     for (int s = 0; s < CARE_NSTATE; s++) m->cal[s] = care_pathtrend_steps(c, m->trend_rule, s);
     for (size_t a = 0; a < m->A; a++) {
         area_state *as = &m->areas[a];
@@ -484,7 +485,7 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
         }
         for (int s = 0; s < CARE_NSTATE; s++)
             for (int k = 0; k < c->haz[s].n_k; k++)
-                as->mult[s][k] = care_hazard_mult(c, (int)a, s, k) * (dx && s == CARE_ST_LAC ? dx[k] : 1.0);
+                as->mult[s][k] = care_hazard_mult(c, (int)a, s, k) * care_draw_mult(dx, s, k);
     }
     int rc = care_medit_create(m, de, err);
     for (size_t i = 0; i < m->T && rc == SIM_OK; i++)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "../sim/engine.h"
+#include "care_calib.h"
 #include "care_config.h"
 #include "care_episodes.h"
 #include "care_hazard.h"
@@ -89,6 +90,7 @@ typedef struct care_model {
     care_cal_steps cal[CARE_NSTATE];   /* calendar steps on each state's hazards: tables.rate_trend's on lac_hazards,
                                   * tables.pathway_trend's on the pathway's (n = 0: none) */
     int trend_rule;               /* this replicate's projection rule (block of tables.rate_trend) */
+    care_repdraw draw;            /* this replicate's parameter draw (care_calib_pick) */
     void *buf[CARE_NVAR];         /* the output variables (care_output.h) */
     uint32_t *stock, *placements, *flow;   /* = buf[CARE_VAR_STOCK], ... */
     double *days, *cost, *days_state;

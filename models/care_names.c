@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "care_config.h"
+#include "care_pathdraws.h"
 #include "care_pathtrend.h"
 #include "care_prog.h"
 #include "care_sweep.h"
@@ -64,6 +65,9 @@ void care_config_free(care_config *c)
     free(c->draw_entry);
     free(c->draw_exit);
     free(c->draw_rule);
+    free(c->draw_uasc);
+    free(c->pathway_draws_path);
+    care_pathdraws_free(c->pathway_draws);
     free(c->rate_trend_path);
     free(c->uasc_path);
     care_uasc_free(c->uasc);

@@ -15,6 +15,17 @@ static int is_pathway_state(int s)
     return s == CARE_ST_CIN || s == CARE_ST_CPP || s == CARE_ST_CLOSED;
 }
 
+int care_pathtrend_hazard_column(const char *name, int *s, int *k)
+{
+    int tr = care_transition_find(name);
+    if (tr < 0 || care_transitions[tr].by != CARE_BY_HAZARD || !is_pathway_state(care_transitions[tr].from) ||
+        strcmp(name, care_transition_names[tr]))
+        return 0;
+    *s = care_transitions[tr].from;
+    *k = care_transition_column(tr);
+    return 1;
+}
+
 /* The columns: from_date, rule (*cr, -1 when absent), referral and nfa_odds (cref, cnfa; -1
  * when absent) and each hazard column (col[s][k], -1 when absent). */
 static int columns(care_pathtrend *p, const care_csv *t, int *cd, int *cr, int *cref, int *cnfa,
@@ -25,15 +36,14 @@ static int columns(care_pathtrend *p, const care_csv *t, int *cd, int *cr, int *
         for (int k = 0; k < CARE_MAXK; k++) col[s][k] = -1;
     for (int i = 0; i < t->ncols; i++) {
         const char *h = t->header[i];
-        int tr = care_transition_find(h), s = tr >= 0 ? care_transitions[tr].from : -1;
+        int s, k;
         if (!strcmp(h, "source") || !strcmp(h, "note")) continue;
         if (!strcmp(h, "from_date")) *cd = i;
         else if (!strcmp(h, "rule")) *cr = i;
         else if (!strcmp(h, "referral")) *cref = i;
         else if (!strcmp(h, "nfa_odds")) *cnfa = i;
-        else if (tr >= 0 && care_transitions[tr].by == CARE_BY_HAZARD && is_pathway_state(s) &&
-                 !strcmp(h, care_transition_names[tr])) {
-            col[s][care_transition_column(tr)] = i;
+        else if (care_pathtrend_hazard_column(h, &s, &k)) {
+            col[s][k] = i;
             p->has_state[s] = 1;
         } else {
             return sim_err_set(err, SIM_EINVAL, "%s:1: %s: unknown column (expected from_date, rule, referral, "
@@ -168,11 +178,10 @@ double care_pathtrend_referral(const care_pathtrend *p, int rule, double t, doub
     return p->referral[block(p, rule) + j];
 }
 
-double care_pathtrend_nfa(const care_pathtrend *p, int rule, double t, double share)
+double care_pathtrend_nfa(const care_pathtrend *p, int rule, double t, double share, double draw_odds)
 {
-    if (!p) return share;
     double until;
-    double m = p->nfa_odds[block(p, rule) + step_at(p, t, &until)];
+    double m = (p ? p->nfa_odds[block(p, rule) + step_at(p, t, &until)] : 1.0) * draw_odds;
     if (m == 1.0) return share;
     double odds = share * m;
     return odds > 0 ? odds / (1.0 - share + odds) : 0.0;

@@ -49,8 +49,12 @@ int care_pathtrend_rules(const care_pathtrend *p);
 care_cal_steps care_pathtrend_steps(const care_config *c, int rule, int s);
 /* The multiplier on new referrals at day t (1 without the table); *until: when it next changes. */
 double care_pathtrend_referral(const care_pathtrend *p, int rule, double t, double *until);
-/* The no-further-action share `share` at day t with the odds multiplier in force (share
- * itself, bit for bit, without the table or where the multiplier is 1). */
-double care_pathtrend_nfa(const care_pathtrend *p, int rule, double t, double share);
+/* The no-further-action share `share` at day t with the odds multiplier in force times the
+ * replicate's drawn one (draw_odds: tables.pathway_draws, else 1): share itself, bit for bit,
+ * where the product is 1 (p NULL: the table's multiplier is 1). */
+double care_pathtrend_nfa(const care_pathtrend *p, int rule, double t, double share, double draw_odds);
+/* 1 if `name` is the label of a hazard-drawn transition of the pathway's states (cin_hazards,
+ * cpp_hazards, closed_recent_hazards), with its state and hazard column in *s and *k. */
+int care_pathtrend_hazard_column(const char *name, int *s, int *k);
 
 #endif

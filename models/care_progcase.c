@@ -17,7 +17,7 @@ static int by_value(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int care_progcase_create(care_progcase **out, const care_config *c, care_tally *tally, const double *draw_exit,
+int care_progcase_create(care_progcase **out, const care_config *c, care_tally *tally, const double *draw_haz,
                          int rule, sim_ctx *ctx, sim_err *err)
 {
     *out = NULL;
@@ -28,7 +28,7 @@ int care_progcase_create(care_progcase **out, const care_config *c, care_tally *
     pc->cfg = c;
     pc->horizon = ctx->horizon;
     for (int s = 0; s < CARE_NSTATE; s++) pc->cal[s] = care_pathtrend_steps(c, rule, s);
-    pc->draw_exit = draw_exit;
+    pc->draw_haz = draw_haz;
     pc->area = -1;
     pc->book = (care_progbook){c, (size_t)c->n_areas, (size_t)c->n_obs, tally->cost, tally->buf[CARE_VAR_SERVED],
                                tally->buf[CARE_VAR_REFERRED]};
@@ -154,7 +154,7 @@ int care_progcase_owns(const care_progcase *pc, int s, double now)
 static void use_area(care_progcase *pc, int a)
 {
     if (pc->area == a) return;
-    care_hazard_mults(pc->cfg, a, pc->draw_exit, pc->mult);
+    care_hazard_mults(pc->cfg, a, pc->draw_haz, pc->mult);
     pc->area = a;
 }
 

@@ -35,7 +35,7 @@ typedef struct care_progcase {
     int n_starts;
     double horizon;
     care_cal_steps cal[CARE_NSTATE]; /* calendar steps on each state's hazards (care_pathtrend_steps) */
-    const double *draw_exit;         /* the replicate's multipliers on lac_hazards (NULL: none) */
+    const double *draw_haz;         /* the replicate's drawn hazard multipliers (care_draw_mult; NULL: none) */
     int area;                        /* the area whose multipliers `mult` holds (-1: none yet) */
     double mult[CARE_NSTATE][CARE_MAXK];
     /* the child being drawn */
@@ -47,7 +47,7 @@ typedef struct care_progcase {
 
 /* This replicate's effect draws (ctx->rng is re-keyed), the fixed costs, the entry bounds;
  * rule: the replicate's projection rule (tables.rate_trend's block), as the event list's. */
-int care_progcase_create(care_progcase **out, const care_config *c, care_tally *tally, const double *draw_exit,
+int care_progcase_create(care_progcase **out, const care_config *c, care_tally *tally, const double *draw_haz,
                          int rule, sim_ctx *ctx, sim_err *err);
 void care_progcase_free(care_progcase *pc);
 

@@ -11,6 +11,7 @@
 #include "care_bounds.h"
 #include "care_estimate.h"
 #include "care_keys.h"
+#include "care_pathdraws.h"
 #include "care_pathtrend.h"
 #include "care_calib.h"
 #include "care_capacity.h"
@@ -108,8 +109,11 @@ static int load_tables(care_config *c, sim_err *err)
         rc = care_calib_rate_trend(c, c->rate_trend_path, "tables.rate_trend", err);
     if (rc == SIM_OK && c->pathway_trend_path)
         rc = care_pathtrend_load(c, c->pathway_trend_path, "tables.pathway_trend", err);
+    if (rc == SIM_OK && c->pathway_draws_path)
+        rc = care_pathdraws_load(c, c->pathway_draws_path, "tables.pathway_draws", err);
     if (rc == SIM_OK)   /* the draws' rules against the blocks of rate_trend, uasc and pathway_trend */
         rc = care_calib_check_rules(c, c->parameter_draws_path, err);
+    if (rc == SIM_OK) rc = care_pathdraws_check(c, err);   /* as many rows as tables.parameter_draws */
     return rc;
 }
 

@@ -55,7 +55,8 @@ typedef struct traj_model {
     uint32_t uasc_from;               /* with tables.uasc, streams from here are the areas' UASC */
     int ref_band, ref_nfa;            /* the pending referral's draws (made with its time) */
     uint32_t next_referred;           /* serials of the current area's referred children */
-    const double *draw_exit;          /* this replicate's multipliers on lac_hazards (NULL: none) */
+    const double *draw_haz;          /* this replicate's drawn hazard multipliers (care_draw_mult; NULL: none) */
+    care_repdraw draw;                /* this replicate's parameter draw (care_calib_pick) */
     int rule;                         /* the replicate's projection rule (block of rate_trend and the rest) */
     uint32_t *stock_from;             /* [rows+1] first initial index of each stock row */
     care_trend_case *tc;              /* rates that change on dates (NULL: none, the fast path) */
@@ -90,7 +91,7 @@ static void use_area(traj_model *m, int a)
     for (int s = 0; s < CARE_NSTATE; s++) {
         double mult[CARE_MAXK];
         for (int k = 0; k < m->cfg->haz[s].n_k; k++)
-            mult[k] = care_hazard_mult(m->cfg, a, s, k) * (m->draw_exit && s == CARE_ST_LAC ? m->draw_exit[k] : 1.0);
+            mult[k] = care_hazard_mult(m->cfg, a, s, k) * care_draw_mult(m->draw_haz, s, k);
         fill_pieces(&m->haz[s], &m->cfg->haz[s], mult);
     }
     m->area_cached = a;
@@ -271,7 +272,8 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
     if (s >= m->uasc_from) {   /* the area's UASC (care_model.c's schedule_uasc) */
         if (first) sim_rng_key(g, ctx->seed, ctx->replicate, (uint64_t)STREAM_UASC << 56 | a, 0, 0);
         double e = -log(sim_stream_uniform_pos(sim_rng_stream(g)));   /* care_unit_exponential */
-        return care_uasc_arrival(m->cfg->uasc, m->rule, (int)a, first ? -m->cfg->burn_in : now, ctx->horizon, e);
+        return care_uasc_arrival(m->cfg->uasc, m->rule, (int)a, first ? -m->cfg->burn_in : now, ctx->horizon,
+                                 e / m->draw.uasc);
     }
     int referral = s >= A;
     double base = referral ? m->ref_rate[a] : m->base_rate[a];
@@ -289,6 +291,7 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
     while (t <= ctx->horizon) {   /* invert the cumulative rate across trend steps (referrals: none) */
         double until = INFINITY, rate = base * (referral || !m->cfg->n_trend ? 1.0 : care_trend_at(m->cfg, t, &until));
         if (referral) rate *= care_pathtrend_referral(m->cfg->pathway_trend, m->rule, t, &until);   /* 1: none */
+        if (referral) rate *= m->draw.referral;   /* tables.pathway_draws (1: none) */
         rate *= scale;
         if (referral && rate > 0 && rate * (until - t) >= e) {
             const double *cum = m->cum_ref[a];
@@ -297,7 +300,7 @@ static double next_arrival(void *state, uint32_t s, int first, double now, gsl_r
             while (b + 1 < CARE_NAGE && u >= cum[b]) b++;   /* zero-weight bands are never chosen */
             m->ref_band = b;
             double nfa = m->tc ? care_trend_case_nfa(m->tc, b, t + e / rate) : m->cfg->nfa_share[b];
-            nfa = care_pathtrend_nfa(m->cfg->pathway_trend, m->rule, t + e / rate, nfa);
+            nfa = care_pathtrend_nfa(m->cfg->pathway_trend, m->rule, t + e / rate, nfa, m->draw.nfa_odds);
             m->ref_nfa = sim_stream_uniform(rs) < nfa;
         }
         if (rate > 0 && rate * (until - t) >= e)
@@ -525,14 +528,14 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
     if (care_tally_init(&m->tally, c) != 0 || !m->cum_entry || !m->base_rate || !m->stock_from || !m->cum_ref ||
         !m->ref_rate)
         return sim_err_set(err, SIM_ENOMEM, "care model: out of memory for %d areas x %d times", c->n_areas, c->n_obs);
-    const double *de = NULL;
+    care_calib_no_draw(&m->draw);
     if (c->n_draws) {    /* this replicate's parameters and rule: as care_model.c draws them */
         sim_rng_key(ctx->rng, ctx->seed, ctx->replicate, (uint64_t)STREAM_PARAMS << 56, 0, 0);
-        size_t d = (size_t)gsl_rng_uniform_int(ctx->rng, (unsigned long)c->n_draws);
-        de = c->draw_entry + d * CARE_NAGE;
-        m->draw_exit = c->draw_exit + d * CARE_MAXK;
-        m->rule = care_calib_draw_rule(c, d);   /* rule 0 without draws (m is zeroed) */
+        care_calib_pick(c, (size_t)gsl_rng_uniform_int(ctx->rng, (unsigned long)c->n_draws), &m->draw);
+        m->draw_haz = &m->draw.haz[0][0];
     }
+    m->rule = m->draw.rule;   /* rule 0 without draws */
+    const double *de = m->draw.entry;
     for (size_t a = 0; a < A; a++) {
         double acc = 0;
         for (int b = 0; b < CARE_NAGE; b++)
@@ -543,8 +546,8 @@ static int create(void **out, const void *cfgv, sim_ctx *ctx, sim_err *err)
             m->cum_ref[a][b] = (acc += c->areas[a].pop[b] * c->referral_rate[b] * 1.0);
         m->ref_rate[a] = acc * c->areas[a].entry_mult;
     }
-    int rc = care_trend_case_create(&m->tc, c, de, m->draw_exit, m->rule, err);
-    if (rc == SIM_OK) rc = care_progcase_create(&m->pc, c, &m->tally, m->draw_exit, m->rule, ctx, err);
+    int rc = care_trend_case_create(&m->tc, c, de, m->draw_haz, m->rule, err);
+    if (rc == SIM_OK) rc = care_progcase_create(&m->pc, c, &m->tally, m->draw_haz, m->rule, ctx, err);
     if (rc != SIM_OK)
         return rc;
     for (int b = 0; b < CARE_NAGE; b++)

@@ -11,7 +11,7 @@
 #include "care_pathtrend.h"
 
 int care_trend_case_create(care_trend_case **out, const care_config *c, const double *draw_entry,
-                           const double *draw_exit, int rule, sim_err *err)
+                           const double *draw_haz, int rule, sim_err *err)
 {
     *out = NULL;
     if (c->n_rate_trend == 0 && c->n_epochs == 0 && !c->pathway_trend) return SIM_OK;
@@ -22,7 +22,7 @@ int care_trend_case_create(care_trend_case **out, const care_config *c, const do
     t->n_ep = c->n_epochs ? c->n_epochs : 1;
     t->rule = rule;
     for (int s = 0; s < CARE_NSTATE; s++) t->cal[s] = care_pathtrend_steps(c, rule, s);
-    t->draw_exit = draw_exit;
+    t->draw_haz = draw_haz;
     t->area = -1;
     t->cum = calloc((size_t)t->n_ep * t->A, sizeof *t->cum);
     t->base = calloc((size_t)t->n_ep * t->A, sizeof *t->base);
@@ -110,7 +110,7 @@ int care_trend_case_owns(const care_trend_case *t, int s)
 static void use_area(care_trend_case *t, int a)
 {
     if (t->area == a) return;
-    care_hazard_mults(t->cfg, a, t->draw_exit, t->mult);
+    care_hazard_mults(t->cfg, a, t->draw_haz, t->mult);
     t->area = a;
 }
 

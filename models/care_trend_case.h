@@ -32,16 +32,16 @@ typedef struct care_trend_case {
     double *base;                    /* [epoch * A + area] entries per day before the trends */
     int rule;                        /* the replicate's projection rule (block of tables.rate_trend) */
     care_cal_steps cal[CARE_NSTATE]; /* that rule's steps on each state's hazards (n = 0: none) */
-    const double *draw_exit;         /* the replicate's multipliers on lac_hazards (NULL: none) */
+    const double *draw_haz;         /* the replicate's drawn hazard multipliers (care_draw_mult; NULL: none) */
     int area;                        /* the area whose multipliers `mult` holds (-1: none yet) */
     double mult[CARE_NSTATE][CARE_MAXK];
 } care_trend_case;
 
-/* For scenario c and the replicate's parameter draw (draw_entry, draw_exit: NULL without
+/* For scenario c and the replicate's parameter draw (draw_entry, draw_haz: NULL without
  * tables.parameter_draws) and projection rule (care_calib_draw_rule). *out is NULL, with
  * SIM_OK, when c has neither table. */
 int care_trend_case_create(care_trend_case **out, const care_config *c, const double *draw_entry,
-                           const double *draw_exit, int rule, sim_err *err);
+                           const double *draw_haz, int rule, sim_err *err);
 void care_trend_case_free(care_trend_case *t);   /* accepts NULL */
 
 /* The first entry to care in area a after `now`, from the unit exponential e (INFINITY: none by

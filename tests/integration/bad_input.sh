@@ -154,6 +154,29 @@ case "$case" in
                                    sed -i "s#^tables:#tables:\n  parameter_draws: d.csv#" "$scen"
                                    want="d.csv:3: rule: 2 is not a rule of tables.pathway_trend \\(0-1\\)" ;;
                   esac ;;
+  pdraws_*)       printf 'draw,referral,cin_cpp\n0,1,1\n1,2,0.5\n' > "$tmp/p.csv"
+                  printf 'draw,entry_1_4\n0,1\n1,1\n' > "$tmp/d.csv"
+                  pw=$root/tests/data/pathway   # the pathway's tables come together
+                  [ "$case" = pdraws_no_pathway ] ||
+                    sed -i "s#^tables:#tables:\n  referral_rates: $pw/referral_rates.csv\n  cin_hazards: $pw/cin_hazards.csv\n  cpp_hazards: $pw/cpp_hazards.csv\n  closed_recent_hazards: $pw/closed_recent_hazards.csv#" "$scen"
+                  sed -i "s#^tables:#tables:\n  pathway_draws: p.csv#" "$scen"
+                  [ "$case" = pdraws_no_draws ] || sed -i "s#^tables:#tables:\n  parameter_draws: d.csv#" "$scen"
+                  case "$case" in
+                    pdraws_no_pathway) want="p.csv:1: tables.pathway_draws: needs the pathway before care" ;;
+                    pdraws_no_draws) want="p.csv:1: tables.pathway_draws: needs tables.parameter_draws" ;;
+                    pdraws_column) sed -i '1s/cin_cpp/home/' "$tmp/p.csv"
+                                   want="p.csv:1: home: unknown column \\(expected draw, referral, nfa_odds" ;;
+                    pdraws_negative) sed -i '3s/^1,2,/1,-2,/' "$tmp/p.csv"
+                                   want="p.csv:3: referral: must be >= 0, got -2" ;;
+                    pdraws_order)  sed -i '3s/^1,/2,/' "$tmp/p.csv"
+                                   want="p.csv:3: draw: expected 1 \\(the draws numbered 0, 1, ... in order\\)" ;;
+                    pdraws_count)  printf '2,1\n' >> "$tmp/d.csv"
+                                   want="p.csv:3: tables.pathway_draws: 2 draws, but tables.parameter_draws has 3" ;;
+                  esac ;;
+  uasc_draws)     cp "$root/tests/data/engines/uasc_steps.csv" "$tmp/u.csv"
+                  printf 'draw,entry_1_4,uasc_entries\n0,1,1\n1,1,-0.5\n' > "$tmp/d.csv"
+                  sed -i "s#^tables:#tables:\n  uasc: u.csv\n  parameter_draws: d.csv#" "$scen"
+                  want="d.csv:3: uasc_entries: must be >= 0, got -0.5" ;;
   uasc_*)         cp "$root/tests/data/engines/uasc_steps.csv" "$tmp/u.csv"
                   sed -i "s#^tables:#tables:\n  uasc: u.csv#" "$scen"
                   case "$case" in

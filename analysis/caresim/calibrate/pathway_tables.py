@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import pathway, pathway_ages as ages, projection as rules
+from . import pathway, pathway_ages as ages, pathway_draws, projection as rules
 from . import pathway_model as pm
 from .forward import AGE_ONEHOT, MONTH_DAYS
 from .tables import AGES, TREND_LAST_YEAR, _write, largest_remainder
@@ -58,11 +58,12 @@ W_MAX_ITER = 200   # fixed-point steps for the weights on the hazards into care,
 W_TOL = 1e-9       # until no weight moves by more than this (relative)
 
 
-def write(data: Path, out: Path, drawn: list, phi: float, log=print) -> list:
+def write(data: Path, out: Path, drawn: list, phi: float, draws: tuple, log=print) -> list:
     """Fits the pathway and writes its tables; `drawn`: the projection rules of rate_trend.csv's
     blocks, in order (one block of pathway_trend.csv and rate_trend_direct.csv each); `phi`: the
     entry damping with which every block continues the pathway's fitted trends, the one the
-    pathway's own back-test chose (pathway_backtest.choose; pathway_projection.csv)."""
+    pathway's own back-test chose (pathway_backtest.choose; pathway_projection.csv); `draws`:
+    (how many, the bound on a multiplier, the seed) of calibration/pathway_draws.csv."""
     d = pathway.load(data)
     f = pathway.fit(d)
     log(f"  pathway: chi2 {f.chi2:.1f} over {len(d.obs)} published numbers; {f.nfev} evaluations")
@@ -100,6 +101,12 @@ def write(data: Path, out: Path, drawn: list, phi: float, log=print) -> list:
     paths.append(_write(cal / "pathway_fit.csv", ["series", "year", "published", "model", "error_percent",
                                                   "sd_percent", "confidence"], pathway.fit_rows(d, f)))
     paths.append(parameters(cal, f))
+    n_draws, max_mult, seed = draws
+    rows, sd, _, acc = pathway_draws.pathway_rows(f, np.random.default_rng(seed), n_draws, max_mult)
+    paths.append(pathway_draws.write_pathway(cal, rows))
+    log("  pathway draws: SD of the log 2017 levels " + ", ".join(
+        f"{c} {v:.4f}" for c, v in zip(("referral", "nfa_odds", "cin_cpp", "cin_closed", "cpp_end", "rereferral"), sd))
+        + f"; {acc:.1%} of candidates within [1/{max_mult:g}, {max_mult:g}]")
     paths.append(projection(cal, start, years, runs))
     k = years.index(2030)
     trend, via_d = runs[f"trend_damped_{phi:g}"]

@@ -146,8 +146,10 @@ def write_tables(cal: Path, t, f, s, draws, bnd) -> list:
                             for n, v, e, m, p in zip(params.NAMES, f.theta, se, mu, sd)])]
     paths.append(tables._write(
         cal / "parameter_draws.csv",
-        ["draw", "rule"] + [f"entry_{a}" for a in tables.AGES] + [f"exit_{r}" for r in tables.TRANSITIONS],
-        draws))
+        ["draw", "rule"] + [f"entry_{a}" for a in tables.AGES] + [f"exit_{r}" for r in tables.TRANSITIONS]
+        + ["uasc_entries", "source"],
+        [row + [src + "; delta-method draws of the fitted levels (entries by age band, exits by reason); "
+                "uasc_entries: the UASC fit's (uasc.py) last entries"] for row in draws]))
     rows = []
     for name in SERIES:
         m = _get(s, name)

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import numpy as np
 
-from . import backtest, data, fit, model, params, pathway_backtest, pathway_tables, report, tables
+from . import backtest, data, fit, model, params, pathway_backtest, pathway_draws, pathway_tables, report, tables
 
 DRAWS = 200
 BAND_DRAWS = 1000
 MAX_MULT = 2.0        # draws whose 2017 multipliers leave [1/2, 2] are rejected (docs/calibration.md)
 SEED = 20170331
 RULE_SEED = SEED + 1   # the order of the draws' projection rules (backtest.assign_rules)
+PATHWAY_SEED = SEED + 2   # the pathway fit's draws (pathway_draws.csv)
+UASC_SEED = SEED + 3      # the UASC entries' draws (parameter_draws.csv's uasc_entries)
 LAST_FIT = 2017
 BACKTEST_ORIGINS = (2013, 2014)   # fit up to each, project to LAST_FIT (backtest.py)
 PROJECT_LAST = 2030
@@ -48,6 +50,10 @@ def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print)
     rule_of = backtest.assign_rules([w for _, _, w in cands], len(draws), np.random.default_rng(RULE_SEED))
     draws = [[row[0], k] + row[1:] for row, k in zip(draws, rule_of)]
     log(f"  parameter draws: {accepted:.1%} of candidates within multipliers [1/{MAX_MULT:g}, {MAX_MULT:g}]")
+    u_sd = pathway_draws.uasc_log_sd(t.uasc_stock, LAST_FIT, params.UASC_AGE, f17.uasc_entries)
+    u_mult, u_acc = pathway_draws.truncated(np.random.default_rng(UASC_SEED), [[u_sd ** 2]], len(draws), MAX_MULT)
+    draws = [row + [f"{m:.5f}"] for row, m in zip(draws, u_mult[:, 0])]
+    log(f"  UASC entry draws: SD of the log {LAST_FIT} entries {u_sd:.4f}; {u_acc:.1%} within the bounds")
     las, mult = tables.area_multipliers(data_dir, t)
     paths = [tables.entry_rates(out, f17, s17, las), tables.entry_trend(out, f17),
              tables.rate_trend(out, f17, drawn), tables.lac_hazards(out, f17),
@@ -58,7 +64,8 @@ def calibrate(data_dir: Path, out: Path, figures: Path | None = None, log=print)
     cal = out / "calibration"
     paths.append(report.entry_ages(cal, f17))
     path_phi, path_bt = pathway_backtest.run(data_dir, cal, runs, rule, LAST_FIT, log)
-    paths += pathway_tables.write(data_dir, out, [r for r, _ in drawn], path_phi, log)   # after entry_rates, rate_trend, areas, entry_ages
+    paths += pathway_tables.write(data_dir, out, [r for r, _ in drawn], path_phi, (DRAWS, MAX_MULT, PATHWAY_SEED),
+                                  log)   # after entry_rates, rate_trend, areas, entry_ages
     bands = report.bands(t, f17, s17, rng, BAND_DRAWS)
     paths += report.write_tables(cal, t, f17, s17, draws, bands)
     paths += backtest.write(cal, t, runs, rule)

@@ -30,6 +30,7 @@ BURN_IN_YEARS = 5
 _W = age_weights([0, 24, N])
 STOCK_W = np.zeros((5, N + 1))
 STOCK_W[3:] = _W
+STOCK_SD = 0.03    # relative error of each published UASC stock in the fit
 
 
 @dataclass
@@ -94,13 +95,13 @@ def run(entries_by_year: dict, years: list, shares: dict) -> Uasc:
 
 def fit(stock: dict, last_year: int, shares: dict) -> dict:
     """Entries per year (years of the published UASC stock up to `last_year`) that reproduce
-    the published stock: least squares on the log scale, each stock with a 3% error."""
+    the published stock: least squares on the log scale, each stock with a STOCK_SD error."""
     years = sorted(y for y in stock if y <= last_year)
 
     def resid(logn):
         ent = dict(zip(years, np.exp(logn)))
         u = run(ent, years, shares)
-        return (np.log(u.stock_age.sum(axis=1)) - np.log([stock[y] for y in years])) / 0.03
+        return (np.log(u.stock_age.sum(axis=1)) - np.log([stock[y] for y in years])) / STOCK_SD
 
     x0 = np.log([stock[y] * 0.45 for y in years])
     sol = least_squares(resid, x0, method="lm", xtol=1e-12, ftol=1e-12)
