@@ -142,15 +142,14 @@ static double draw(const traj_model *m, const piece_table *p, double now, double
     return t;
 }
 
-/* ---- the episode log ---- */
+/* The episode log: a row per spell, opened on entry and closed on leaving. */
 static void log_open(traj_model *m, traj_child *k, double start, double opened, int tr)
 {
     if (!m->cfg->episodes) return;
     int reason = tr == CARE_TR_NONE ? CARE_START_INITIAL : care_transition_start_code(tr);
     care_episode ep = {.child = (int64_t)k->area << 32 | k->serial, .birth = k->birth, .start = start,
                        .area = k->area, .placement = k->state == CARE_ST_LAC ? k->placement : -1,
-                       .state = k->state, .reason_started = reason,
-                       .period = k->episodes, .male = k->sex};
+                       .state = k->state, .reason_started = reason, .period = k->episodes, .male = k->sex};
     k->ep = care_keyedlog_open(&m->log, &ep, opened);
 }
 
@@ -159,7 +158,6 @@ static void log_close(traj_model *m, const traj_child *k, double t, int tr)
     if (m->cfg->episodes) care_keyedlog_close(&m->log, k->ep, t, tr);
 }
 
-/* ---- the child's path ---- */
 /* What a state does on entry and exit beyond what every state shares, as care_model.c's state
  * hooks do (tr: the transition, CARE_TR_NONE for a child of the initial stock or the horizon). */
 /* A placement on entering care or moving within it, from the shares in force. */
@@ -244,7 +242,6 @@ static void enter(traj_model *m, traj_child *k, double t, int tr, int state, sim
     if (hooks[to].enter)
         hooks[to].enter(m, k, t, tr, g);
 }
-
 
 /* A UASC child (care_model.c's on_uasc). */
 static void begin_uasc(traj_model *m, traj_child *k, uint32_t a, size_t index, double t, sim_ctx *ctx)
