@@ -41,7 +41,8 @@ int care_keys_table(care_key *keys);
 /* Reads path and every file it extends (nearer files win, key by key), checks every key is
  * known and every required key present, and stores values and defaults into c. */
 int care_keys_load(care_config *c, care_key *keys, int n, const char *path, sim_err *err);
-/* v in its shortest decimal form that reads back exactly (at most 17 significant digits). */
+/* v in its shortest decimal form that reads back exactly (at most 17 significant digits; whole
+ * numbers below 1e15 in full, 840000 rather than 8.4e+05). */
 void care_format_number(double v, char *out, size_t n);
 /* The key named `name`, or NULL. */
 care_key *care_keys_find(care_key *keys, int n, const char *name);

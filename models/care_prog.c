@@ -507,33 +507,39 @@ void care_prog_print(FILE *f, const care_programme *p, int n, const care_area *a
         for (int j = 0; j < q->n_areas; j++) fprintf(f, "%s%s", j ? ", " : "", areas[q->areas[j]].code);
         fputs("]\n    children: {states: [", f);
         for (int j = 0; j < q->n_states; j++) fprintf(f, "%s%s", j ? ", " : "", q->states[j]);
-        fputs("], continues_in: [", f);
-        for (int j = 0; j < q->n_continues; j++) fprintf(f, "%s%s", j ? ", " : "", q->continues[j]);
-        fprintf(f, "], new_only: %s, age: [", q->new_only ? "true" : "false");
+        fputc(']', f);
+        for (int j = 0; j < q->n_continues; j++)   /* absent when empty: [] does not read back */
+            fprintf(f, "%s%s", j ? ", " : ", continues_in: [", q->continues[j]);
+        fprintf(f, "%s, new_only: %s, age: [", q->n_continues ? "]" : "", q->new_only ? "true" : "false");
         num(f, q->age_lo);
         fputs(", ", f);
         num(f, q->age_hi);
         fputs("]}\n    start: ", f);
         date(f, day0, q->time.start);
-        fputs("\n    ramp_up_days: ", f);
+        fputs("\n    ramp_up: ", f);   /* spans in days, as read (keys that read back) */
         num(f, q->time.ramp);
+        fputc('d', f);
         if (isfinite(q->time.end)) { fputs("\n    end: ", f); date(f, day0, q->time.end); }
         fprintf(f, "\n    after_end: %s\n", after[q->time.after]);
-        if (q->time.after == CARE_AFTER_DECAY) { fputs("    half_life_days: ", f); num(f, q->time.half_life); fputc('\n', f); }
-        if (q->n_cap) {
+        if (q->time.after == CARE_AFTER_DECAY) { fputs("    half_life: ", f); num(f, q->time.half_life); fputs("d\n", f); }
+        if (q->n_cap == 1) {
+            fputs("    capacity: ", f);
+            num(f, q->cap_places[0]);
+            fputc('\n', f);
+        } else if (q->n_cap) {
             fputs("    capacity: [", f);
-            for (int j = 0; j < q->n_cap; j++) {
+            for (int j = 0; j < q->n_cap; j++) {   /* the first step holds from the start */
                 fputs(j ? ", {from: " : "{from: ", f);
-                if (isinf(q->cap_from[j])) fputs("start", f); else date(f, day0, q->cap_from[j]);
+                date(f, day0, j ? q->cap_from[j] : q->time.start);
                 fputs(", places: ", f);
                 num(f, q->cap_places[j]);
                 fputc('}', f);
             }
             fputs("]\n", f);
         } else {
-            fputs("    capacity: unlimited\n", f);
+            fputs("    # capacity: unlimited (no key)\n", f);
         }
-        if (isfinite(q->duration)) { fputs("    duration_days: ", f); num(f, q->duration); fputc('\n', f); }
+        if (isfinite(q->duration)) { fputs("    duration: ", f); num(f, q->duration); fputs("d\n", f); }
         fputs("    effects:\n", f);
         for (int e = 0; e < q->n_effects; e++) {
             const care_prog_effect *x = &q->effects[e];
@@ -549,6 +555,7 @@ void care_prog_print(FILE *f, const care_programme *p, int n, const care_area *a
         num(f, q->cost_per_child);
         fputs(", fixed_per_area_per_year: ", f);
         num(f, q->cost_fixed_per_area_year);
-        fprintf(f, ", price_year: %d}\n", q->price_year);
+        if (q->price_year) fprintf(f, ", price_year: %d", q->price_year);   /* 0: not given */
+        fputs("}\n", f);
     }
 }

@@ -3,6 +3,7 @@
  * that reads back exactly. Printed by `caresim validate` and stored in the output's
  * scenario_yaml attribute, so a run says exactly what it ran. Declared in care_scenario.h. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,10 @@ static void quoted(FILE *f, const char *v)
 
 void care_format_number(double v, char *out, size_t n)
 {
+    if (v == floor(v) && fabs(v) < 1e15) {   /* whole numbers as written: 840000, not 8.4e+05 */
+        snprintf(out, n, "%.0f", v == 0 ? 0.0 : v);
+        return;
+    }
     for (int prec = 1; prec <= 17; prec++) {   /* the shortest that reads back as v */
         snprintf(out, n, "%.*g", prec, v);
         if (strtod(out, NULL) == v) return;
@@ -76,6 +81,26 @@ static void value(FILE *f, const care_config *c, const care_key *k)
     }
 }
 
+/* Appends to order[] the keys under `prefix` (its first plen characters; 0: every key), each
+ * map's keys together in table order. The key table is ordered for reading, and keys of one map
+ * may sit apart in it (tables.referral_rates, initial_stock, tables.entry_ages): printed in that
+ * order they would open the same map twice, which YAML readers take as one map replacing the
+ * other. */
+static void group(const care_key *keys, int n, const char *prefix, size_t plen, char *done,
+                  int *order, int *m)
+{
+    for (int i = 0; i < n; i++) {
+        const char *name = keys[i].name;
+        if (done[i] || strncmp(name, prefix, plen) || (plen && name[plen] != '.'))
+            continue;
+        done[i] = 1, order[(*m)++] = i;
+        const char *seg = plen ? name + plen + 1 : name;
+        size_t l = strcspn(seg, ".");
+        if (seg[l])   /* the first key of a map: the rest of that map follows it */
+            group(keys, n, name, (size_t)(seg + l - name), done, order, m);
+    }
+}
+
 int care_scenario_resolve(care_config *c, sim_err *err)
 {
     /* programmes' areas are chosen here, after any change to the areas (--areas) */
@@ -88,9 +113,12 @@ int care_scenario_resolve(care_config *c, sim_err *err)
         return sim_err_set(err, SIM_ENOMEM, "out of memory");
     care_key keys[CARE_MAXKEYS];
     int n = care_keys_table(keys);
+    int order[CARE_MAXKEYS], m = 0;
+    char done[CARE_MAXKEYS] = {0};
+    group(keys, n, "", 0, done, order, &m);
     const char *prev = "";
-    for (int i = 0; i < n; i++) {
-        const care_key *k = &keys[i];
+    for (int o = 0; o < m; o++) {
+        const care_key *k = &keys[order[o]];
         if (k->type == CARE_KEY_NODE)
             continue;   /* printed below */
         if ((k->type == CARE_KEY_STR || k->type == CARE_KEY_PATH) && !*(char *const *)((const char *)c + k->off))
