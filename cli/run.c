@@ -69,8 +69,9 @@ static void on_signal(int sig) { (void)sig; interrupted = 1; }
 typedef struct run_opts {
     const char *scenarios[MAX_SCENARIOS], *output, *areas, *horizon;
     int n_scen;
-    int threads, force, quiet, resume;
-    long long replicates, seed;
+    int threads, force, quiet, resume, has_seed;
+    long long replicates;
+    unsigned long long seed;
     double max_memory;
     sim_progress_mode progress;
     care_engine engine;
@@ -103,7 +104,7 @@ static int want_value(int argc, char **argv, int i)
 
 static int parse(int argc, char **argv, run_opts *o)
 {
-    *o = (run_opts){.replicates = -1, .seed = -1, .progress = SIM_PROGRESS_AUTO,
+    *o = (run_opts){.replicates = -1, .progress = SIM_PROGRESS_AUTO,
                     .max_memory = care_estimate_default_limit()};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -119,13 +120,13 @@ static int parse(int argc, char **argv, run_opts *o)
                  !strcmp(a, "-s") || !strcmp(a, "--seed")) {
             if (!want_value(argc, argv, i)) return 2;
             int is_seed = a[1] == 's' || !strcmp(a, "--seed"), is_thr = a[1] == 't' || !strcmp(a, "--threads");
-            unsigned long long max = is_seed ? (1ULL << 62) : is_thr ? 4096 : 10000000;
+            unsigned long long max = is_seed ? UINT64_MAX : is_thr ? 4096 : 10000000;   /* seed: as in a scenario */
             if (cli_parse_u64(argv[++i], max, &v) != 0 || (!is_seed && v == 0)) {
                 fprintf(stderr, "caresim run: %s: expected a whole number%s up to %llu, got '%s'\n", a,
                         is_seed ? "" : " >= 1", max, argv[i]);
                 return 2;
             }
-            if (is_seed) o->seed = (long long)v; else if (is_thr) o->threads = (int)v; else o->replicates = (long long)v;
+            if (is_seed) o->seed = v, o->has_seed = 1; else if (is_thr) o->threads = (int)v; else o->replicates = (long long)v;
         } else if (!strcmp(a, "--max-memory")) {
             if (!want_value(argc, argv, i)) return 2;
             if ((o->max_memory = parse_size(argv[++i])) < 0) {
@@ -400,7 +401,7 @@ static int load_all(const run_opts *o, care_config ***out, int *n_out, sim_err *
         int rc;
         care_config *c = cfgs[s];
         if (o->replicates > 0) c->replicates = (uint32_t)o->replicates;
-        if (o->seed >= 0) c->seed = (uint64_t)o->seed;
+        if (o->has_seed) c->seed = (uint64_t)o->seed;
         if (o->horizon && (rc = care_scenario_set_horizon(c, o->horizon, err)) != SIM_OK) return rc;
         if (o->areas && (rc = care_scenario_keep_areas(c, o->areas, err)) != SIM_OK) return rc;
         for (int q = 0; q < s; q++) {
@@ -423,7 +424,7 @@ static int load_all(const run_opts *o, care_config ***out, int *n_out, sim_err *
     return care_estimate_check((const care_config *const *)cfgs, n, threads, o->max_memory, err);
 }
 
-int cli_run(int argc, char **argv, const char *command_line)
+static int run(int argc, char **argv, const char *command_line)
 {
     run_opts o;
     int prc = parse(argc, argv, &o);
@@ -469,4 +470,30 @@ int cli_run(int argc, char **argv, const char *command_line)
     free(cfgs);
     sim_par_finalize();
     return cli_exit_status(&err);
+}
+
+/* `--horizon=5y` as well as `--horizon 5y`, for the long options that take a value (as the
+ * Python commands accept): the argument is split in place, the '=' becoming the name's end. */
+int cli_run(int argc, char **argv, const char *command_line)
+{
+    static const char *const with_value[] = {"--output", "--threads", "--replicates", "--seed", "--areas",
+                                             "--horizon", "--max-memory", "--progress", "--engine"};
+    char **args = malloc(((size_t)argc * 2 + 1) * sizeof *args);
+    if (!args) {
+        fputs("caresim run: out of memory\n", stderr);
+        return 1;
+    }
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        char *eq = strncmp(argv[i], "--", 2) ? NULL : strchr(argv[i], '=');
+        int known = 0;
+        for (size_t k = 0; eq && k < sizeof with_value / sizeof *with_value; k++)
+            known |= strlen(with_value[k]) == (size_t)(eq - argv[i]) && !strncmp(argv[i], with_value[k], (size_t)(eq - argv[i]));
+        args[n++] = argv[i];
+        if (known) *eq = '\0', args[n++] = eq + 1;
+    }
+    args[n] = NULL;
+    int rc = run(n, args, command_line);
+    free(args);
+    return rc;
 }

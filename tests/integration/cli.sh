@@ -22,6 +22,20 @@ before=$(md5sum < "$tmp/a.h5")
 grep -q -- "--force" "$tmp/err" || fail "existing output: message mentions --force"
 [ "$(md5sum < "$tmp/a.h5")" = "$before" ] || fail "existing output was changed"
 "$caresim" run "$scen" -o "$tmp/a.h5" -q -r 2 --force || fail "--force"
+# long options take --name=value too; the seed takes a scenario's whole range
+"$caresim" run "$scen" --output="$tmp/eq.h5" --replicates=2 --horizon=1y --seed=18446744073709551615 -q ||
+  fail "--name=value options"
+[ -s "$tmp/eq.h5" ] || fail "--name=value: no output"
+"$caresim" run "$scen" -o "$tmp/q.h5" --force=yes 2> "$tmp/err"; [ $? = 2 ] || fail "--force=yes: exit 2"
+grep -q "unknown option '--force=yes'" "$tmp/err" || fail "--force=yes: message"
+# bad option values: one line naming the option and the value, exit 2, nothing written
+for bad in "--horizon 5" "--horizon 0y" "-r 0" "-r 2.5" "--threads -1" "--seed -1" "--engine fast" "--max-memory 5Q"; do
+  # shellcheck disable=SC2086
+  "$caresim" run "$scen" -o "$tmp/bad.h5" $bad 2> "$tmp/err"; st=$?
+  [ $st = 2 ] || fail "$bad: exit $st, expected 2"
+  [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q "^caresim run: ${bad%% *}: .*'${bad#* }'" "$tmp/err" || fail "$bad: message: $(cat "$tmp/err")"
+  [ ! -e "$tmp/bad.h5" ] && [ ! -e "$tmp/bad.h5.part" ] || fail "$bad: output left behind"
+done
 "$caresim" run "$scen" -o "$tmp/b.h5" -r 2 --progress json 2> "$tmp/prog" > "$tmp/out" || fail "json progress run"
 grep -q '"tasks_done":2' "$tmp/prog" || fail "json progress lines"
 grep -q "children in care" "$tmp/out" || fail "summary on stdout"
