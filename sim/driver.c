@@ -34,8 +34,8 @@ static void poll_ranks(sim_progress *prog, int wait)
     if (sim_par_size() == 1 || sim_par_rank() != 0)
         return;
     sim_par_recv_progress(wait, &tasks, &events);
-    for (uint64_t k = 0; k < tasks; k++)
-        sim_progress_task(prog, k == 0 ? events : 0);
+    for (uint64_t k = 0; k < tasks; k++)   /* this rank's running tasks are unchanged */
+        sim_progress_task(prog, k == 0 ? events : 0, prog->running);
 }
 
 /* This rank's share of the tasks: the tasks still to run, dealt round-robin over the ranks
@@ -77,6 +77,15 @@ typedef struct tick_state {
     uint64_t ticked;       /* events of the running task already reported */
 } tick_state;
 
+/* The summed share done of the tasks running now (a thread's share is 0 between tasks). */
+static double running_share(shared *w)
+{
+    double sum = 0.0;
+    for (int k = 0; k < w->threads; k++)
+        sum += atomic_load_explicit(&w->running[k], memory_order_relaxed);
+    return sum;
+}
+
 static void on_tick(void *user, double fraction, uint64_t new_events)
 {
     tick_state *t = user;
@@ -86,11 +95,7 @@ static void on_tick(void *user, double fraction, uint64_t new_events)
     if (!omp_test_lock(&w->outlock))
         return;
     t->ticked += new_events;
-    double sum = 0.0;
-    for (int k = 0; k < w->threads; k++) {
-        sum += atomic_load_explicit(&w->running[k], memory_order_relaxed);
-    }
-    sim_progress_tick(w->prog, new_events, sum);
+    sim_progress_tick(w->prog, new_events, running_share(w));
     poll_ranks(w->prog, 0);
     omp_unset_lock(&w->outlock);
 }
@@ -121,7 +126,7 @@ static void write_one(shared *w, sim_pending_task *t)
             o->on_task(o->user, s, r, (const void *const *)t->bufs);
         w->st->events += t->events;
         w->st->tasks_done++;
-        sim_progress_task(w->prog, t->events - t->ticked);
+        sim_progress_task(w->prog, t->events - t->ticked, running_share(w));   /* its share was reset */
         sim_par_send_progress(t->events, 0);
         poll_ranks(w->prog, 0);
     }

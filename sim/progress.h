@@ -21,7 +21,9 @@ typedef struct sim_progress {
 } sim_progress;
 
 void sim_progress_init(sim_progress *p, sim_progress_mode mode, size_t total, FILE *f);
-void sim_progress_task(sim_progress *p, uint64_t new_events);   /* one more task finished */
+/* One more task finished; running: the summed share done of the tasks still running (the
+ * finished one no longer among them, so the share shown never counts it twice). */
+void sim_progress_task(sim_progress *p, uint64_t new_events, double running);
 /* Inside long tasks: new events, and the summed share done of the tasks still running. */
 void sim_progress_tick(sim_progress *p, uint64_t new_events, double running);
 void sim_progress_finish(sim_progress *p);
