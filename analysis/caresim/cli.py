@@ -22,6 +22,11 @@ EPILOG = """examples:
 """
 
 
+RUN_HELP = "run file (RUN.h5, or RUN.h5.part while it is written)"
+VAR_HELP = ("variable: stock, placements, flow, days_in_care, cost, ... (info RUN lists the "
+            "run's variables)")
+
+
 def _by(text: str) -> tuple:
     return tuple(x.strip() for x in text.split(",") if x.strip()) if text else ()
 
@@ -157,7 +162,13 @@ def cmd_plots(a) -> int:
 
 
 def cmd_rates(a) -> int:
+    from pathlib import Path
     from . import episodes, rates
+    outs = [a.output, a.ci or Path(a.output).with_name(Path(a.output).stem + "_ci.csv")]
+    if a.reentry:
+        outs += [a.reentry, Path(a.reentry).with_name(Path(a.reentry).stem + "_ci.csv")]
+    for out in outs:   # checked before the estimate, which can take a while
+        _fresh(out, a.force)
     eps = episodes.read_csv(a.episodes, dayfirst=a.dayfirst)
     window = (a.window_from, a.window_to) if (a.window_from or a.window_to) else None
     est = rates.estimate(eps, extract_date=a.extract_date, window=window)
@@ -245,7 +256,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"caresim (Python analysis) {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     s = sub.add_parser("help", help="show a command's help: help COMMAND")
-    s.add_argument("topic", nargs="?", help="command")
+    s.add_argument("topic", nargs="?", help="a command, e.g. compare")
     s.set_defaults(func=None)
 
     s = sub.add_parser("report", help="write a self-contained HTML report of a run")
@@ -256,7 +267,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("info", help="dimensions, scenarios, variables and completeness of a run")
-    s.add_argument("run")
+    s.add_argument("run", help=RUN_HELP)
     s.set_defaults(func=cmd_info)
 
     for name, func, text in (("summary", cmd_summary, "mean, sd, se and quantiles across "
@@ -264,9 +275,9 @@ def parser() -> argparse.ArgumentParser:
                              ("compare", cmd_compare, "scenario minus baseline, paired by "
                               "replicate, with confidence intervals")):
         s = sub.add_parser(name, help=text)
-        s.add_argument("run")
+        s.add_argument("run", help=RUN_HELP)
         s.add_argument("--var", default=None if name == "summary" else "stock",
-                       help="variable: stock, placements, flow, days_in_care, cost")
+                       help=VAR_HELP + ("" if name == "summary" else "; default stock"))
         s.add_argument("--by", default="time",
                        help="comma-separated breakdown kept (default time), e.g. time,area or region")
         s.add_argument("--where", action="append", metavar="DIM=LABEL[,LABEL]",
@@ -281,7 +292,7 @@ def parser() -> argparse.ArgumentParser:
         s.set_defaults(func=func)
 
     s = sub.add_parser("plots", help="write every chart as PNG and SVG")
-    s.add_argument("run")
+    s.add_argument("run", help=RUN_HELP)
     s.add_argument("-o", "--output", default="charts", help="folder (default charts/)")
     s.add_argument("-f", "--force", action="store_true", help="write into the folder if it exists")
     s.set_defaults(func=cmd_plots)
@@ -295,14 +306,16 @@ def parser() -> argparse.ArgumentParser:
                                    "export cin RUN -o DIR: CIN-census-style tables (referral, CIN "
                                    "start/end, plan start/end, reasons) of a run with the pathway")
     s.add_argument("what", choices=["episodes", "table", "cin"], help="episodes, table or cin")
-    s.add_argument("run", help="run file")
-    s.add_argument("-o", "--output", required=True, help="folder (episodes) or .csv/.xlsx file (table)")
+    s.add_argument("run", help=RUN_HELP)
+    s.add_argument("-o", "--output", required=True,
+                   help="folder (episodes, cin) or .csv/.xlsx file (table)")
     s.add_argument("-f", "--force", action="store_true", help="overwrite what exists")
     s.add_argument("--table", choices=["headline", "summary", "compare"],
                    help="which table (default: compare with --baseline, else headline)")
-    s.add_argument("--var", default=None, help="variable for summary/compare (default stock)")
+    s.add_argument("--var", default=None, help=VAR_HELP + "; for summary/compare, default stock")
     s.add_argument("--by", default="time", help="breakdown kept (default time)")
-    s.add_argument("--where", action="append", metavar="DIM=LABEL[,LABEL]")
+    s.add_argument("--where", action="append", metavar="DIM=LABEL[,LABEL]",
+                   help="select labels, as for summary")
     s.add_argument("--baseline", default=None, help="baseline scenario for compare")
     _period_options(s)
     s.set_defaults(func=cmd_export)
@@ -317,12 +330,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--population", required=True,
                    help="CSV with columns age_band, population (the authority's children)")
     s.add_argument("-o", "--output", required=True, help="scenario folder to write")
-    s.add_argument("--code", default="LOCAL", help="area code (e.g. the ONS code)")
-    s.add_argument("--name", help="authority's name (also the scenario's name)")
-    s.add_argument("--region", default="", help="region")
+    s.add_argument("--code", default="LOCAL", help="area code (e.g. the ONS code; default LOCAL)")
+    s.add_argument("--name", help="authority's name (also the scenario's name; default the code)")
+    s.add_argument("--region", default="", help="region (default: local)")
     s.add_argument("--horizon", default="5y", help="projection length (default 5y)")
     s.add_argument("--replicates", type=int, default=20, help="replicates (default 20)")
-    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--seed", type=int, default=1, help="the scenario's seed (default 1)")
     s.add_argument("--costs", help="placement costs CSV to copy in (placement, cost_per_day)")
     s.add_argument("--uasc", default="all", choices=["all", "exclude", "only"],
                    help="unaccompanied asylum-seeking children (UASC file): all, exclude, only")
@@ -350,9 +363,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("episodes", help="CSV with columns child_id, date_of_birth, sex, episode_start, "
                                     "reason_new_episode, placement_type, episode_end, "
                                     "reason_episode_ceased")
-    s.add_argument("-o", "--output", default="lac_hazards.csv", help="hazard table for the simulator")
+    s.add_argument("-o", "--output", default="lac_hazards.csv",
+                   help="hazard table for the simulator (default lac_hazards.csv)")
     s.add_argument("--ci", help="estimates with intervals (default OUTPUT_ci.csv)")
-    s.add_argument("--reentry", metavar="CSV", help="also write re-entry hazards (home_hazards format)")
+    s.add_argument("--reentry", metavar="CSV", help="also write re-entry hazards (home_hazards "
+                                                   "format; and CSV_ci.csv beside it)")
+    s.add_argument("-f", "--force", action="store_true", help="overwrite the tables if they exist")
     s.add_argument("--follow-up-days", type=float, default=730.5,
                    help="re-entry follow-up window in days (default 730.5, two years)")
     s.add_argument("--extract-date", help="date the data were extracted (default: latest date)")

@@ -111,6 +111,18 @@ def test_refuses_to_overwrite(multi, tmp_path):
     assert r.returncode == 0 and out.read_text().startswith("<!DOCTYPE html>")
 
 
+@pytest.mark.parametrize("existing", ["lac.csv", "lac_ci.csv", "home.csv", "home_ci.csv"])
+def test_rates_refuses_to_overwrite(tmp_path, existing):
+    """Was: `rates` wrote over an existing hazard table (or its intervals) without --force, the
+    one command that did; it refuses before reading the episodes."""
+    out = tmp_path / existing
+    out.write_text("earlier work")
+    r = run_cli("rates", tmp_path / "episodes.csv", "-o", tmp_path / "lac.csv",
+                "--reentry", tmp_path / "home.csv")
+    assert r.returncode == 2 and "--force" in r.stderr and out.read_text() == "earlier work", r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize("args,expect", [
     (["summary", "{run}", "--var", "flow", "--where", "transition=entry_typo"],
      "--where transition=entry_typo: no such label"),
