@@ -4,8 +4,10 @@ by authority, charts (PNG embedded as base64) and breakdown tables, and the reso
 text with paths relative to the run file. One file, no external resources: it can be mailed or
 archived as it is.
 
-Intervals say what they include: they are Monte-Carlo intervals (the spread of replicates, or
-the simulation error of a mean), not the uncertainty of the rates the scenario assumes. A
+Intervals say what they include: the spread of replicates (or the simulation error of a mean),
+which holds chance, and also the uncertainty of whatever each replicate draws: the baseline's
+fitted rates and projection rule (`tables.parameter_draws`, `tables.pathway_draws`) and the
+programme effects with a stated interval; never the costs' uncertainty. A
 figure or table built on a scenario table whose `source` or `note` says it is assumed (a
 placeholder, recalled or to be replaced) carries a caveat beside it. The page lays out 2 to 12
 scenarios without tables running off it; a small script marks any table wider than the page
@@ -34,7 +36,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; ma
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #0072B2;
      padding-bottom: 0.2em; margin-top: 2em; } h3 { margin-bottom: 0.3em; }
 table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.92em; max-width: 100%; }
-td.l, th.l { white-space: normal; overflow-wrap: anywhere; }
+td.l, th.l { white-space: normal; overflow-wrap: break-word; }
 .caveat { background: #fdf0f0; border-left: 4px solid #D55E00; padding: 0.4em 0.8em;
           font-size: 0.9em; }
 th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #ddd; text-align: right; }
@@ -49,6 +51,7 @@ figcaption { color: #555; font-size: 0.9em; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.85em;
       white-space: pre-wrap; overflow-wrap: anywhere; }
 nav a { margin-right: 1em; }
+table.text td, table.text th { text-align: left; }
 table.labels td.l, table.labels th.l, table.labels td .note { overflow-wrap: normal;
                                                                white-space: nowrap; }
 """
@@ -77,13 +80,38 @@ window.addEventListener('load', function () {
   document.body.setAttribute('data-overflow', bad.length ? bad.join(' ') : 'none');
 });
 </script>"""
-MC_NOTE = ("Intervals are Monte-Carlo intervals: they show the spread between replicates (or the "
-           "simulation error of a mean), not the uncertainty of the rates, costs and effects the "
-           "scenarios assume.")
-MC_NOTE_DRAWN = ("Intervals show the spread between replicates (or the simulation error of a "
-                 "mean). In scenarios that draw their programme effects (see Programmes) each "
-                 "replicate has its own draw, so the spread includes the effects' uncertainty as "
-                 "well as chance; it never includes the uncertainty of the rates and costs.")
+#: scenario tables whose rows each replicate draws: the fitted rates' (and projection rule's)
+#: uncertainty is then in the spread between replicates
+DRAW_TABLES = ("parameter_draws", "pathway_draws")
+
+
+def rates_drawn(info: list[dict]) -> list[str]:
+    """The scenarios whose replicates each draw the fitted rates (a draws table named)."""
+    return [d["name"] for d in info if any((d["tables"] or {}).get(k) for k in DRAW_TABLES)]
+
+
+def mc_note(info: list[dict], effects_drawn: bool) -> str:
+    """What the intervals include: chance always; the fitted rates and projection rule where
+    the scenarios draw them per replicate; programme effects where they are drawn."""
+    rates = rates_drawn(info)
+    every = bool(rates) and len(rates) == len(info)
+    if not rates and not effects_drawn:
+        return ("Intervals are Monte-Carlo intervals: they show the spread between replicates (or "
+                "the simulation error of a mean), not the uncertainty of the rates, costs and "
+                "effects the scenarios assume.")
+    out = ["Intervals show the spread between replicates (or the simulation error of a mean)."]
+    if rates:
+        who = "every scenario" if every else ", ".join(html.escape(r) for r in rates)
+        out.append(f"In {who} each replicate draws the baseline's fitted rates and projection "
+                   "rule (the same draw in every scenario of the run), so the spread includes "
+                   "their uncertainty as well as chance.")
+    if effects_drawn:
+        out.append("In scenarios that draw their programme effects (see Programmes) each "
+                   "replicate has its own draw, so the spread includes the effects' uncertainty "
+                   "too.")
+    out.append("It never includes the uncertainty of the costs"
+               + ("." if every else ", nor of the rates where they are not drawn."))
+    return " ".join(out)
 ASSUMED = re.compile(r"\bassumed\b|placeholder|recalled|to be replaced|illustrative", re.I)
 
 
@@ -96,7 +124,16 @@ def scenario_info(attrs: dict) -> list[dict]:
     except yaml.YAMLError:
         docs = []
     return [{"name": str(d.get("name", "")), "description": str(d.get("description") or ""),
-             "tables": d.get("tables") or {}} for d in docs]
+             "tables": d.get("tables") or {},
+             "price_base_year": (d.get("costs") or {}).get("price_base_year")} for d in docs]
+
+
+def prices_note(info: list[dict]) -> str:
+    """'Pounds at 2017 prices.' from the scenarios' costs.price_base_year ('' if not recorded)."""
+    years = list(dict.fromkeys(str(d["price_base_year"]) for d in info if d["price_base_year"]))
+    if not years:
+        return ""
+    return f"Pounds at {' or '.join(years)} prices (costs.price_base_year)."
 
 
 def assumed_tables(info: list[dict]) -> dict[str, str]:
@@ -156,16 +193,22 @@ def _table(df: pd.DataFrame, cls: str = "") -> str:
     """HTML of a table: index levels first, as left-aligned labels (escaped); the other cells
     are right-aligned and may hold markup."""
     names = [n or "" for n in df.index.names]
-    head = "".join(f"<th class='l'>{html.escape(str(n))}</th>" for n in names)
-    head += "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    head = "".join(f"<th class='l'>{_breakable(n)}</th>" for n in names)
+    head += "".join(f"<th>{_breakable(c)}</th>" for c in df.columns)
     rows = []
     for idx, r in zip(df.index, df.itertuples(index=False)):
         idx = idx if isinstance(idx, tuple) else (idx,)
-        cells = "".join(f"<td class='l'>{html.escape(str(v))}</td>" for v in idx)
+        cells = "".join(f"<td class='l'>{_breakable(v)}</td>" for v in idx)
         cells += "".join(f"<td>{'–' if v is None else v}</td>" for v in r)
         rows.append(f"<tr>{cells}</tr>")
     cls = f" class='{cls}'" if cls else ""
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _breakable(label) -> str:
+    """A label escaped, which may wrap after its underscores (faster_ | reunification) rather
+    than anywhere in a word (faster_reunific | ation)."""
+    return html.escape(str(label)).replace("_", "_<wbr>")
 
 
 def _stacked(mean, lo, hi, f: float = 1.0, digits: int = 0) -> str:
@@ -242,6 +285,7 @@ def _programmes_html(ds, attrs: dict, times) -> str:
 def _uncertainty_html(attrs: dict, ran: dict) -> str:
     """The sentence saying what the intervals of each programme scenario include."""
     described = programmes.scenario_programmes(attrs)
+    rates = set(rates_drawn(scenario_info(attrs)))
     drawn = [s for s, ps in ran.items() if ps and described.get(s, {}).get("drawn")]
     fixed = [s for s, ps in ran.items() if ps and s not in drawn]
     out = []
@@ -250,10 +294,19 @@ def _uncertainty_html(attrs: dict, ran: dict) -> str:
                    "effects from their stated 95% intervals (once per replicate, the same draw "
                    "in every scenario), so these intervals include effect (parameter) "
                    "uncertainty as well as chance.")
-    if fixed:
-        out.append(f"In {html.escape(', '.join(fixed))} the effects are fixed: the intervals "
-                   "show chance alone, not the uncertainty of the effects.")
-    out.append("No interval includes the uncertainty of the baseline's own rates and costs.")
+    for group, says in (([s for s in fixed if s not in rates], "show chance alone, not"),
+                        ([s for s in fixed if s in rates], "do not include")):
+        if group:
+            out.append(f"In {html.escape(', '.join(group))} the effects are fixed: the "
+                       f"intervals {says} the uncertainty of the effects.")
+    if rates and all(s in rates for s, ps in ran.items() if ps):
+        out.append("Every interval includes the uncertainty of the baseline's fitted rates and "
+                   "projection rule (drawn per replicate), none that of the costs.")
+    elif rates:
+        out.append("No interval includes the uncertainty of the costs, nor that of the "
+                   "baseline's rates where they are not drawn per replicate.")
+    else:
+        out.append("No interval includes the uncertainty of the baseline's own rates and costs.")
     return f"<p>{' '.join(out)}</p>"
 
 
@@ -386,7 +439,7 @@ def build(ds, title: str | None = None, top_areas: int = 20) -> str:
     parts.append("<h2 id='scenarios'>Scenarios</h2>")
     sc = pd.DataFrame({"description": [html.escape(described.get(n, "") or "(no description)")
                                        for n in scen]}, index=pd.Index(scen, name="scenario"))
-    parts.append(_table(sc))
+    parts.append(_table(sc, "text"))   # descriptions read from the left
     if assumed:
         listed = "; ".join(f"{k.replace('_', ' ')} ({w})" for k, w in assumed.items())
         parts.append(_caveat(f"these tables say some of their numbers are assumed rather than "
@@ -406,17 +459,17 @@ def build(ds, title: str | None = None, top_areas: int = 20) -> str:
 
     cost_caveat = "placement_costs" in assumed
     drawn = any(d["drawn"] for d in programmes.scenario_programmes(attrs).values())
-    mc_note = MC_NOTE_DRAWN if drawn else MC_NOTE
+    note = mc_note(info, drawn) + (" " + prices_note(info) if prices_note(info) else "")
     if len(scen) == 1:
         parts.append("<h2 id='headline'>Headline</h2><p class='note'>Mean across replicates, "
                      "with the interval holding the middle 90% of replicates in brackets. "
-                     f"{mc_note}</p>")
+                     f"{note}</p>")
         parts.append(_headline_html(tables.headline(m)))
     else:
         parts.append(f"<h2 id='headline'>Headline: each scenario beside {html.escape(scen[0])}</h2>"
                      "<p class='note'>Means across replicates; the difference is each variant "
                      "minus the baseline, replicate by replicate (common random numbers), with a "
-                     f"95% Monte-Carlo interval for its mean. {mc_note}</p>")
+                     f"95% Monte-Carlo interval for its mean. {note}</p>")
         hm = tables.headline_measures(m)
         if len(scen) > 4:       # many variants: the measures a policy team asks for first
             keep = (f"Children in care, {times[-1].date()}", "Entries", "Exits", "discounted")
@@ -436,6 +489,8 @@ def build(ds, title: str | None = None, top_areas: int = 20) -> str:
     parts.append("<h2 id='charts'>Charts</h2>")
     for name, fig in plots.make_all(m).items():
         cap = CAPTIONS.get(name, "")
+        if name == "cost" and prices_note(info):
+            cap += " " + prices_note(info)
         parts.append(f"<figure><img alt='{name}' src='data:image/png;base64,{_png(fig)}'>"
                      f"<figcaption>{html.escape(cap)}</figcaption></figure>")
         if name == "cost" and cost_caveat:

@@ -26,7 +26,7 @@ TRANSITION_COLOURS = {
     "home": "#009E73", "adopted": "#E69F00", "sgo_cao": "#F0E442",
     "independent_living": "#CC79A7", "other": GREY, "aged_out": "#D55E00",
     "placement_move": "#000000", "closed": "#666666",
-    "cin_lac": "#003f66", "cpp_lac": "#2a9fd6",
+    "cin_lac": "#003f66", "cpp_lac": "#b9e0f7",   # four blues a stacked bar tells apart
 }
 TRANSITION_LABELS = {
     "entry": "first entry", "reentry": "re-entry", "home": "returned home", "adopted": "adopted",

@@ -63,3 +63,29 @@ def test_tick_labels():
     assert [f(x) for x in (9000, 10500)] == ["9.0k", "10.5k"]
     f.set_locs([1000, 1500, 2000])
     assert f(1500) == "1,500"
+
+
+def _lab(hex_colour):
+    """CIE L*a*b* (D65) of an sRGB colour, for colour differences (CIE76 delta E)."""
+    import numpy as np
+    from matplotlib.colors import to_rgb
+    rgb = np.array(to_rgb(hex_colour))
+    rgb = np.where(rgb > 0.04045, ((rgb + 0.055) / 1.055) ** 2.4, rgb / 12.92)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ rgb / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize("side", ["into care", "out of care"])
+def test_stacked_flow_colours_differ(side):
+    """Was: re-entries and entries from a protection plan, stacked in one bar, in two blues a
+    reader could not tell apart (delta E 8). Each bar's segments now differ by delta E > 20
+    (about where two patches side by side stop looking alike)."""
+    import numpy as np
+    kinds = (["entry", "reentry", "cin_lac", "cpp_lac"] if side == "into care" else
+             ["home", "adopted", "sgo_cao", "independent_living", "other", "aged_out"])
+    labs = [_lab(style.TRANSITION_COLOURS[k]) for k in kinds]
+    for i in range(len(kinds)):
+        for j in range(i + 1, len(kinds)):
+            assert np.linalg.norm(labs[i] - labs[j]) > 20, (kinds[i], kinds[j])

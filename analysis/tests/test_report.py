@@ -157,3 +157,43 @@ def test_report_readable_parts(multi, tmp_path):
 def caresim_open(path):
     from runfile import open_quiet
     return open_quiet(path)
+
+
+@pytest.mark.parametrize("draws", ["none", "all", "one"])
+def test_interval_note_says_what_is_drawn(tmp_path, draws):
+    """Was: every report said its intervals left out the uncertainty of the rates, also for
+    the bundled baselines, whose replicates each draw the fitted rates and projection rule
+    (tables.parameter_draws), as the README says of them. The note now follows the tables
+    each scenario names."""
+    from runfile import write_run
+    table = "tables:\n  parameter_draws: \"/x/parameter_draws.csv\"\n"
+    yaml_text = (f"---\nname: \"baseline\"\n{table if draws in ('all', 'one') else ''}"
+                 f"---\nname: \"variant\"\n{table if draws == 'all' else ''}")
+    run = tmp_path / "r.h5"
+    write_run(run, scenarios=("baseline", "variant"), replicates=4, yaml_text=yaml_text)
+    text = report.write(run, tmp_path / "r.html").read_text()
+    head = text.split("<h2 id='headline'>")[1].split("<h2 ")[0]
+    if draws == "none":
+        assert "not the uncertainty of the rates, costs and effects" in head
+        assert "draws the baseline's fitted rates" not in head
+    else:
+        assert "not the uncertainty of the rates" not in head
+        who = "every scenario" if draws == "all" else "baseline"
+        assert f"In {who} each replicate draws the baseline's fitted rates and projection rule" in head
+        assert "never includes the uncertainty of the costs" in head
+        assert ("nor of the rates where they are not drawn" in head) == (draws == "one")
+
+
+def test_report_says_the_price_year(tmp_path):
+    """Was: pounds in the headline and the cost chart with no price year; the resolved
+    scenario records it (costs.price_base_year)."""
+    from runfile import write_run
+    yaml_text = ("---\nname: \"baseline\"\ncosts:\n  price_base_year: 2019\n  inflation: 0\n"
+                 "---\nname: \"variant\"\ncosts:\n  price_base_year: 2019\n  inflation: 0\n")
+    run = tmp_path / "r.h5"
+    write_run(run, scenarios=("baseline", "variant"), replicates=4, yaml_text=yaml_text)
+    text = report.write(run, tmp_path / "r.html").read_text()
+    head = text.split("<h2 id='headline'>")[1].split("<h2 ")[0]
+    assert "Pounds at 2019 prices" in head
+    charts = text.split("<h2 id='charts'>")[1].split("<h2 ")[0]
+    assert "Pounds at 2019 prices" in charts
