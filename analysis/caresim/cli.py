@@ -70,10 +70,29 @@ def _check_request(ds, var, where) -> None:
     for dim, labels in (where or {}).items():
         if dim not in ds.coords:
             raise InputError(f"--where {dim}=...: no dimension {dim!r} (dimensions: {', '.join(ds.dims)})")
+        if dim == "time":
+            _check_dates(ds, labels if isinstance(labels, list) else [labels])
+            continue
         have = [str(x) for x in ds[dim].values]
         for lab in labels if isinstance(labels, list) else [labels]:
-            if dim != "time" and lab not in have:
+            if lab not in have:
                 raise InputError(f"--where {dim}={lab}: no such label (labels: {', '.join(have)})")
+
+
+def _check_dates(ds, labels) -> None:
+    """--where time=DATE names observation dates of the run."""
+    have = pd.to_datetime(ds["time"].values)
+    for lab in labels:
+        try:
+            day = pd.Timestamp(lab)
+        except ValueError:
+            raise InputError(f"--where time={lab}: expected a date YYYY-MM-DD") from None
+        if day not in have:
+            raise InputError(f"--where time={lab}: not an observation date of the run (dates: "
+                             f"{', '.join(str(t.date()) for t in have)})")
+
+
+MAX_ROWS = 200   # printed in full up to this; longer tables are cut in the middle
 
 
 def _emit(df: pd.DataFrame, csv: str | None, force: bool = True) -> None:
@@ -82,9 +101,11 @@ def _emit(df: pd.DataFrame, csv: str | None, force: bool = True) -> None:
         df.reset_index().to_csv(csv, index=False)
         print(f"wrote {csv}")
     else:
-        with pd.option_context("display.width", 160, "display.max_rows", 200,
+        with pd.option_context("display.width", 160, "display.max_rows", MAX_ROWS,
                                "display.max_columns", 20, "display.float_format", "{:,.2f}".format):
             print(df)
+        if len(df) > MAX_ROWS:
+            print(f"({len(df)} rows, not all shown: --csv FILE writes them all)", file=sys.stderr)
 
 
 def cmd_report(a) -> int:
@@ -116,7 +137,10 @@ def cmd_info(a) -> int:
 
 
 def cmd_summary(a) -> int:
-    df = _table(a, "summary" if a.var else "headline")
+    # the headline table only when no option asks for a variable's table (--by region alone
+    # means children in care by region, not the headline with --by ignored)
+    asked = a.var or a.by or a.where or a.cumulative or a.discount is not None
+    df = _table(a, "summary" if asked else "headline")
     _emit(df, a.csv, a.force)
     return 0
 
@@ -130,7 +154,7 @@ def _table(a, kind: str) -> pd.DataFrame:
     """The table `kind` (headline, summary, compare) of the run named in the arguments; with
     --cumulative or --discount, a period variable is summed from the start of the run."""
     from .measures import cumulative, reduce
-    from .summary import DEFAULT_WHERE, compare, summarise
+    from .summary import compare, default_where, summarise
     from .tables import headline
     ds = _open(a.run)
     if kind == "headline":
@@ -138,8 +162,10 @@ def _table(a, kind: str) -> pd.DataFrame:
     var = a.var or "stock"
     where = _where(a.where) or None
     _check_request(ds, var, where)
-    by = _by(a.by)
-    data = reduce(ds[var], by, where if where is not None else DEFAULT_WHERE.get(var))
+    by = _by(a.by or "time")
+    if a.discount is not None and not a.discount >= 0:
+        raise InputError(f"--discount {a.discount:g}: expected a rate a year >= 0, e.g. 0.035")
+    data = reduce(ds[var], by, default_where(var, where))
     if getattr(a, "cumulative", False) or getattr(a, "discount", None):
         if var in ("stock", "placements"):
             raise InputError(f"--cumulative: {var} is a count at each date, not a period amount "
@@ -271,14 +297,14 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_info)
 
     for name, func, text in (("summary", cmd_summary, "mean, sd, se and quantiles across "
-                              "replicates (no --var: the headline table)"),
+                              "replicates (with no --var, --by or --where: the headline table)"),
                              ("compare", cmd_compare, "scenario minus baseline, paired by "
                               "replicate, with confidence intervals")):
         s = sub.add_parser(name, help=text)
         s.add_argument("run", help=RUN_HELP)
         s.add_argument("--var", default=None if name == "summary" else "stock",
                        help=VAR_HELP + ("" if name == "summary" else "; default stock"))
-        s.add_argument("--by", default="time",
+        s.add_argument("--by", default=None,
                        help="comma-separated breakdown kept (default time), e.g. time,area or region")
         s.add_argument("--where", action="append", metavar="DIM=LABEL[,LABEL]",
                        help="select labels, e.g. --where transition=entry,reentry (stock: "
@@ -313,7 +339,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--table", choices=["headline", "summary", "compare"],
                    help="which table (default: compare with --baseline, else headline)")
     s.add_argument("--var", default=None, help=VAR_HELP + "; for summary/compare, default stock")
-    s.add_argument("--by", default="time", help="breakdown kept (default time)")
+    s.add_argument("--by", default=None, help="breakdown kept (default time)")
     s.add_argument("--where", action="append", metavar="DIM=LABEL[,LABEL]",
                    help="select labels, as for summary")
     s.add_argument("--baseline", default=None, help="baseline scenario for compare")

@@ -23,8 +23,15 @@ from .io import TASK_DIMS
 from .measures import reduce
 
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-#: what `summarise(ds, "stock")` means unless `where` is given: children in care
+#: what `summarise(ds, "stock")` selects unless `where` names the dimension: children in care
 DEFAULT_WHERE = {"stock": {"state": "lac"}}
+
+
+def default_where(var: str, where: dict | None) -> dict | None:
+    """`where` with the variable's default selections for the dimensions it does not name: a
+    --where time=... of `stock` still counts children in care, not every state summed."""
+    out = {**DEFAULT_WHERE.get(var, {}), **(where or {})}
+    return out or None
 
 
 def qname(q: float) -> str:
@@ -37,9 +44,7 @@ def _as_array(data, var, by, where) -> xr.DataArray:
     if isinstance(data, xr.Dataset):
         if var is None:
             raise ValueError("summarise: name the variable (var=...) of a Dataset")
-        if where is None:
-            where = DEFAULT_WHERE.get(var)
-        return reduce(data[var], by, where)
+        return reduce(data[var], by, default_where(var, where))
     if var is not None:
         raise ValueError("summarise: var= is for a Dataset; a DataArray is used as it is")
     return reduce(data, by, where)

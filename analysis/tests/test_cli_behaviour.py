@@ -79,6 +79,27 @@ def test_cumulative_and_discounted_cost(multi):
     assert np.isfinite(df["diff"]).all()
 
 
+def test_where_time_keeps_children_in_care(multi):
+    """Was: `--where time=DATE` on stock dropped the default state=lac and summed every state;
+    the figures were children in care plus those gone home."""
+    args = cli.parser().parse_args
+    every = cli._table(args(["summary", str(multi[0]), "--var", "stock"]), "summary")
+    day = str(every.index.get_level_values("time")[-1].date())
+    one = cli._table(args(["summary", str(multi[0]), "--var", "stock", "--where", f"time={day}"]),
+                     "summary")
+    last = every.xs(every.index.get_level_values("time")[-1], level="time")
+    np.testing.assert_array_equal(one["mean"].to_numpy(), last["mean"].to_numpy())
+    lac = multi[1]["stock"][:, :, -1, :, 0, :].sum(axis=(2, 3))   # state 0 is lac in runfile
+    np.testing.assert_allclose(one["mean"].to_numpy(), lac.mean(axis=1))
+
+
+def test_summary_by_without_var_is_not_the_headline(multi, capsys):
+    """Was: `summary RUN --by region` printed the headline table, --by silently ignored."""
+    assert cli.main(["summary", str(multi[0]), "--by", "region"]) == 0
+    out = capsys.readouterr().out
+    assert "region" in out and "London" in out and "Children in care" not in out
+
+
 def test_export_table_csv_and_xlsx(multi, tmp_path):
     openpyxl = pytest.importorskip("openpyxl", reason="python3-openpyxl not installed")
     xlsx = tmp_path / "t.xlsx"
@@ -129,6 +150,10 @@ def test_rates_refuses_to_overwrite(tmp_path, existing):
     (["summary", "{run}", "--var", "stocks"], "--var stocks: no such variable"),
     (["compare", "{run}", "--baseline", "nope"], "no scenario 'nope'"),
     (["info", "{bad}"], "not an HDF5 file"),
+    (["summary", "{run}", "--var", "stock", "--where", "time=2099-01-01"],
+     "--where time=2099-01-01: not an observation date of the run"),
+    (["compare", "{run}", "--var", "cost", "--discount", "-0.5"],
+     "--discount -0.5: expected a rate a year >= 0"),
     (["report", "{missing}"], "no such file"),
 ])
 def test_bad_input_one_line_exit_2(multi, tmp_path, args, expect):
