@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+import numpy as np
 import pandas as pd
 
 EPILOG = """examples:
@@ -101,9 +102,12 @@ def _emit(df: pd.DataFrame, csv: str | None, force: bool = True) -> None:
         df.reset_index().to_csv(csv, index=False)
         print(f"wrote {csv}")
     else:
+        shown = df
+        if "rel" in df.columns:   # a fraction: -0.0196 would print as -0.02
+            shown = df.assign(rel=[f"{100 * v:+.1f}%" if np.isfinite(v) else "–" for v in df["rel"]])
         with pd.option_context("display.width", 160, "display.max_rows", MAX_ROWS,
                                "display.max_columns", 20, "display.float_format", "{:,.2f}".format):
-            print(df)
+            print(shown)
         if len(df) > MAX_ROWS:
             print(f"({len(df)} rows, not all shown: --csv FILE writes them all)", file=sys.stderr)
 

@@ -100,6 +100,17 @@ def test_summary_by_without_var_is_not_the_headline(multi, capsys):
     assert "region" in out and "London" in out and "Children in care" not in out
 
 
+def test_compare_prints_rel_as_a_percentage(multi, tmp_path, capsys):
+    """Was: the relative difference printed as a fraction with two decimals (-0.0196 as -0.02,
+    read as -0.02%); printed it is a percentage, in the CSV still the fraction."""
+    assert cli.main(["compare", str(multi[0])]) == 0
+    out = capsys.readouterr().out
+    csv = tmp_path / "c.csv"
+    assert cli.main(["compare", str(multi[0]), "--csv", str(csv)]) == 0
+    rel = pd.read_csv(csv)["rel"].dropna()
+    assert all(f"{100 * v:+.1f}%" in out for v in rel)
+
+
 def test_export_table_csv_and_xlsx(multi, tmp_path):
     openpyxl = pytest.importorskip("openpyxl", reason="python3-openpyxl not installed")
     xlsx = tmp_path / "t.xlsx"
