@@ -176,3 +176,21 @@ int care_csv_nonneg(const care_csv *t, size_t r, int c, double *out, sim_err *er
         *out = v;
     return rc;
 }
+
+int care_csv_load(const care_csv_loader *l, const char *path, const char *key, const void *ctx, void **obj,
+                  sim_err *err)
+{
+    care_csv t;
+    int rc = care_csv_read(&t, path, key, err);
+    if (rc != SIM_OK) return rc;
+    void *o = calloc(1, l->size);
+    if (!o) rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", path);
+    if (rc == SIM_OK) rc = l->fill(o, &t, key, ctx, err);
+    care_csv_free(&t);
+    if (rc != SIM_OK) {
+        l->release(o);
+        return rc;
+    }
+    *obj = o;
+    return SIM_OK;
+}

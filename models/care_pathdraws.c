@@ -60,8 +60,10 @@ static int row(care_pathdraws *p, const care_csv *t, size_t r, int cd, int cref,
     return rc;
 }
 
-static int fill(care_pathdraws *p, const care_csv *t, const char *key, sim_err *err)
+static int fill(void *obj, const care_csv *t, const char *key, const void *ctx, sim_err *err)
 {
+    care_pathdraws *p = obj;
+    (void)ctx;
     int cd, cref, cnfa, col[CARE_NSTATE][CARE_MAXK];
     int rc = columns(t, &cd, &cref, &cnfa, col, err);
     if (rc == SIM_OK && t->nrows == 0) rc = sim_err_set(err, SIM_EINVAL, "%s:2: %s: no rows", t->path, key);
@@ -75,24 +77,21 @@ static int fill(care_pathdraws *p, const care_csv *t, const char *key, sim_err *
     return rc;
 }
 
+static void release(void *p)
+{
+    care_pathdraws_free(p);
+}
+
 int care_pathdraws_load(care_config *c, const char *path, const char *key, sim_err *err)
 {
+    static const care_csv_loader loader = {sizeof(care_pathdraws), fill, release};
     if (!c->referral_rates_path)
         return sim_err_set(err, SIM_EINVAL, "%s:1: %s: needs the pathway before care (tables.referral_rates, "
                            "cin_hazards, cpp_hazards, closed_recent_hazards)", path, key);
-    care_csv t;
-    int rc = care_csv_read(&t, path, key, err);
-    if (rc != SIM_OK) return rc;
-    care_pathdraws *p = calloc(1, sizeof *p);
-    if (!p) rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", path);
-    if (rc == SIM_OK) rc = fill(p, &t, key, err);
-    care_csv_free(&t);
-    if (rc != SIM_OK) {
-        care_pathdraws_free(p);
-        return rc;
-    }
-    c->pathway_draws = p;
-    return SIM_OK;
+    void *p = NULL;
+    int rc = care_csv_load(&loader, path, key, NULL, &p, err);
+    if (rc == SIM_OK) c->pathway_draws = p;
+    return rc;
 }
 
 void care_pathdraws_free(care_pathdraws *p)

@@ -89,8 +89,11 @@ static int row(care_pathtrend *p, int64_t start, const care_csv *t, size_t r, in
     return rc;
 }
 
-static int fill(care_pathtrend *p, const care_config *c, const care_csv *t, sim_err *err)
+static int fill(void *obj, const care_csv *t, const char *key, const void *ctx, sim_err *err)
 {
+    care_pathtrend *p = obj;
+    const care_config *c = ctx;
+    (void)key;   /* the message below names the key itself */
     int cd, cr, cref, cnfa, col[CARE_NSTATE][CARE_MAXK];
     size_t per_rule = 0;
     int rc = columns(p, t, &cd, &cr, &cref, &cnfa, col, err);
@@ -111,24 +114,21 @@ static int fill(care_pathtrend *p, const care_config *c, const care_csv *t, sim_
     return rc;
 }
 
+static void release(void *p)
+{
+    care_pathtrend_free(p);
+}
+
 int care_pathtrend_load(care_config *c, const char *path, const char *key, sim_err *err)
 {
+    static const care_csv_loader loader = {sizeof(care_pathtrend), fill, release};
     if (!c->referral_rates_path)
         return sim_err_set(err, SIM_EINVAL, "%s:1: %s: needs the pathway before care (tables.referral_rates, "
                            "cin_hazards, cpp_hazards, closed_recent_hazards)", path, key);
-    care_csv t;
-    int rc = care_csv_read(&t, path, key, err);
-    if (rc != SIM_OK) return rc;
-    care_pathtrend *p = calloc(1, sizeof *p);
-    if (!p) rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", path);
-    if (rc == SIM_OK) rc = fill(p, c, &t, err);
-    care_csv_free(&t);
-    if (rc != SIM_OK) {
-        care_pathtrend_free(p);
-        return rc;
-    }
-    c->pathway_trend = p;
-    return SIM_OK;
+    void *p = NULL;
+    int rc = care_csv_load(&loader, path, key, c, &p, err);
+    if (rc == SIM_OK) c->pathway_trend = p;
+    return rc;
 }
 
 void care_pathtrend_free(care_pathtrend *p)

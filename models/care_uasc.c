@@ -79,32 +79,30 @@ static int alloc(care_uasc *u, size_t n, size_t per_rule, int areas)
     return u->from && u->per_day && u->age_cum && u->share && u->male && u->exit && u->area_share;
 }
 
-int care_uasc_load(care_config *c, const char *path, const char *key, sim_err *err)
+/* The table into u (ctx: the config, whose areas are loaded). */
+static int fill(void *obj, const care_csv *t, const char *key, const void *ctx, sim_err *err)
 {
     static const char *const allowed[] = {"from_date", "entries_per_year", "age_14", "age_15", "age_16", "age_17",
         "foster", "kinship", "residential", "placed_with_parents", "independent", "male_share", "other_per_year",
         "rule", "source", "note", NULL};
+    care_uasc *u = obj;
+    const care_config *c = ctx;
     const char *names[NCOL] = {"from_date", "entries_per_year"};
     for (int j = 0; j < CARE_UASC_NAGE; j++) names[C_AGE + j] = age_cols[j];
     for (int p = 0; p < CARE_NPLACE; p++) names[C_PLACE + p] = care_placement_names[p];
     names[C_MALE] = "male_share";
     names[C_EXIT] = "other_per_year";
-    care_csv t;
-    int col[NCOL], rc = care_csv_read(&t, path, key, err);
-    if (rc != SIM_OK) return rc;
-    rc = care_csv_check_header(&t, allowed, err);
+    int col[NCOL], rc = care_csv_check_header(t, allowed, err);
     for (int k = 0; k < NCOL && rc == SIM_OK; k++)
-        rc = care_csv_need(&t, names[k], &col[k], err);
-    if (rc == SIM_OK && t.nrows == 0) rc = sim_err_set(err, SIM_EINVAL, "%s:2: %s: no rows", path, key);
-    int cr = care_csv_col(&t, "rule"), n_rules = 1;
-    size_t per_rule = t.nrows;
-    if (rc == SIM_OK) rc = care_calib_rule_blocks(&t, cr, &n_rules, &per_rule, err);
-    care_uasc *u = rc == SIM_OK ? calloc(1, sizeof *u) : NULL;
-    c->uasc = u;
-    if (rc == SIM_OK && (!u || !alloc(u, t.nrows, per_rule, c->n_areas)))
-        rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", path);
-    for (size_t r = 0; r < t.nrows && rc == SIM_OK; r++)
-        rc = read_row(u, c, &t, r, r % per_rule, col, err);
+        rc = care_csv_need(t, names[k], &col[k], err);
+    if (rc == SIM_OK && t->nrows == 0) rc = sim_err_set(err, SIM_EINVAL, "%s:2: %s: no rows", t->path, key);
+    int cr = care_csv_col(t, "rule"), n_rules = 1;
+    size_t per_rule = t->nrows;
+    if (rc == SIM_OK) rc = care_calib_rule_blocks(t, cr, &n_rules, &per_rule, err);
+    if (rc == SIM_OK && !alloc(u, t->nrows, per_rule, c->n_areas))
+        rc = sim_err_set(err, SIM_ENOMEM, "%s: out of memory", t->path);
+    for (size_t r = 0; r < t->nrows && rc == SIM_OK; r++)
+        rc = read_row(u, c, t, r, r % per_rule, col, err);
     if (rc == SIM_OK) {
         u->n = (int)per_rule;
         u->n_rules = n_rules;
@@ -115,7 +113,20 @@ int care_uasc_load(care_config *c, const char *path, const char *key, sim_err *e
     for (int a = 0; a < c->n_areas && rc == SIM_OK; a++) pop += c->areas[a].pop[CARE_AGE_16_17];
     for (int a = 0; a < c->n_areas && rc == SIM_OK; a++)
         u->area_share[a] = pop > 0 ? c->areas[a].pop[CARE_AGE_16_17] / pop : 0.0;
-    care_csv_free(&t);
+    return rc;
+}
+
+static void release(void *u)
+{
+    care_uasc_free(u);
+}
+
+int care_uasc_load(care_config *c, const char *path, const char *key, sim_err *err)
+{
+    static const care_csv_loader loader = {sizeof(care_uasc), fill, release};
+    void *u = NULL;
+    int rc = care_csv_load(&loader, path, key, c, &u, err);
+    if (rc == SIM_OK) c->uasc = u;
     return rc;
 }
 

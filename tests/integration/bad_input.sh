@@ -13,6 +13,18 @@ sed -i "s#\.\./\.\./\.\./models#$root/models#" "$tmp/scenario.yaml"
 scen=$tmp/scenario.yaml
 want_status=2
 extra=""
+# Adds KEY: FILE pairs, in the order given, at the top of the scenario's tables section.
+add_tables() {
+  local lines=""
+  while [ $# -ge 2 ]; do lines="$lines\n  $1: $2"; shift 2; done
+  sed -i "s#^tables:#tables:$lines#" "$scen"
+}
+# The pathway's tables, which come together (tests/data/pathway).
+add_pathway_tables() {
+  local pw=$root/tests/data/pathway
+  add_tables referral_rates "$pw/referral_rates.csv" cin_hazards "$pw/cin_hazards.csv" \
+             cpp_hazards "$pw/cpp_hazards.csv" closed_recent_hazards "$pw/closed_recent_hazards.csv"
+}
 case "$case" in
   malformed_yaml) printf 'replicates: [1, 2\n' >> "$scen"; want="scenario.yaml:[0-9]+: syntax: .*malformed YAML" ;;
   unknown_key)    sed -i 's/^replicates: 6/replicats: 6/' "$scen"; want="scenario.yaml:6: replicats: unknown key" ;;
@@ -70,41 +82,41 @@ case "$case" in
                   want="scenario.yaml:10: areas: the run would need up to about .* children tracked at once" ;;
   full_disk)      want_status=1; want="out.h5.part: cannot (write|flush|create|close|reserve)" ;;
   bad_draws)      printf 'draw,entry_under_1,exit_nope\n0,1,1\n' > "$tmp/d.csv"
-                  sed -i "s#^tables:#tables:\n  parameter_draws: d.csv#" "$scen"
+                  add_tables parameter_draws d.csv
                   want="d.csv:1: exit_nope: unknown column" ;;
   bad_entry_ages) printf 'age_band,from_age_days,to_age_days,share\nunder_1,0,400,1\n' > "$tmp/e.csv"
-                  sed -i "s#^tables:#tables:\n  entry_ages: e.csv#" "$scen"
+                  add_tables entry_ages e.csv
                   want="e.csv:2: to_age_days: .*inside the age band" ;;
   tic_pair)       printf 'from_days,age_band,from_age_days,to_age_days,share,from_tic_days\n0,under_1,0,30,1,0\n' > "$tmp/bt.csv"
-                  sed -i "s#^tables:#tables:\n  initial_stock_ages_by_time: bt.csv#" "$scen"
+                  add_tables initial_stock_ages_by_time bt.csv
                   want="bt.csv:1: to_tic_days: required with from_tic_days" ;;
   tic_band)       printf 'from_days,age_band,from_age_days,to_age_days,share,from_tic_days,to_tic_days\n0,under_1,0,30,1,,\n91,under_1,100,130,1,80,120\n' > "$tmp/bt.csv"
-                  sed -i "s#^tables:#tables:\n  initial_stock_ages_by_time: bt.csv#" "$scen"
+                  add_tables initial_stock_ages_by_time bt.csv
                   want="bt.csv:3: to_tic_days: .*inside the time-in-care band" ;;
   tic_age)        printf 'from_days,age_band,from_age_days,to_age_days,share,from_tic_days,to_tic_days\n91,under_1,60,91,1,91,120\n' > "$tmp/bt.csv"
-                  sed -i "s#^tables:#tables:\n  initial_stock_ages_by_time: bt.csv#" "$scen"
+                  add_tables initial_stock_ages_by_time bt.csv
                   want="bt.csv:2: from_tic_days: longer in care than the interval's oldest age" ;;
   bad_rate_trend) printf 'from_date,entry_1_4\n2018-03-31,1\n2018-03-31,2\n' > "$tmp/rt.csv"
-                  sed -i "s#^tables:#tables:\n  rate_trend: rt.csv#" "$scen"
+                  add_tables rate_trend rt.csv
                   want="rt.csv:3: from_date: dates must increase" ;;
   rule_blocks)    printf 'rule,from_date,entry_1_4\n0,2018-03-31,1\n0,2019-03-31,1\n1,2018-03-31,2\n' > "$tmp/rt.csv"
-                  sed -i "s#^tables:#tables:\n  rate_trend: rt.csv#" "$scen"
+                  add_tables rate_trend rt.csv
                   want="rt.csv:2: rule: every rule needs as many rows as rule 0 \\(2\\)" ;;
   rule_dates)     printf 'rule,from_date,entry_1_4\n0,2018-03-31,1\n1,2019-03-31,2\n' > "$tmp/rt.csv"
-                  sed -i "s#^tables:#tables:\n  rate_trend: rt.csv#" "$scen"
+                  add_tables rate_trend rt.csv
                   want="rt.csv:3: from_date: every rule must have the dates of rule 0" ;;
   draw_rule)      printf 'rule,from_date,entry_1_4\n0,2018-03-31,1\n1,2018-03-31,2\n' > "$tmp/rt.csv"
                   printf 'draw,rule,entry_1_4\n0,0,1\n1,2,1\n' > "$tmp/d.csv"
-                  sed -i "s#^tables:#tables:\n  rate_trend: rt.csv\n  parameter_draws: d.csv#" "$scen"
+                  add_tables rate_trend rt.csv parameter_draws d.csv
                   want="d.csv:3: rule: 2 is not a rule of tables.rate_trend \\(0-1\\)" ;;
   capacity_area)  printf 'area,placement,places\nE09000099,foster,3\n' > "$tmp/cap.csv"
-                  sed -i "s#^tables:#tables:\n  placement_capacity: cap.csv#" "$scen"
+                  add_tables placement_capacity cap.csv
                   want="cap.csv:2: area: 'E09000099' is not an area of the areas table" ;;
   capacity_fallback) printf 'area,placement,places\nall,foster,3\nall,residential,1\n' > "$tmp/cap.csv"
-                  sed -i "s#^tables:#tables:\n  placement_capacity: cap.csv#" "$scen"
+                  add_tables placement_capacity cap.csv
                   want="cap.csv:3: placement: 'residential' is the fallback" ;;
   capacity_places) printf 'area,placement,from_date,places\nall,foster,2018-01-01,2.5\n' > "$tmp/cap.csv"
-                  sed -i "s#^tables:#tables:\n  placement_capacity: cap.csv#" "$scen"
+                  add_tables placement_capacity cap.csv
                   want="cap.csv:2: places: expected a whole number >= 0, got '2.5'" ;;
   bad_fallback)   printf 'placement_fallback: out_of_area\n' >> "$scen"
                   want="scenario.yaml:[0-9]+: placement_fallback: unknown placement 'out_of_area'" ;;
@@ -119,24 +131,22 @@ case "$case" in
   edit_dates)     printf 'adjust:\n  entry_rates: [{times: 2, from: 2019-01-01}, {times: 3, from: 2018-01-01}]\n' >> "$scen"
                   want="scenario.yaml:[0-9]+: adjust.entry_rates.1.from: dates must increase" ;;
   uasc_rule_*)    cp "$root/tests/data/engines/uasc_rules.csv" "$tmp/u.csv"   # blocks of rules 0 and 1
-                  sed -i "s#^tables:#tables:\n  uasc: u.csv#" "$scen"
+                  add_tables uasc u.csv
                   case "$case" in
                     uasc_rule_blocks) sed -i '5d' "$tmp/u.csv"
                                    want="u.csv:2: rule: every rule needs as many rows as rule 0 \\(2\\)" ;;
                     uasc_rule_dates) sed -i '5s/^1,2018-03-31,/1,2018-06-30,/' "$tmp/u.csv"
                                    want="u.csv:5: from_date: every rule must have the dates of rule 0" ;;
                     uasc_rule_count) printf 'rule,from_date,entry_1_4\n0,2018-03-31,1\n1,2018-03-31,2\n2,2018-03-31,3\n' > "$tmp/rt.csv"
-                                   sed -i "s#^tables:#tables:\n  rate_trend: rt.csv#" "$scen"
+                                   add_tables rate_trend rt.csv
                                    want="u.csv:2: rule: 2 rules, but tables.rate_trend has 3 \\(every rule in both\\)" ;;
                     uasc_rule_draw) printf 'draw,rule,entry_1_4\n0,0,1\n1,2,1\n' > "$tmp/d.csv"
-                                   sed -i "s#^tables:#tables:\n  parameter_draws: d.csv#" "$scen"
+                                   add_tables parameter_draws d.csv
                                    want="d.csv:3: rule: 2 is not a rule of tables.uasc \\(0-1\\)" ;;
                   esac ;;
   ptrend_*)       printf 'rule,from_date,referral,cpp_lac\n0,2017-03-31,1,1\n0,2018-03-31,2,0.5\n1,2017-03-31,1,1\n1,2018-03-31,0.5,2\n' > "$tmp/pt.csv"
-                  pw=$root/tests/data/pathway   # the pathway's tables come together
-                  [ "$case" = ptrend_no_pathway ] ||
-                    sed -i "s#^tables:#tables:\n  referral_rates: $pw/referral_rates.csv\n  cin_hazards: $pw/cin_hazards.csv\n  cpp_hazards: $pw/cpp_hazards.csv\n  closed_recent_hazards: $pw/closed_recent_hazards.csv#" "$scen"
-                  sed -i "s#^tables:#tables:\n  pathway_trend: pt.csv#" "$scen"
+                  [ "$case" = ptrend_no_pathway ] || add_pathway_tables
+                  add_tables pathway_trend pt.csv
                   case "$case" in
                     ptrend_no_pathway) want="pt.csv:1: tables.pathway_trend: needs the pathway before care" ;;
                     ptrend_column) sed -i '1s/cpp_lac/home/' "$tmp/pt.csv"
@@ -148,19 +158,17 @@ case "$case" in
                     ptrend_rule_dates) sed -i '5s/2018-03-31/2018-06-30/' "$tmp/pt.csv"
                                    want="pt.csv:5: from_date: every rule must have the dates of rule 0" ;;
                     ptrend_rule_count) printf 'rule,from_date,entry_1_4\n0,2018-03-31,1\n1,2018-03-31,2\n2,2018-03-31,3\n' > "$tmp/rt.csv"
-                                   sed -i "s#^tables:#tables:\n  rate_trend: rt.csv#" "$scen"
+                                   add_tables rate_trend rt.csv
                                    want="pt.csv:2: rule: 2 rules, but tables.rate_trend has 3 \\(every rule in both\\)" ;;
                     ptrend_rule_draw) printf 'draw,rule\n0,0\n1,2\n' > "$tmp/d.csv"
-                                   sed -i "s#^tables:#tables:\n  parameter_draws: d.csv#" "$scen"
+                                   add_tables parameter_draws d.csv
                                    want="d.csv:3: rule: 2 is not a rule of tables.pathway_trend \\(0-1\\)" ;;
                   esac ;;
   pdraws_*)       printf 'draw,referral,cin_cpp\n0,1,1\n1,2,0.5\n' > "$tmp/p.csv"
                   printf 'draw,entry_1_4\n0,1\n1,1\n' > "$tmp/d.csv"
-                  pw=$root/tests/data/pathway   # the pathway's tables come together
-                  [ "$case" = pdraws_no_pathway ] ||
-                    sed -i "s#^tables:#tables:\n  referral_rates: $pw/referral_rates.csv\n  cin_hazards: $pw/cin_hazards.csv\n  cpp_hazards: $pw/cpp_hazards.csv\n  closed_recent_hazards: $pw/closed_recent_hazards.csv#" "$scen"
-                  sed -i "s#^tables:#tables:\n  pathway_draws: p.csv#" "$scen"
-                  [ "$case" = pdraws_no_draws ] || sed -i "s#^tables:#tables:\n  parameter_draws: d.csv#" "$scen"
+                  [ "$case" = pdraws_no_pathway ] || add_pathway_tables
+                  add_tables pathway_draws p.csv
+                  [ "$case" = pdraws_no_draws ] || add_tables parameter_draws d.csv
                   case "$case" in
                     pdraws_no_pathway) want="p.csv:1: tables.pathway_draws: needs the pathway before care" ;;
                     pdraws_no_draws) want="p.csv:1: tables.pathway_draws: needs tables.parameter_draws" ;;
@@ -175,10 +183,10 @@ case "$case" in
                   esac ;;
   uasc_draws)     cp "$root/tests/data/engines/uasc_steps.csv" "$tmp/u.csv"
                   printf 'draw,entry_1_4,uasc_entries\n0,1,1\n1,1,-0.5\n' > "$tmp/d.csv"
-                  sed -i "s#^tables:#tables:\n  uasc: u.csv\n  parameter_draws: d.csv#" "$scen"
+                  add_tables uasc u.csv parameter_draws d.csv
                   want="d.csv:3: uasc_entries: must be >= 0, got -0.5" ;;
   uasc_*)         cp "$root/tests/data/engines/uasc_steps.csv" "$tmp/u.csv"
-                  sed -i "s#^tables:#tables:\n  uasc: u.csv#" "$scen"
+                  add_tables uasc u.csv
                   case "$case" in
                     uasc_negative) sed -i '3s/^\([^,]*\),6000,/\1,-6000,/' "$tmp/u.csv"
                                    want="u.csv:3: entries_per_year: must be >= 0, got -6000" ;;

@@ -23,38 +23,18 @@ The calibration's draws: pathway_draws.pathway_rows on a fit's covariance has lo
 within K_SE standard errors of 0 and sample SDs within K_SE standard errors (sd / sqrt(2 n)) of
 the covariance's. The bundled baseline's fan is wider with the draws than without (F test).
 The committed table against the fit: python.calibrate_reproduce (slow)."""
-import csv
-import os
 import subprocess
+import sys
 from pathlib import Path
 
 import h5py
 import numpy as np
-import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CARESIM = os.environ.get("CARESIM_BIN", str(ROOT / "build" / "caresim"))
-DATA = ROOT / "tests" / "data" / "pathway"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pathway_run import CARESIM, DATA, ROOT, YEAR, labels, read, run_once  # noqa: E402
+
 K_SE = 4.0
-YEAR = 365.25
-
-
-def labels(f, name):
-    return [x.decode() if isinstance(x, bytes) else str(x) for x in f[name][...]]
-
-
-def read(path):
-    with open(path) as fh:
-        return list(csv.DictReader(fh))
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pathway_draws") / "draws.h5"
-    subprocess.run([CARESIM, "run", str(DATA / "draws.yaml"), "-o", str(out), "-q", "--threads", "2"], check=True)
-    f = h5py.File(out, "r", locking=False)
-    yield f
-    f.close()
+run = run_once("draws.yaml", "pathway_draws", "draws.h5")
 
 
 def rows_of(f):

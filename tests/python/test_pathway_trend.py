@@ -9,38 +9,16 @@ binomial (a share p under odds multiplier m is p m / (1 - p + p m)), hazards as 
 exposure (days_in_state, exact) with Poisson standard errors sqrt(n) / exposure. Tolerance
 K_SE = 4 standard errors each. With the table ignored, rule 1's first year would have
 referrals and rule 0's second year half the referrals expected: both fail by far more."""
-import csv
-import os
-import subprocess
+import sys
 from pathlib import Path
 
-import h5py
 import numpy as np
-import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CARESIM = os.environ.get("CARESIM_BIN", str(ROOT / "build" / "caresim"))
-DATA = ROOT / "tests" / "data" / "pathway"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pathway_run import DATA, ROOT, YEAR, labels, read, run_once  # noqa: E402
+
 K_SE = 4.0
-YEAR = 365.25
-
-
-def labels(f, name):
-    return [x.decode() if isinstance(x, bytes) else str(x) for x in f[name][...]]
-
-
-def read(path):
-    with open(path) as fh:
-        return list(csv.DictReader(fh))
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pathway_trend") / "trend.h5"
-    subprocess.run([CARESIM, "run", str(DATA / "trend.yaml"), "-o", str(out), "-q", "--threads", "2"], check=True)
-    f = h5py.File(out, "r", locking=False)
-    yield f
-    f.close()
+run = run_once("trend.yaml", "pathway_trend", "trend.h5")
 
 
 def trend_rows():
