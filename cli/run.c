@@ -36,7 +36,7 @@ static const char usage[] =
     "  -s, --seed N          override the scenario's seed\n"
     "      --areas CODE,...  simulate only these areas (codes of the areas table; their initial stock\n"
     "                        only), e.g. --areas E09000007 for one authority\n"
-    "      --horizon SPAN    run for SPAN instead of the scenario's horizon (5y, 18m, 90d)\n"
+    "      --horizon SPAN    run for SPAN instead of the scenario's horizon (e.g. 10y, 6m, 30d)\n"
     "  -f, --force           overwrite OUTPUT if it exists (default: refuse, to keep earlier results)\n"
     "      --max-memory SIZE refuse a run estimated to need more memory than SIZE (e.g. 512M, 8G;\n"
     "                        default: half of this machine's memory; docs/scenarios.md)\n"

@@ -97,7 +97,7 @@ def fan_chart(src, max_scenarios: int = 12, overlay_max: int = 4):
     ax.set_title(f"Children in care, all areas{note}")
     ax.set_ylabel("children looked after")
     style.number_axis(ax)
-    ax.set_xlabel(f"observation date (median of {_n_reps(da)} replicates)")
+    ax.set_xlabel(f"observation date; lines: median of {_n_reps(da)} replicates, bands as in the legend")
     _fan_legend(ax, names)
     return fig
 
