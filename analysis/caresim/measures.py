@@ -124,6 +124,15 @@ def cost(ds: xr.Dataset, by=()) -> xr.DataArray:
                   "placement cost in the period")
 
 
+def cost_name(m: dict[str, xr.DataArray]) -> str:
+    """What the `cost_item` total of a set (from `lazy_set`/`collect`) holds: "Placement cost"
+    when every item is a placement type, else "Cost of placements and programmes" (a run with
+    programmes adds their costs as items after the placements)."""
+    items = {str(x) for x in m["cost_item"]["item"].values}
+    places = ({str(x) for x in m["placements"]["placement"].values} if "placements" in m else items)
+    return "Placement cost" if items <= places else "Cost of placements and programmes"
+
+
 def as_set(src) -> dict[str, xr.DataArray]:
     """A Dataset's `lazy_set`, or a dict from `collect`/`lazy_set` as it is."""
     return lazy_set(src) if isinstance(src, xr.Dataset) else src

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import style
-from .measures import as_set, entry_kinds, exit_kinds, per_year, reduce
+from .measures import as_set, cost_name, entry_kinds, exit_kinds, per_year, reduce
 
 BANDS = ((0.05, 0.95, 0.16), (0.25, 0.75, 0.32))   # (low, high, alpha): 90% then 50%
 
@@ -188,14 +188,15 @@ def days_chart(src, max_scenarios: int = 12):
 
 @style.styled
 def cost_chart(src, max_scenarios: int = 12):
-    """Placement cost per year: total per scenario (left), by placement type for the first
-    scenario (right, mean across replicates)."""
-    by_item = per_year(as_set(src)["cost_item"])
+    """Cost per year: total per scenario (left), by item (placement types, then any
+    programmes) for the first scenario (right, mean across replicates)."""
+    m = as_set(src)
+    by_item = per_year(m["cost_item"])
     total = by_item.sum("item", skipna=False)
     names, note = _scenarios(total, max_scenarios)
     fig, (ax, ax2) = style.figure(1, 2, width=11, height=4.2)
     _fan(ax, total, names)
-    ax.set_title(f"Placement cost{note}")
+    ax.set_title(f"{cost_name(m)}{note}")
     ax.set_ylabel("GBP per year")
     ax.set_xlabel("period ending")
     style.number_axis(ax, "£")
@@ -204,7 +205,7 @@ def cost_chart(src, max_scenarios: int = 12):
     items = [str(i) for i in mean["item"].values]
     ax2.stackplot(mean["time"].values, mean.values, labels=[i.replace("_", " ") for i in items],
                   colors=[style.colour(i) for i in range(len(items))], alpha=0.9)
-    ax2.set_title(f"By placement type: {names[0]}")
+    ax2.set_title(f"By {'placement type' if cost_name(m) == 'Placement cost' else 'item'}: {names[0]}")
     ax2.set_ylabel("GBP per year (mean)")
     ax2.set_xlabel("period ending")
     style.number_axis(ax2, "£")

@@ -62,7 +62,8 @@ CAPTIONS = {
     "flows": "Entries to care (first entries and re-entries) and exits by reason in each period, "
              "as a rate per year: mean across replicates; whiskers span 90% of replicates.",
     "days_in_care": "Child-days in care in each period, per year.",
-    "cost": "Placement cost in each period, per year: total per scenario, and by placement type.",
+    "cost": "Cost in each period, per year (placements, and programmes where the run has any): "
+            "total per scenario, and by item.",
     "placements": "Children in care by placement type (mean across replicates).",
     "areas": "The areas with most children in care at the end of the run.",
     "regions": "Children in care summed over the areas of each region.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import xarray as xr
 
-from .measures import (GREEN_BOOK_RATE, as_set, cumulative, entry_kinds, exit_kinds,
+from .measures import (GREEN_BOOK_RATE, as_set, cost_name, cumulative, entry_kinds, exit_kinds,
                        over_run_per_year, per_year)
 from .summary import summarise
 
@@ -40,11 +40,11 @@ def headline_measures(src) -> dict[str, xr.DataArray]:
     if "days_in_care" in m and len(t) > 1:
         out["Child-days in care per year"] = over_run_per_year(m["days_in_care"])
     if "cost_item" in m and len(t) > 1:
-        total = m["cost_item"].sum("item", skipna=False)
-        out["Placement cost per year (GBP)"] = over_run_per_year(total)
-        out[f"Placement cost, cumulative to {_date(t[-1])} (GBP)"] = \
+        total, name = m["cost_item"].sum("item", skipna=False), cost_name(m)
+        out[f"{name} per year (GBP)"] = over_run_per_year(total)
+        out[f"{name}, cumulative to {_date(t[-1])} (GBP)"] = \
             cumulative(total).isel(time=-1, drop=True)
-        out[f"Placement cost, cumulative, discounted at {100 * GREEN_BOOK_RATE:g}% a year (GBP)"] = \
+        out[f"{name}, cumulative, discounted at {100 * GREEN_BOOK_RATE:g}% a year (GBP)"] = \
             cumulative(total, GREEN_BOOK_RATE).isel(time=-1, drop=True)
     return out
 

@@ -3,6 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+import xarray as xr
 
 import caresim
 from caresim import measures, tables
@@ -152,3 +153,16 @@ def test_breakdown_tables(multi):
     assert set(reg.index.get_level_values("region")) == {"London", "West Midlands", "North East"}
     fl = tables.flows_per_year(m)
     assert fl.index.names == ["scenario", "time", "transition"]
+
+
+def test_cost_name_says_when_programmes_are_in_the_total():
+    """The headline's cost rows name what the total holds: a run with programmes adds their
+    costs as items after the placement types, and its total is not a placement cost."""
+    placements = xr.DataArray(np.zeros((1, 2)), dims=("time", "placement"),
+                              coords={"placement": ["foster_like", "home_like"]})
+    def cost_items(names):
+        return xr.DataArray(np.zeros(len(names)), dims="item", coords={"item": names})
+    only = {"cost_item": cost_items(["foster_like", "home_like"]), "placements": placements}
+    both = {"cost_item": cost_items(["foster_like", "home_like", "a_programme"]), "placements": placements}
+    assert measures.cost_name(only) == "Placement cost"
+    assert measures.cost_name(both) == "Cost of placements and programmes"
