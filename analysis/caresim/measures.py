@@ -124,13 +124,18 @@ def cost(ds: xr.Dataset, by=()) -> xr.DataArray:
                   "placement cost in the period")
 
 
+def programme_items(m: dict[str, xr.DataArray]) -> list[str]:
+    """The cost items of a set that are not placement types: the programmes' own costs, which a
+    run with programmes adds after the placements."""
+    items = [str(x) for x in m["cost_item"]["item"].values]
+    places = {str(x) for x in m["placements"]["placement"].values} if "placements" in m else set(items)
+    return [i for i in items if i not in places]
+
+
 def cost_name(m: dict[str, xr.DataArray]) -> str:
     """What the `cost_item` total of a set (from `lazy_set`/`collect`) holds: "Placement cost"
-    when every item is a placement type, else "Cost of placements and programmes" (a run with
-    programmes adds their costs as items after the placements)."""
-    items = {str(x) for x in m["cost_item"]["item"].values}
-    places = ({str(x) for x in m["placements"]["placement"].values} if "placements" in m else items)
-    return "Placement cost" if items <= places else "Cost of placements and programmes"
+    when every item is a placement type, else "Cost of placements and programmes"."""
+    return "Cost of placements and programmes" if programme_items(m) else "Placement cost"
 
 
 def as_set(src) -> dict[str, xr.DataArray]:

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import style
-from .measures import as_set, cost_name, entry_kinds, exit_kinds, per_year, reduce
+from .measures import as_set, cost_name, entry_kinds, exit_kinds, per_year, programme_items, reduce
 
 BANDS = ((0.05, 0.95, 0.16), (0.25, 0.75, 0.32))   # (low, high, alpha): 90% then 50%
 
@@ -189,7 +189,8 @@ def days_chart(src, max_scenarios: int = 12):
 @style.styled
 def cost_chart(src, max_scenarios: int = 12):
     """Cost per year: total per scenario (left), by item (placement types, then any
-    programmes) for the first scenario (right, mean across replicates)."""
+    programmes) for one scenario (right, mean across replicates): the one that spends most on
+    programmes, else the first."""
     m = as_set(src)
     by_item = per_year(m["cost_item"])
     total = by_item.sum("item", skipna=False)
@@ -201,11 +202,16 @@ def cost_chart(src, max_scenarios: int = 12):
     ax.set_xlabel("period ending")
     style.number_axis(ax, "£")
     _fan_legend(ax, names, outside=False)
-    mean = by_item.sel(scenario=names[0]).mean("replicate").transpose("item", "time")
+    shown, prog = names[0], programme_items(m)
+    if prog:
+        spend = by_item.sel(scenario=names, item=prog).sum(["item", "time"]).mean("replicate")
+        if float(spend.max()) > 0:
+            shown = names[int(spend.argmax())]
+    mean = by_item.sel(scenario=shown).mean("replicate").transpose("item", "time")
     items = [str(i) for i in mean["item"].values]
     ax2.stackplot(mean["time"].values, mean.values, labels=[i.replace("_", " ") for i in items],
                   colors=[style.colour(i) for i in range(len(items))], alpha=0.9)
-    ax2.set_title(f"By {'placement type' if cost_name(m) == 'Placement cost' else 'item'}: {names[0]}")
+    ax2.set_title(f"By {'item' if prog else 'placement type'}: {shown}")
     ax2.set_ylabel("GBP per year (mean)")
     ax2.set_xlabel("period ending")
     style.number_axis(ax2, "£")

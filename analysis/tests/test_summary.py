@@ -166,3 +166,4 @@ def test_cost_name_says_when_programmes_are_in_the_total():
     both = {"cost_item": cost_items(["foster_like", "home_like", "a_programme"]), "placements": placements}
     assert measures.cost_name(only) == "Placement cost"
     assert measures.cost_name(both) == "Cost of placements and programmes"
+    assert measures.programme_items(only) == [] and measures.programme_items(both) == ["a_programme"]
