@@ -13,25 +13,20 @@
 #include "care_tables.h"
 #include "care_uasc.h"
 
-static int bad(const care_csv *t, size_t r, const char *col, const char *msg, sim_err *err)
-{
-    return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: %s", t->path, t->rows[r].line, col, msg);
-}
-
 static int age_row(care_age_cuts *c, const care_csv *t, size_t r, const int col[4], sim_err *err)
 {
     int b = care_age_band_index(t->rows[r].fields[col[0]]);
     double lo, hi, share;
-    if (b < 0) return bad(t, r, "age_band", "unknown age band", err);
+    if (b < 0) return care_csv_bad(t, r, "age_band", "unknown age band", err);
     int rc = care_csv_nonneg(t, r, col[1], &lo, err);
     if (rc == SIM_OK) rc = care_csv_nonneg(t, r, col[2], &hi, err);
     if (rc == SIM_OK) rc = care_csv_nonneg(t, r, col[3], &share, err);
     if (rc != SIM_OK) return rc;
     double blo = care_age_lo_years[b] * CARE_YEAR_DAYS, bhi = care_age_lo_years[b + 1] * CARE_YEAR_DAYS;
     if (!(lo < hi) || lo < blo - 1e-6 || hi > bhi + 1e-6)
-        return bad(t, r, "to_age_days", "the interval must be non-empty and inside the age band", err);
+        return care_csv_bad(t, r, "to_age_days", "the interval must be non-empty and inside the age band", err);
     int n = c->n[b];
-    if (n == CARE_MAXCUT) return bad(t, r, "age_band", "too many intervals for one age band", err);
+    if (n == CARE_MAXCUT) return care_csv_bad(t, r, "age_band", "too many intervals for one age band", err);
     c->lo[b][n] = fmax(lo, blo);
     c->hi[b][n] = fmin(hi, bhi);
     c->cum[b][n] = share + (n ? c->cum[b][n - 1] : 0.0);
@@ -70,9 +65,9 @@ static int tic_row(care_age_cuts *c, const care_csv *t, size_t r, const int col[
     if (rc == SIM_OK) rc = care_csv_nonneg(t, r, col[1], &hi, err);
     if (rc != SIM_OK) return rc;
     if (!(lo < hi) || lo < b0 - 1e-6 || hi > b1 + 1e-6)
-        return bad(t, r, "to_tic_days", "the interval must be non-empty and inside the time-in-care band from from_days", err);
+        return care_csv_bad(t, r, "to_tic_days", "the interval must be non-empty and inside the time-in-care band from from_days", err);
     if (!(lo < c->hi[b][n]))
-        return bad(t, r, "from_tic_days", "longer in care than the interval's oldest age", err);
+        return care_csv_bad(t, r, "from_tic_days", "longer in care than the interval's oldest age", err);
     c->tic_lo[b][n] = fmax(lo, b0);
     c->tic_hi[b][n] = fmin(hi, b1);
     return SIM_OK;
@@ -103,7 +98,7 @@ int care_calib_age_cuts_by_time(care_config *c, const char *path, const char *ke
         int tb = 0;
         while (rc == SIM_OK && tb < h->n_tb && fabs(h->tb_from[tb] - d) > 1e-9) tb++;
         if (rc == SIM_OK && tb == h->n_tb)
-            rc = bad(&t, r, "from_days", "not the start of a time-in-care band of tables.lac_hazards", err);
+            rc = care_csv_bad(&t, r, "from_days", "not the start of a time-in-care band of tables.lac_hazards", err);
         if (rc == SIM_OK) rc = age_row(&c->stock_ages_tb[tb], &t, r, col, err);
         if (rc == SIM_OK && ctic[0] >= 0) rc = tic_row(&c->stock_ages_tb[tb], &t, r, ctic, h->tb_from[tb], h->tb_from[tb + 1], err);
         if (rc == SIM_OK) c->stock_ages_from[tb] = d;
@@ -210,7 +205,7 @@ static int rule_field(const care_csv *t, size_t r, int col, int *out, sim_err *e
     char *end;
     long v = strtol(f, &end, 10);
     if (end == f || *end || v < 0 || v > 999)
-        return bad(t, r, "rule", "expected a whole number 0-999", err);
+        return care_csv_bad(t, r, "rule", "expected a whole number 0-999", err);
     *out = (int)v;
     return SIM_OK;
 }
@@ -253,14 +248,14 @@ static int trend_row(care_config *c, const care_csv *t, size_t r, size_t j, int 
 {
     int64_t day;
     if (care_date_parse(t->rows[r].fields[cd], &day) != 0)
-        return bad(t, r, "from_date", "expected YYYY-MM-DD", err);
+        return care_csv_bad(t, r, "from_date", "expected YYYY-MM-DD", err);
     double from = (double)(day - c->start_date);
     if (r == j) {
         c->rate_trend_from[j] = from;
         if (j > 0 && from <= c->rate_trend_from[j - 1])
-            return bad(t, r, "from_date", "dates must increase", err);
+            return care_csv_bad(t, r, "from_date", "dates must increase", err);
     } else if (from != c->rate_trend_from[j]) {
-        return bad(t, r, "from_date", "every rule must have the dates of rule 0", err);
+        return care_csv_bad(t, r, "from_date", "every rule must have the dates of rule 0", err);
     }
     double *e = c->rate_trend_entry + r * CARE_NAGE, *x = c->rate_trend_exit + r * CARE_MAXK;
     int rc = SIM_OK;
@@ -280,7 +275,7 @@ int care_calib_rule_blocks(const care_csv *t, int cr, int *n_rules, size_t *per_
     for (size_t r = 0; r < t->nrows && cr >= 0 && rc == SIM_OK; r++) {
         rc = rule_field(t, r, cr, &rule, err);
         if (rc == SIM_OK && rule != prev && rule != prev + 1)
-            rc = bad(t, r, "rule", "rules must come in blocks 0, 1, 2, ... in order", err);
+            rc = care_csv_bad(t, r, "rule", "rules must come in blocks 0, 1, 2, ... in order", err);
         if (rc == SIM_OK && rule == 1 && prev == 0) first_end = r;
         prev = rule;
     }
@@ -293,7 +288,7 @@ int care_calib_rule_blocks(const care_csv *t, int cr, int *n_rules, size_t *per_
     for (size_t r = 0; r < t->nrows && cr >= 0 && rc == SIM_OK; r++) {
         rc = rule_field(t, r, cr, &rule, err);
         if (rc == SIM_OK && (size_t)rule != r / first_end)
-            rc = bad(t, r, "rule", "every rule needs as many rows as rule 0", err);
+            rc = care_csv_bad(t, r, "rule", "every rule needs as many rows as rule 0", err);
     }
     return rc;
 }

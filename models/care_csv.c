@@ -177,6 +177,11 @@ int care_csv_nonneg(const care_csv *t, size_t r, int c, double *out, sim_err *er
     return rc;
 }
 
+int care_csv_bad(const care_csv *t, size_t r, const char *col, const char *msg, sim_err *err)
+{
+    return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: %s", t->path, t->rows[r].line, col, msg);
+}
+
 int care_csv_load(const care_csv_loader *l, const char *path, const char *key, const void *ctx, void **obj,
                   sim_err *err)
 {

@@ -36,6 +36,8 @@ int care_csv_col(const care_csv *t, const char *name);          /* index or -1 *
 int care_csv_check_header(const care_csv *t, const char *const *allowed, sim_err *err);
 /* Index of a required column, or an error naming the file and the column. */
 int care_csv_need(const care_csv *t, const char *name, int *col, sim_err *err);
+/* "PATH:LINE: COL: MSG" for row r, as an SIM_EINVAL error. */
+int care_csv_bad(const care_csv *t, size_t r, const char *col, const char *msg, sim_err *err);
 /* Parses a non-negative finite number in row r, column c. */
 int care_csv_nonneg(const care_csv *t, size_t r, int c, double *out, sim_err *err);
 

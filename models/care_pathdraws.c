@@ -8,11 +8,6 @@
 #include "care_csv.h"
 #include "care_pathtrend.h"
 
-static int bad(const care_csv *t, size_t r, const char *col, const char *msg, sim_err *err)
-{
-    return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: %s", t->path, t->rows[r].line, col, msg);
-}
-
 /* The columns: draw (*cd), referral and nfa_odds (-1 when absent), each hazard (col[s][k]). */
 static int columns(const care_csv *t, int *cd, int *cref, int *cnfa, int col[CARE_NSTATE][CARE_MAXK], sim_err *err)
 {
@@ -45,19 +40,10 @@ static int row(care_pathdraws *p, const care_csv *t, size_t r, int cd, int cref,
     long v = strtol(f, &end, 10);
     if (end == f || *end || v != (long)r) {
         snprintf(msg, sizeof msg, "expected %zu (the draws numbered 0, 1, ... in order)", r);
-        return bad(t, r, "draw", msg, err);
+        return care_csv_bad(t, r, "draw", msg, err);
     }
-    int rc = SIM_OK;
-    p->referral[r] = p->nfa_odds[r] = 1.0;
-    if (cref >= 0) rc = care_csv_nonneg(t, r, cref, &p->referral[r], err);
-    if (rc == SIM_OK && cnfa >= 0) rc = care_csv_nonneg(t, r, cnfa, &p->nfa_odds[r], err);
-    double *m = p->haz + r * CARE_NSTATE * CARE_MAXK;
-    for (int s = 0; s < CARE_NSTATE; s++)
-        for (int k = 0; k < CARE_MAXK; k++) {
-            m[s * CARE_MAXK + k] = 1.0;
-            if (rc == SIM_OK && col[s][k] >= 0) rc = care_csv_nonneg(t, r, col[s][k], &m[s * CARE_MAXK + k], err);
-        }
-    return rc;
+    return care_pathtrend_row_mults(t, r, cref, cnfa, col, &p->referral[r], &p->nfa_odds[r],
+                                    p->haz + r * CARE_NSTATE * CARE_MAXK, CARE_MAXK, err);
 }
 
 static int fill(void *obj, const care_csv *t, const char *key, const void *ctx, sim_err *err)
@@ -85,11 +71,8 @@ static void release(void *p)
 int care_pathdraws_load(care_config *c, const char *path, const char *key, sim_err *err)
 {
     static const care_csv_loader loader = {sizeof(care_pathdraws), fill, release};
-    if (!c->referral_rates_path)
-        return sim_err_set(err, SIM_EINVAL, "%s:1: %s: needs the pathway before care (tables.referral_rates, "
-                           "cin_hazards, cpp_hazards, closed_recent_hazards)", path, key);
     void *p = NULL;
-    int rc = care_csv_load(&loader, path, key, NULL, &p, err);
+    int rc = care_pathtrend_load_table(c, &loader, path, key, NULL, &p, err);
     if (rc == SIM_OK) c->pathway_draws = p;
     return rc;
 }

@@ -55,11 +55,6 @@ static int columns(care_pathtrend *p, const care_csv *t, int *cd, int *cr, int *
     return SIM_OK;
 }
 
-static int bad(const care_csv *t, size_t r, const char *col, const char *msg, sim_err *err)
-{
-    return sim_err_set(err, SIM_EINVAL, "%s:%d: %s: %s", t->path, t->rows[r].line, col, msg);
-}
-
 /* Row r, row j of its rule's block (rule r / n): its date (rule 0's, the same in the others) and
  * multipliers (1 where a column is absent). */
 static int row(care_pathtrend *p, int64_t start, const care_csv *t, size_t r, int cd, int cref, int cnfa,
@@ -67,25 +62,32 @@ static int row(care_pathtrend *p, int64_t start, const care_csv *t, size_t r, in
 {
     size_t j = r % (size_t)p->n, rule = r / (size_t)p->n;
     int64_t day;
-    if (care_date_parse(t->rows[r].fields[cd], &day) != 0) return bad(t, r, "from_date", "expected YYYY-MM-DD", err);
+    if (care_date_parse(t->rows[r].fields[cd], &day) != 0) return care_csv_bad(t, r, "from_date", "expected YYYY-MM-DD", err);
     double from = (double)(day - start);
     if (rule == 0) {
-        if (j > 0 && from <= p->from[j - 1]) return bad(t, r, "from_date", "dates must increase", err);
+        if (j > 0 && from <= p->from[j - 1]) return care_csv_bad(t, r, "from_date", "dates must increase", err);
         p->from[j] = from;
     } else if (from != p->from[j]) {
-        return bad(t, r, "from_date", "every rule must have the dates of rule 0", err);
+        return care_csv_bad(t, r, "from_date", "every rule must have the dates of rule 0", err);
     }
+    double *haz = p->haz + (rule * CARE_NSTATE * (size_t)p->n + j) * CARE_MAXK;
+    return care_pathtrend_row_mults(t, r, cref, cnfa, col, &p->referral[r], &p->nfa_odds[r], haz,
+                                    (size_t)p->n * CARE_MAXK, err);
+}
+
+int care_pathtrend_row_mults(const care_csv *t, size_t r, int cref, int cnfa, int col[CARE_NSTATE][CARE_MAXK],
+                             double *referral, double *nfa_odds, double *haz, size_t stride, sim_err *err)
+{
     int rc = SIM_OK;
-    p->referral[r] = p->nfa_odds[r] = 1.0;
-    if (cref >= 0) rc = care_csv_nonneg(t, r, cref, &p->referral[r], err);
-    if (rc == SIM_OK && cnfa >= 0) rc = care_csv_nonneg(t, r, cnfa, &p->nfa_odds[r], err);
-    for (int s = 0; s < CARE_NSTATE && rc == SIM_OK; s++) {
-        double *m = p->haz + ((rule * CARE_NSTATE + (size_t)s) * (size_t)p->n + j) * CARE_MAXK;
+    *referral = *nfa_odds = 1.0;
+    if (cref >= 0) rc = care_csv_nonneg(t, r, cref, referral, err);
+    if (rc == SIM_OK && cnfa >= 0) rc = care_csv_nonneg(t, r, cnfa, nfa_odds, err);
+    for (int s = 0; s < CARE_NSTATE && rc == SIM_OK; s++)
         for (int k = 0; k < CARE_MAXK && rc == SIM_OK; k++) {
-            m[k] = 1.0;
-            if (col[s][k] >= 0) rc = care_csv_nonneg(t, r, col[s][k], &m[k], err);
+            double *m = &haz[(size_t)s * stride + (size_t)k];
+            *m = 1.0;
+            if (col[s][k] >= 0) rc = care_csv_nonneg(t, r, col[s][k], m, err);
         }
-    }
     return rc;
 }
 
@@ -122,13 +124,19 @@ static void release(void *p)
 int care_pathtrend_load(care_config *c, const char *path, const char *key, sim_err *err)
 {
     static const care_csv_loader loader = {sizeof(care_pathtrend), fill, release};
+    void *p = NULL;
+    int rc = care_pathtrend_load_table(c, &loader, path, key, c, &p, err);
+    if (rc == SIM_OK) c->pathway_trend = p;
+    return rc;
+}
+
+int care_pathtrend_load_table(const care_config *c, const care_csv_loader *l, const char *path, const char *key,
+                              const void *ctx, void **obj, sim_err *err)
+{
     if (!c->referral_rates_path)
         return sim_err_set(err, SIM_EINVAL, "%s:1: %s: needs the pathway before care (tables.referral_rates, "
                            "cin_hazards, cpp_hazards, closed_recent_hazards)", path, key);
-    void *p = NULL;
-    int rc = care_csv_load(&loader, path, key, c, &p, err);
-    if (rc == SIM_OK) c->pathway_trend = p;
-    return rc;
+    return care_csv_load(l, path, key, ctx, obj, err);
 }
 
 void care_pathtrend_free(care_pathtrend *p)

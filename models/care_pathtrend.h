@@ -26,6 +26,7 @@
 
 #include "../sim/err.h"
 #include "care_config.h"
+#include "care_csv.h"
 #include "care_hazard.h"
 
 typedef struct care_pathtrend {
@@ -56,5 +57,14 @@ double care_pathtrend_nfa(const care_pathtrend *p, int rule, double t, double sh
 /* 1 if `name` is the label of a hazard-drawn transition of the pathway's states (cin_hazards,
  * cpp_hazards, closed_recent_hazards), with its state and hazard column in *s and *k. */
 int care_pathtrend_hazard_column(const char *name, int *s, int *k);
+/* Row r's multipliers in a table of the pathway (tables.pathway_trend, tables.pathway_draws):
+ * referral and nfa_odds from columns cref and cnfa, hazard column k of state s from col[s][k]
+ * into haz[s * stride + k]; 1 where a column is absent (-1). */
+int care_pathtrend_row_mults(const care_csv *t, size_t r, int cref, int cnfa, int col[CARE_NSTATE][CARE_MAXK],
+                             double *referral, double *nfa_odds, double *haz, size_t stride, sim_err *err);
+/* care_csv_load for a table of the pathway, refused ("needs the pathway before care") unless the
+ * scenario gives the pathway's tables. */
+int care_pathtrend_load_table(const care_config *c, const care_csv_loader *l, const char *path, const char *key,
+                              const void *ctx, void **obj, sim_err *err);
 
 #endif
